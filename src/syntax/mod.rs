@@ -1,0 +1,30 @@
+//! Stage 1, syntax: rule-file text -> [`ast::File`] (or syntax diagnostics).
+//!
+//! Only this module touches pest. The grammar is `grammar/ras.pest`.
+
+pub mod ast;
+mod lower;
+mod parser;
+pub mod span;
+
+pub use lower::parse;
+pub use span::{line_col, Span};
+
+/// Keywords of the language, for messages and the formatter.
+pub const RESERVED_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "of",
+    "is",
+    "in",
+    "when",
+    "otherwise",
+    "total",
+    "weighted",
+    "choose",
+    "else",
+    "true",
+    "false",
+    "default",
+];

@@ -1,0 +1,7 @@
+//! The pest parser generated from `grammar/ras.pest`.
+
+#![allow(missing_docs)]
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/ras.pest"]
+pub struct RasParser;
