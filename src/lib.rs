@@ -1,12 +1,20 @@
 //! `ras`: a compiler and interpreter for council Resource Allocation System policy files.
 //!
 //! The pipeline runs one way: [`syntax::parse`] (text -> syntax tree),
-//! `check` (syntax tree -> checked model + diagnostics), `plan` (model -> compiled
-//! plan), `eval` (plan + case -> result with trace).
+//! [`check::check`] (syntax tree -> checked model + diagnostics),
+//! [`plan::compile`] (model -> compiled plan), [`eval`] (plan + case -> result
+//! with trace). The `ras` binary ([`cli`]) is a thin shell over these.
 
 #![warn(missing_docs)]
 
+pub mod case;
+pub mod check;
+pub mod cli;
 pub mod date;
 pub mod diag;
+pub mod eval;
+pub mod model;
+pub mod plan;
 pub mod syntax;
+pub mod testing;
 pub mod units;

@@ -1,0 +1,1 @@
+//! The `ras` command line: a thin shell over the library.

@@ -1,0 +1,1 @@
+//! Runs the `test` blocks of a rule file against its plan.
