@@ -11,7 +11,11 @@ use std::collections::BTreeMap;
 #[serde(deny_unknown_fields)]
 pub struct Case {
     /// The case's identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "text_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "text_opt"
+    )]
     pub case_id: Option<String>,
     /// Cohort id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -20,10 +24,18 @@ pub struct Case {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assessed: Option<Date>,
     /// Weekly cost of the costed support plan.
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "decimal_text_opt")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "decimal_text_opt"
+    )]
     pub plan_cost: Option<Decimal>,
     /// Case attributes by id (e.g. `setting`: `own_home`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty", deserialize_with = "text_map")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "text_map"
+    )]
     pub attributes: BTreeMap<String, String>,
     /// Answers by question id: an option code, `yes`/`no`, or a number, as text.
     #[serde(default, deserialize_with = "text_map")]
@@ -68,8 +80,12 @@ fn scalar_text<E: serde::de::Error>(value: serde_json::Value) -> Result<String, 
         serde_json::Value::String(s) => Ok(s),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Bool(b) => Ok(if b { "yes" } else { "no" }.to_string()),
-        serde_json::Value::Null => Err(E::custom("an answer is null; leave the question out instead")),
-        other => Err(E::custom(format!("expected a code or a number, found {other}"))),
+        serde_json::Value::Null => Err(E::custom(
+            "an answer is null; leave the question out instead",
+        )),
+        other => Err(E::custom(format!(
+            "expected a code or a number, found {other}"
+        ))),
     }
 }
 
@@ -82,7 +98,9 @@ fn text_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
 
 fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
     let raw = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
-    raw.into_iter().map(|(k, v)| scalar_text(v).map(|t| (k, t))).collect()
+    raw.into_iter()
+        .map(|(k, v)| scalar_text(v).map(|t| (k, t)))
+        .collect()
 }
 
 mod decimal_text_opt {
@@ -106,12 +124,21 @@ mod decimal_text_opt {
                 let text = match v {
                     serde_json::Value::String(s) => s,
                     serde_json::Value::Number(n) => n.to_string(),
-                    other => return Err(D::Error::custom(format!("plan_cost must be an amount, found {other}"))),
+                    other => {
+                        return Err(D::Error::custom(format!(
+                            "plan_cost must be an amount, found {other}"
+                        )))
+                    }
                 };
-                let cleaned: String = text.trim().trim_start_matches('£').chars().filter(|c| *c != ',').collect();
-                Decimal::from_str(&cleaned)
-                    .map(Some)
-                    .map_err(|_| D::Error::custom(format!("plan_cost `{text}` is not an amount of money")))
+                let cleaned: String = text
+                    .trim()
+                    .trim_start_matches('£')
+                    .chars()
+                    .filter(|c| *c != ',')
+                    .collect();
+                Decimal::from_str(&cleaned).map(Some).map_err(|_| {
+                    D::Error::custom(format!("plan_cost `{text}` is not an amount of money"))
+                })
             }
         }
     }

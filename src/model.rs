@@ -697,27 +697,42 @@ pub enum Expectation {
 impl Model {
     /// The step with this name.
     pub fn step_named(&self, name: &str) -> Option<StepId> {
-        self.steps.iter().position(|s| s.id == name).map(|i| i as StepId)
+        self.steps
+            .iter()
+            .position(|s| s.id == name)
+            .map(|i| i as StepId)
     }
 
     /// The flag with this name.
     pub fn flag_named(&self, name: &str) -> Option<FlagId> {
-        self.flags.iter().position(|f| f.id == name).map(|i| i as FlagId)
+        self.flags
+            .iter()
+            .position(|f| f.id == name)
+            .map(|i| i as FlagId)
     }
 
     /// The question with this id.
     pub fn question_named(&self, name: &str) -> Option<QuestionId> {
-        self.questions.iter().position(|q| q.id == name).map(|i| i as QuestionId)
+        self.questions
+            .iter()
+            .position(|q| q.id == name)
+            .map(|i| i as QuestionId)
     }
 
     /// The attribute with this id.
     pub fn attribute_named(&self, name: &str) -> Option<AttributeId> {
-        self.attributes.iter().position(|a| a.id == name).map(|i| i as AttributeId)
+        self.attributes
+            .iter()
+            .position(|a| a.id == name)
+            .map(|i| i as AttributeId)
     }
 
     /// The cohort with this id.
     pub fn cohort_named(&self, name: &str) -> Option<u32> {
-        self.cohorts.iter().position(|c| c.id == name).map(|i| i as u32)
+        self.cohorts
+            .iter()
+            .position(|c| c.id == name)
+            .map(|i| i as u32)
     }
 
     /// Calls `visit` once on every expression reachable from `root`, root first.
@@ -727,7 +742,9 @@ impl Model {
         let mut seen = vec![false; self.exprs.len()];
         let mut stack = vec![root];
         while let Some(id) = stack.pop() {
-            let Some(expr) = self.exprs.get(id as usize) else { continue };
+            let Some(expr) = self.exprs.get(id as usize) else {
+                continue;
+            };
             if std::mem::replace(&mut seen[id as usize], true) {
                 continue;
             }
@@ -778,7 +795,8 @@ impl Model {
             if state[start] != 0 {
                 continue;
             }
-            let mut path: Vec<(StepId, Vec<StepId>)> = vec![(start as StepId, self.step_deps(start as StepId))];
+            let mut path: Vec<(StepId, Vec<StepId>)> =
+                vec![(start as StepId, self.step_deps(start as StepId))];
             state[start] = 1;
             while let Some((node, deps)) = path.last_mut() {
                 let node = *node;
@@ -807,7 +825,11 @@ impl Model {
     }
 
     fn step_deps(&self, step: StepId) -> Vec<StepId> {
-        let mut deps: Vec<StepId> = self.step_roots(step).into_iter().flat_map(|r| self.steps_read(r)).collect();
+        let mut deps: Vec<StepId> = self
+            .step_roots(step)
+            .into_iter()
+            .flat_map(|r| self.steps_read(r))
+            .collect();
         deps.sort_unstable();
         deps.dedup();
         deps

@@ -1,9 +1,26 @@
 //! Stage 2, check: syntax tree -> checked [`Model`] plus diagnostics.
+//!
+//! One pass collects every declaration (so names may be used before they are
+//! declared), then each family of declarations is checked and turned into the
+//! model: `decls` (header, cohorts, questions, parameters, bands), `order`
+//! (steps in dependency order, cycles), `expr` (names, units, types), `tests`
+//! (test blocks) and `lints` (warnings). Every error is collected, not just the
+//! first.
+
+mod decls;
+mod expr;
+mod lints;
+mod names;
+mod order;
+mod tests;
 
 use crate::date::Date;
-use crate::diag::Diagnostic;
-use crate::model::Model;
-use crate::syntax::ast;
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{self, Model};
+use crate::syntax::ast::{self, Decl};
+use crate::syntax::Span;
+pub use names::did_you_mean;
+use names::{Namespace, Symbol};
 
 /// What the checks need besides the file.
 #[derive(Debug, Clone)]
@@ -14,7 +31,9 @@ pub struct CheckOptions {
 
 impl Default for CheckOptions {
     fn default() -> Self {
-        CheckOptions { today: Date::today() }
+        CheckOptions {
+            today: Date::today(),
+        }
     }
 }
 
@@ -27,8 +46,428 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+impl Checked {
+    /// True when some diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Every warning code, for `allow` and documentation.
+pub const WARNING_CODES: &[&str] = &[
+    "money-cap",
+    "informal-support-unconditional",
+    "flag-in-money",
+    "unused-question",
+    "unused-domain",
+    "unused-parameter",
+    "falling-values",
+    "review-date-past",
+    "unrounded-money-output",
+    "unused-allow",
+];
+
 /// Checks a parsed rule file.
 pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
-    let _ = (file, source, options);
-    Checked { model: None, diagnostics: vec![Diagnostic::error("ras::internal", "the checker is not built yet")] }
+    let mut checker = Checker::new(file, source, options);
+    checker.collect();
+    let model = checker.build();
+    let mut diagnostics = checker.finish();
+    crate::diag::sort(&mut diagnostics);
+    let has_errors = diagnostics.iter().any(Diagnostic::is_error);
+    Checked {
+        model: if has_errors { None } else { model },
+        diagnostics,
+    }
 }
+
+/// Parses and checks source text in one go.
+pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
+    match crate::syntax::parse(source) {
+        Ok(file) => check(&file, source, options),
+        Err(diagnostics) => Checked {
+            model: None,
+            diagnostics,
+        },
+    }
+}
+
+/// The type of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ty {
+    /// A quantity in a unit.
+    Quantity(crate::units::Unit),
+    /// A condition.
+    Bool,
+    /// Unknown because of an error already reported.
+    Unknown,
+}
+
+/// A step declaration in the file.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum StepDecl<'a> {
+    Let(&'a ast::LetStep),
+    Deduction(&'a ast::Deduction),
+    Output(&'a ast::Output),
+}
+
+impl<'a> StepDecl<'a> {
+    fn id(&self) -> &'a ast::Ident {
+        match self {
+            StepDecl::Let(s) => &s.id,
+            StepDecl::Deduction(s) => &s.id,
+            StepDecl::Output(s) => &s.id,
+        }
+    }
+
+    fn expr(&self) -> &'a ast::Expr {
+        match self {
+            StepDecl::Let(s) => &s.expr,
+            StepDecl::Deduction(s) => &s.amount,
+            StepDecl::Output(s) => &s.expr,
+        }
+    }
+}
+
+/// Where in the file each declaration is, by family.
+#[derive(Default)]
+pub(crate) struct Declarations<'a> {
+    policy: Vec<(usize, &'a ast::Policy)>,
+    cohorts: Vec<(usize, &'a ast::Cohorts)>,
+    attributes: Vec<(usize, &'a ast::Attribute)>,
+    domains: Vec<(usize, &'a ast::Domain)>,
+    questions: Vec<(usize, &'a ast::Question)>,
+    parameters: Vec<(usize, &'a ast::Parameter)>,
+    bands: Vec<(usize, &'a ast::Bands)>,
+    steps: Vec<(usize, StepDecl<'a>)>,
+    flags: Vec<(usize, &'a ast::Flag)>,
+    checks: Vec<(usize, &'a ast::AnswerCheck)>,
+    eligibility: Vec<(usize, &'a ast::Eligibility)>,
+    routes: Vec<(usize, &'a ast::Route)>,
+    tests: Vec<(usize, &'a ast::Test)>,
+}
+
+/// The checker's working state.
+pub(crate) struct Checker<'a> {
+    file: &'a ast::File,
+    source: &'a str,
+    options: &'a CheckOptions,
+    line_starts: Vec<usize>,
+    errors: Vec<Diagnostic>,
+    /// Warnings with the index of the item they concern (for `allow`).
+    warnings: Vec<(usize, Diagnostic)>,
+    decls: Declarations<'a>,
+    names: Namespace<Symbol>,
+    domain_names: Namespace<u32>,
+    cohort_names: Namespace<u32>,
+    /// Model parts as they are built.
+    pub(crate) m: Parts,
+    /// Unit of each step once typed.
+    step_types: Vec<Ty>,
+    /// What is read anywhere, for the unused-… warnings.
+    used_questions: Vec<bool>,
+    used_parameters: Vec<bool>,
+    used_domains: Vec<bool>,
+}
+
+/// The pieces of the model under construction.
+#[derive(Default)]
+pub(crate) struct Parts {
+    pub header: Option<model::Header>,
+    pub cohorts: Vec<model::Cohort>,
+    pub attributes: Vec<model::Attribute>,
+    pub domains: Vec<model::Domain>,
+    pub questions: Vec<model::Question>,
+    pub parameters: Vec<model::Parameter>,
+    pub bands: Vec<model::Band>,
+    pub steps: Vec<Option<model::Step>>,
+    pub flags: Vec<Option<model::Flag>>,
+    pub checks: Vec<model::AnswerCheck>,
+    pub eligibility: Vec<model::Requirement>,
+    pub route: Option<model::Route>,
+    pub exprs: Vec<model::Expr>,
+    pub tests: Vec<model::TestCase>,
+}
+
+impl<'a> Checker<'a> {
+    fn new(file: &'a ast::File, source: &'a str, options: &'a CheckOptions) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                source
+                    .bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Checker {
+            file,
+            source,
+            options,
+            line_starts,
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            decls: Declarations::default(),
+            names: Namespace::default(),
+            domain_names: Namespace::default(),
+            cohort_names: Namespace::default(),
+            m: Parts::default(),
+            step_types: Vec::new(),
+            used_questions: Vec::new(),
+            used_parameters: Vec::new(),
+            used_domains: Vec::new(),
+        }
+    }
+
+    /// 1-based line of a span's start.
+    pub(crate) fn line(&self, span: Span) -> model::Line {
+        let idx = self.line_starts.partition_point(|&s| s <= span.start);
+        idx.max(1) as model::Line
+    }
+
+    /// The source text of a span.
+    pub(crate) fn text(&self, span: Span) -> &'a str {
+        self.source.get(span.start..span.end).unwrap_or("")
+    }
+
+    pub(crate) fn error(&mut self, diag: Diagnostic) {
+        self.errors.push(diag);
+    }
+
+    pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
+        self.warnings.push((item, diag));
+    }
+
+    /// Pass 1: sorts declarations by family and declares every name.
+    fn collect(&mut self) {
+        let file = self.file;
+        for (i, item) in file.items.iter().enumerate() {
+            let d = &mut self.decls;
+            match &item.decl {
+                Decl::Policy(p) => d.policy.push((i, p)),
+                Decl::Cohorts(c) => d.cohorts.push((i, c)),
+                Decl::Attribute(a) => d.attributes.push((i, a)),
+                Decl::Domain(x) => d.domains.push((i, x)),
+                Decl::Question(q) => d.questions.push((i, q)),
+                Decl::Parameter(p) => d.parameters.push((i, p)),
+                Decl::Bands(b) => d.bands.push((i, b)),
+                Decl::Let(s) => d.steps.push((i, StepDecl::Let(s))),
+                Decl::Deduction(s) => d.steps.push((i, StepDecl::Deduction(s))),
+                Decl::Output(s) => d.steps.push((i, StepDecl::Output(s))),
+                Decl::Flag(f) => d.flags.push((i, f)),
+                Decl::Check(c) => d.checks.push((i, c)),
+                Decl::Eligibility(e) => d.eligibility.push((i, e)),
+                Decl::Route(r) => d.routes.push((i, r)),
+                Decl::Test(t) => d.tests.push((i, t)),
+            }
+        }
+        let mut diags = Vec::new();
+        let decls = &self.decls;
+        for (n, (_, q)) in decls.questions.iter().enumerate() {
+            self.names
+                .declare(&q.id, Symbol::Question(n as u32), "question", &mut diags);
+        }
+        for (n, (_, a)) in decls.attributes.iter().enumerate() {
+            self.names
+                .declare(&a.id, Symbol::Attribute(n as u32), "attribute", &mut diags);
+        }
+        for (n, (_, p)) in decls.parameters.iter().enumerate() {
+            self.names
+                .declare(&p.id, Symbol::Parameter(n as u32), "parameter", &mut diags);
+        }
+        for (n, (_, b)) in decls.bands.iter().enumerate() {
+            self.names
+                .declare(&b.id, Symbol::Band(n as u32), "band table", &mut diags);
+        }
+        for (n, (_, s)) in decls.steps.iter().enumerate() {
+            self.names
+                .declare(s.id(), Symbol::Step(n as u32), "step", &mut diags);
+        }
+        for (n, (_, f)) in decls.flags.iter().enumerate() {
+            self.names
+                .declare(&f.id, Symbol::Flag(n as u32), "flag", &mut diags);
+        }
+        for (n, (_, dm)) in decls.domains.iter().enumerate() {
+            self.domain_names
+                .declare(&dm.id, n as u32, "domain", &mut diags);
+        }
+        let mut n = 0;
+        for (_, c) in &decls.cohorts {
+            for cohort in &c.cohorts {
+                self.cohort_names
+                    .declare(&cohort.id, n, "cohort", &mut diags);
+                n += 1;
+            }
+        }
+        self.errors.extend(diags);
+        self.used_questions = vec![false; decls.questions.len()];
+        self.used_parameters = vec![false; decls.parameters.len()];
+        self.used_domains = vec![false; decls.domains.len()];
+        self.step_types = vec![Ty::Unknown; decls.steps.len()];
+        self.m.steps = vec![None; decls.steps.len()];
+        self.m.flags = vec![None; decls.flags.len()];
+    }
+
+    /// Pass 2: checks each family and assembles the model.
+    fn build(&mut self) -> Option<Model> {
+        self.header();
+        self.cohorts();
+        self.attributes();
+        self.domains();
+        self.questions();
+        self.parameters();
+        self.bands();
+        self.steps_and_flags();
+        self.answer_checks();
+        self.eligibility();
+        self.route();
+        self.tests();
+        self.lints();
+        let indicative = self.indicative();
+        let header = self.m.header.take()?;
+        let parts = std::mem::take(&mut self.m);
+        Some(Model {
+            header,
+            cohorts: parts.cohorts,
+            attributes: parts.attributes,
+            domains: parts.domains,
+            questions: parts.questions,
+            parameters: parts.parameters,
+            bands: parts.bands,
+            steps: parts.steps.into_iter().collect::<Option<Vec<_>>>()?,
+            flags: parts.flags.into_iter().collect::<Option<Vec<_>>>()?,
+            checks: parts.checks,
+            eligibility: parts.eligibility,
+            route: parts.route,
+            exprs: parts.exprs,
+            indicative: indicative?,
+            tests: parts.tests,
+        })
+    }
+
+    /// The output named `indicative`, in money.
+    fn indicative(&mut self) -> Option<model::StepId> {
+        let found = self
+            .decls
+            .steps
+            .iter()
+            .enumerate()
+            .find(|(_, (_, s))| s.id().name == "indicative");
+        match found {
+            Some((n, (_, StepDecl::Output(o)))) => {
+                if let Ty::Quantity(u) = self.step_types[n] {
+                    if u != crate::units::Unit::Money {
+                        let diag = Diagnostic::error(
+                            "ras::no-indicative",
+                            format!(
+                                "the indicative budget must be money (£), but this is {}",
+                                u.describe()
+                            ),
+                        )
+                        .label(o.expr.span, format!("this is {}", u.describe()))
+                        .hint("multiply points by a price per point, or hours by an hourly rate");
+                        self.error(diag);
+                    }
+                }
+                Some(n as model::StepId)
+            }
+            Some((_, (_, other))) => {
+                let diag =
+                    Diagnostic::error("ras::no-indicative", "`indicative` must be an output")
+                        .label(other.id().span, "declared here as a step, not an output")
+                        .hint(
+                            "write `output indicative \"Indicative weekly personal budget\" = …`",
+                        );
+                self.error(diag);
+                None
+            }
+            None => {
+                let at = self
+                    .decls
+                    .policy
+                    .first()
+                    .map(|(_, p)| p.keyword)
+                    .unwrap_or_default();
+                let mut diag =
+                    Diagnostic::error("ras::no-indicative", "the file has no indicative budget")
+                        .hint("add `output indicative \"Indicative weekly personal budget\" = …`");
+                if self.decls.policy.first().is_some() {
+                    diag = diag.label(at, "this policy needs an output named `indicative`");
+                }
+                self.error(diag);
+                None
+            }
+        }
+    }
+
+    /// Applies `allow` lines to warnings and returns every diagnostic.
+    fn finish(&mut self) -> Vec<Diagnostic> {
+        let file = self.file;
+        let mut used = vec![vec![false; 0]; file.items.len()];
+        for (i, item) in file.items.iter().enumerate() {
+            used[i] = vec![false; item.allows.len()];
+            for allow in &item.allows {
+                if !WARNING_CODES.contains(&allow.code.name.as_str()) {
+                    let hint = match did_you_mean(&allow.code.name, WARNING_CODES.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "the warnings are {}",
+                            names::list_codes(WARNING_CODES.iter().copied())
+                        ),
+                    };
+                    self.errors.push(
+                        Diagnostic::error(
+                            "ras::unknown-warning",
+                            format!("there is no warning called `{}`", allow.code.name),
+                        )
+                        .label(allow.code.span, "not a warning code")
+                        .hint(hint),
+                    );
+                }
+                if allow.reason.text.trim().is_empty() {
+                    self.errors.push(
+                        Diagnostic::error("ras::unknown-warning", "an `allow` needs a reason")
+                            .label(allow.reason.span, "empty reason")
+                            .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
+                    );
+                }
+            }
+        }
+        let mut out = std::mem::take(&mut self.errors);
+        for (item, diag) in std::mem::take(&mut self.warnings) {
+            let code = diag.code.trim_start_matches("ras::");
+            let allowed = file
+                .items
+                .get(item)
+                .and_then(|it| it.allows.iter().position(|a| a.code.name == code));
+            match allowed {
+                Some(k) => used[item][k] = true,
+                None => out.push(diag),
+            }
+        }
+        for (i, item) in file.items.iter().enumerate() {
+            for (k, allow) in item.allows.iter().enumerate() {
+                let acknowledged = used[i][k] || allow.code.name == "unused-allow";
+                let self_allowed = item.allows.iter().any(|a| a.code.name == "unused-allow");
+                if !acknowledged
+                    && !self_allowed
+                    && WARNING_CODES.contains(&allow.code.name.as_str())
+                {
+                    out.push(
+                        Diagnostic::warning(
+                            "ras::unused-allow",
+                            format!("`allow {}` acknowledges a warning that does not occur here", allow.code.name),
+                        )
+                        .label(allow.span, "nothing to acknowledge")
+                        .hint("remove the line, or move it just before the declaration the warning is about"),
+                    );
+                }
+            }
+        }
+        debug_assert!(out
+            .iter()
+            .all(|d| matches!(d.severity, Severity::Error | Severity::Warning)));
+        out
+    }
+}
+#[cfg(test)]

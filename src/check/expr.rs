@@ -1,0 +1,1084 @@
+//! Expressions: names resolved, units and types checked, nodes added to the model.
+
+use super::names::{did_you_mean, list_codes, Symbol};
+use super::{Checker, Ty};
+use crate::diag::Diagnostic;
+use crate::model::{self, ArithOp, CompareOp, Expr, ExprId, Subject, TotalTerm};
+use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
+use crate::syntax::Span;
+use crate::units::Unit;
+use rust_decimal::Decimal;
+
+/// Where an expression is written, which decides what it may read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Context {
+    /// A step's calculation or a deduction's condition.
+    Step { item: usize },
+    /// A flag's condition.
+    Flag { item: usize },
+    /// An answer check, eligibility requirement.
+    Condition { item: usize },
+    /// A route rule: `plan_cost` is known here.
+    Route { item: usize },
+}
+
+impl Context {
+    fn item(self) -> usize {
+        match self {
+            Context::Step { item }
+            | Context::Flag { item }
+            | Context::Condition { item }
+            | Context::Route { item } => item,
+        }
+    }
+}
+
+const FUNCTIONS: &[&str] = &[
+    "round", "min", "max", "abs", "count", "points", "hours", "sessions", "nights", "money",
+];
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, e: Expr) -> ExprId {
+        self.m.exprs.push(e);
+        (self.m.exprs.len() - 1) as ExprId
+    }
+
+    /// A placeholder node for an expression whose error is already reported.
+    fn poisoned(&mut self) -> (ExprId, Ty) {
+        (
+            self.push(Expr::Number {
+                value: Decimal::ZERO,
+            }),
+            Ty::Unknown,
+        )
+    }
+
+    /// Resolves an expression that must be a condition.
+    pub(crate) fn condition(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> ExprId {
+        let (id, ty) = self.resolve(e, ctx);
+        if let Ty::Quantity(u) = ty {
+            let diag = Diagnostic::error(
+                "ras::type-mismatch",
+                format!("{what} must be true or false, but this is {}", u.describe()),
+            )
+            .label(e.span, format!("this is {}", u.describe()))
+            .hint("compare it with something, e.g. `indicative > £650`");
+            self.error(diag);
+        }
+        id
+    }
+
+    /// Resolves an expression that must be an amount.
+    fn quantity(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> (ExprId, Option<Unit>) {
+        let (id, ty) = self.resolve(e, ctx);
+        match ty {
+            Ty::Quantity(u) => (id, Some(u)),
+            Ty::Bool => {
+                let diag = Diagnostic::error(
+                    "ras::type-mismatch",
+                    format!("{what} must be an amount, but this is a condition"),
+                )
+                .label(e.span, "true or false")
+                .hint("use `choose { … }` to turn a condition into an amount");
+                self.error(diag);
+                (id, None)
+            }
+            Ty::Unknown => (id, None),
+        }
+    }
+
+    /// Resolves an expression to a model node and its type.
+    pub(crate) fn resolve(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
+        match &e.kind {
+            ExprKind::Literal(LiteralValue::Quantity(v, u)) => {
+                (self.push(Expr::Number { value: *v }), Ty::Quantity(*u))
+            }
+            ExprKind::Literal(LiteralValue::Bool(b)) => {
+                (self.push(Expr::Bool { value: *b }), Ty::Bool)
+            }
+            ExprKind::Literal(LiteralValue::Date(_)) => {
+                let diag = Diagnostic::error("ras::type-mismatch", "a date cannot be used in a calculation")
+                    .label(e.span, "a date")
+                    .hint("dates belong in parameters (`from 2024-04-01 …`) and tests (`given assessed …`)");
+                self.error(diag);
+                self.poisoned()
+            }
+            ExprKind::Name(name) => self.name(name, e.span, ctx),
+            ExprKind::Unary(UnaryOp::Neg, x) => {
+                let (id, u) = self.quantity(x, ctx, "what `-` applies to");
+                let node = self.push(Expr::Neg { value: id });
+                (node, u.map(Ty::Quantity).unwrap_or(Ty::Unknown))
+            }
+            ExprKind::Unary(UnaryOp::Not, x) => {
+                let id = self.condition(x, ctx, "what `not` applies to");
+                (self.push(Expr::Not { value: id }), Ty::Bool)
+            }
+            ExprKind::Binary(op, a, b) => self.binary(*op, a, b, e.span, ctx),
+            ExprKind::Call(f, args) => self.call(f, args, e.span, ctx),
+            ExprKind::Round(x, rule) => {
+                let (id, u) = self.quantity(x, ctx, "what `round` applies to");
+                let header =
+                    self.m
+                        .header
+                        .as_ref()
+                        .map(|h| h.rounding)
+                        .unwrap_or(model::Rounding {
+                            to: ast::RoundTo::Penny,
+                            mode: ast::RoundMode::HalfUp,
+                        });
+                let rounding = match rule {
+                    Some(r) => model::Rounding {
+                        to: r.to,
+                        mode: r.mode.unwrap_or(header.mode),
+                    },
+                    None => header,
+                };
+                (
+                    self.push(Expr::Round {
+                        value: id,
+                        rounding,
+                    }),
+                    u.map(Ty::Quantity).unwrap_or(Ty::Unknown),
+                )
+            }
+            ExprKind::Total {
+                weighted,
+                kind,
+                domains,
+            } => self.total(*weighted, *kind, domains, e.span),
+            ExprKind::CodeTest {
+                subject,
+                negated,
+                codes,
+            } => self.code_test(subject, *negated, codes),
+            ExprKind::Choose { choices, otherwise } => self.choose(choices, otherwise, ctx),
+        }
+    }
+
+    fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
+        if name == "plan_cost" {
+            if !matches!(ctx, Context::Route { .. }) {
+                let diag = Diagnostic::error("ras::plan-cost-outside-route", "`plan_cost` can only be used in the approval route")
+                    .label(span, "the costed plan is not known here")
+                    .hint("the indicative budget comes before the costed plan; compare them in `route … { … }`");
+                self.error(diag);
+            }
+            return (self.push(Expr::PlanCost), Ty::Quantity(Unit::Money));
+        }
+        if name == "cohort" {
+            let diag = Diagnostic::error("ras::type-mismatch", "`cohort` is tested, not calculated with")
+                .label(span, "the case's cohort")
+                .hint("write `cohort is older_people` or `cohort in [older_people, working_age]`; a value that differs by cohort is a `parameter … by cohort`");
+            self.error(diag);
+            return self.poisoned();
+        }
+        match self.names.get(name) {
+            Some(Symbol::Question(q)) => self.question_value(q, None, span),
+            Some(Symbol::Parameter(p)) => {
+                if let Some(u) = self.used_parameters.get_mut(p as usize) {
+                    *u = true;
+                }
+                let unit = self.m.parameters.get(p as usize).map(|x| x.unit);
+                (
+                    self.push(Expr::Parameter { parameter: p }),
+                    unit.map(Ty::Quantity).unwrap_or(Ty::Unknown),
+                )
+            }
+            Some(Symbol::Step(s)) => {
+                let ty = self
+                    .step_types
+                    .get(s as usize)
+                    .copied()
+                    .unwrap_or(Ty::Unknown);
+                (self.push(Expr::Step { step: s }), ty)
+            }
+            Some(Symbol::Flag(f)) => (self.push(Expr::Flag { flag: f }), Ty::Bool),
+            Some(Symbol::Band(_)) => {
+                let diag = Diagnostic::error(
+                    "ras::type-mismatch",
+                    format!("`{name}` is a band table; look a value up in it"),
+                )
+                .label(span, "a band table")
+                .hint(format!("write `{name}(gross)` with the value to look up"));
+                self.error(diag);
+                self.poisoned()
+            }
+            Some(Symbol::Attribute(_)) => {
+                let diag = Diagnostic::error("ras::type-mismatch", format!("`{name}` is a case attribute; test its value"))
+                    .label(span, "a case attribute")
+                    .hint(format!("write `{name} is …`; a value that differs by {name} is a `parameter … by {name}`"));
+                self.error(diag);
+                self.poisoned()
+            }
+            None => {
+                self.unknown_name(name, span);
+                self.poisoned()
+            }
+        }
+    }
+
+    pub(crate) fn unknown_name(&mut self, name: &str, span: Span) {
+        let hint = if self.domain_names.get(name).is_some() {
+            format!("`{name}` is a domain; add up its questions with `total points in {name}`")
+        } else if let Some(s) = did_you_mean(name, self.names.names().chain(["plan_cost"])) {
+            format!("did you mean `{s}`?")
+        } else {
+            "declare it as a question, parameter, step or flag".to_string()
+        };
+        let diag = Diagnostic::error(
+            "ras::unknown-name",
+            format!("`{name}` is not declared in this file"),
+        )
+        .label(span, "unknown name")
+        .hint(hint);
+        self.error(diag);
+    }
+
+    /// The value of a question's answer; `kind` picks one of several values.
+    fn question_value(&mut self, q: u32, kind: Option<ValueKind>, span: Span) -> (ExprId, Ty) {
+        if let Some(u) = self.used_questions.get_mut(q as usize) {
+            *u = true;
+        }
+        let Some(question) = self.m.questions.get(q as usize) else {
+            return self.poisoned();
+        };
+        let id = question.id.clone();
+        match &question.kind {
+            model::QuestionKind::Number { unit, .. } => {
+                let unit = *unit;
+                if let Some(k) = kind {
+                    if k.unit() != unit {
+                        let diag = Diagnostic::error(
+                            "ras::unit-mismatch",
+                            format!(
+                                "`{id}` is answered in {}, not {}",
+                                unit.describe(),
+                                k.unit().describe()
+                            ),
+                        )
+                        .label(span, format!("this is {}", unit.describe()));
+                        self.error(diag);
+                    }
+                }
+                (
+                    self.push(Expr::Answer {
+                        question: q,
+                        slot: 0,
+                    }),
+                    Ty::Quantity(unit),
+                )
+            }
+            model::QuestionKind::YesNo { .. } => {
+                let diag = Diagnostic::error(
+                    "ras::type-mismatch",
+                    format!("`{id}` is a yes/no question; test its answer"),
+                )
+                .label(span, "yes or no")
+                .hint(format!("write `{id} is yes`"));
+                self.error(diag);
+                self.poisoned()
+            }
+            model::QuestionKind::Choice { units, .. } => {
+                let units = units.clone();
+                let slot = match kind {
+                    Some(k) => units.iter().position(|u| *u == k.unit()),
+                    None if units.len() == 1 => Some(0),
+                    None => None,
+                };
+                match slot {
+                    Some(slot) => {
+                        let unit = units.get(slot).copied().unwrap_or(Unit::Number);
+                        (
+                            self.push(Expr::Answer {
+                                question: q,
+                                slot: slot as u32,
+                            }),
+                            Ty::Quantity(unit),
+                        )
+                    }
+                    None => {
+                        let message = match (kind, units.is_empty()) {
+                            (_, true) => {
+                                format!("the options of `{id}` carry no values to calculate with")
+                            }
+                            (Some(k), false) => {
+                                format!("the options of `{id}` carry no {}", k.unit().describe())
+                            }
+                            (None, false) => format!(
+                                "the options of `{id}` carry several values ({}); say which",
+                                units
+                                    .iter()
+                                    .map(|u| u.symbol())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        };
+                        let hint = if units.is_empty() {
+                            format!("test its answer with `{id} is …`, or give each option a value such as `5 pts`")
+                        } else {
+                            format!("pick one, e.g. `{}({id})`", value_word(units[0]))
+                        };
+                        let diag = Diagnostic::error("ras::type-mismatch", message)
+                            .label(span, "which value?")
+                            .hint(hint);
+                        self.error(diag);
+                        self.poisoned()
+                    }
+                }
+            }
+        }
+    }
+
+    fn binary(
+        &mut self,
+        op: BinaryOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        span: Span,
+        ctx: Context,
+    ) -> (ExprId, Ty) {
+        match op {
+            BinaryOp::And | BinaryOp::Or => {
+                let what = format!("each side of `{}`", op.symbol());
+                let l = self.condition(a, ctx, &what);
+                let r = self.condition(b, ctx, &what);
+                let node = if op == BinaryOp::And {
+                    Expr::And { left: l, right: r }
+                } else {
+                    Expr::Or { left: l, right: r }
+                };
+                (self.push(node), Ty::Bool)
+            }
+            BinaryOp::Lt
+            | BinaryOp::Le
+            | BinaryOp::Gt
+            | BinaryOp::Ge
+            | BinaryOp::Eq
+            | BinaryOp::Ne => {
+                let (l, lt) = self.resolve(a, ctx);
+                let (r, rt) = self.resolve(b, ctx);
+                let ordered = !matches!(op, BinaryOp::Eq | BinaryOp::Ne);
+                match (lt, rt) {
+                    (Ty::Quantity(x), Ty::Quantity(y)) if x != y => self.mismatch(op, a, x, b, y),
+                    (Ty::Bool, Ty::Bool) if !ordered => {}
+                    (Ty::Bool, _) | (_, Ty::Bool)
+                        if !matches!((lt, rt), (Ty::Unknown, _) | (_, Ty::Unknown)) =>
+                    {
+                        let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` compares amounts, not conditions", op.symbol()))
+                            .label(span, "a condition on one side")
+                            .hint("compare amounts, e.g. `indicative >= £1000`; combine conditions with `and` / `or`");
+                        self.error(diag);
+                    }
+                    _ => {}
+                }
+                let compare = match op {
+                    BinaryOp::Lt => CompareOp::Lt,
+                    BinaryOp::Le => CompareOp::Le,
+                    BinaryOp::Gt => CompareOp::Gt,
+                    BinaryOp::Ge => CompareOp::Ge,
+                    BinaryOp::Eq => CompareOp::Eq,
+                    _ => CompareOp::Ne,
+                };
+                (
+                    self.push(Expr::Compare {
+                        compare,
+                        left: l,
+                        right: r,
+                    }),
+                    Ty::Bool,
+                )
+            }
+            BinaryOp::Add | BinaryOp::Sub => {
+                let (l, lu) = self.quantity(a, ctx, "each side of an addition");
+                let (r, ru) = self.quantity(b, ctx, "each side of a subtraction");
+                let arith = if op == BinaryOp::Add {
+                    ArithOp::Add
+                } else {
+                    ArithOp::Sub
+                };
+                let node = self.push(Expr::Arith {
+                    arith,
+                    left: l,
+                    right: r,
+                });
+                match (lu, ru) {
+                    (Some(x), Some(y)) if x != y => {
+                        self.mismatch(op, a, x, b, y);
+                        (node, Ty::Unknown)
+                    }
+                    (Some(x), Some(_)) => (node, Ty::Quantity(x)),
+                    _ => (node, Ty::Unknown),
+                }
+            }
+            BinaryOp::Of => {
+                let (l, lu) = self.quantity(a, ctx, "the left of `of`");
+                let (r, ru) = self.quantity(b, ctx, "the right of `of`");
+                if let Some(x) = lu {
+                    if x != Unit::Percent {
+                        let diag = Diagnostic::error(
+                            "ras::unit-mismatch",
+                            format!(
+                                "`of` takes a percentage on its left, but this is {}",
+                                x.describe()
+                            ),
+                        )
+                        .label(a.span, format!("this is {}", x.describe()))
+                        .hint("write e.g. `10% of indicative`, or use `*` to multiply");
+                        self.error(diag);
+                    }
+                }
+                (
+                    self.push(Expr::PercentOf {
+                        percent: l,
+                        value: r,
+                    }),
+                    ru.map(Ty::Quantity).unwrap_or(Ty::Unknown),
+                )
+            }
+            BinaryOp::Mul | BinaryOp::Div => {
+                let (l, lu) = self.quantity(a, ctx, "each side of `*` or `/`");
+                let (r, ru) = self.quantity(b, ctx, "each side of `*` or `/`");
+                let (Some(x), Some(y)) = (lu, ru) else {
+                    return (
+                        self.push(Expr::Arith {
+                            arith: ArithOp::Mul,
+                            left: l,
+                            right: r,
+                        }),
+                        Ty::Unknown,
+                    );
+                };
+                if op == BinaryOp::Mul {
+                    let node = match (x, y) {
+                        (Unit::Percent, other) if other != Unit::Number => Expr::PercentOf {
+                            percent: l,
+                            value: r,
+                        },
+                        (other, Unit::Percent) if other != Unit::Number => Expr::PercentOf {
+                            percent: r,
+                            value: l,
+                        },
+                        _ => Expr::Arith {
+                            arith: ArithOp::Mul,
+                            left: l,
+                            right: r,
+                        },
+                    };
+                    let node = self.push(node);
+                    match x.times(y) {
+                        Some(u) => (node, Ty::Quantity(u)),
+                        None => {
+                            self.product_error("multiply", a, x, b, y);
+                            (node, Ty::Unknown)
+                        }
+                    }
+                } else {
+                    let node = self.push(Expr::Arith {
+                        arith: ArithOp::Div,
+                        left: l,
+                        right: r,
+                    });
+                    match x.divided_by(y) {
+                        Some(u) => (node, Ty::Quantity(u)),
+                        None => {
+                            self.product_error("divide", a, x, b, y);
+                            (node, Ty::Unknown)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn mismatch(&mut self, op: BinaryOp, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
+        let verb = match op {
+            BinaryOp::Add => "add",
+            BinaryOp::Sub => "subtract",
+            _ => "compare",
+        };
+        let hint = if y == Unit::Number || x == Unit::Number {
+            let unit = if x == Unit::Number { y } else { x };
+            format!("write the number with its unit, e.g. `0 {}`", unit.symbol())
+                .replace("0 £", "£0")
+        } else {
+            "convert one side first, e.g. points times a price per point gives money".to_string()
+        };
+        let diag = Diagnostic::error(
+            "ras::unit-mismatch",
+            format!("cannot {verb} {} and {}", x.describe(), y.describe()),
+        )
+        .label(a.span, format!("this is {}", x.describe()))
+        .label(b.span, format!("this is {}", y.describe()))
+        .hint(hint);
+        self.error(diag);
+    }
+
+    fn product_error(&mut self, verb: &str, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
+        let diag = Diagnostic::error("ras::unit-mismatch", format!("cannot {verb} {} by {}", x.describe(), y.describe()))
+            .label(a.span, format!("this is {}", x.describe()))
+            .label(b.span, format!("this is {}", y.describe()))
+            .hint("points times a price per point (£/pt) gives money; hours times an hourly rate (£/h) gives money");
+        self.error(diag);
+    }
+
+    fn call(
+        &mut self,
+        f: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+        ctx: Context,
+    ) -> (ExprId, Ty) {
+        let name = f.name.as_str();
+        if let Some(kind) = ValueKind::from_keyword(name) {
+            if let [ast::Expr {
+                kind: ExprKind::Name(q),
+                span: qs,
+            }] = args
+            {
+                if let Some(Symbol::Question(id)) = self.names.get(q) {
+                    return self.question_value(id, Some(kind), *qs);
+                }
+            }
+            let diag = Diagnostic::error(
+                "ras::wrong-arguments",
+                format!("`{name}(…)` takes one question"),
+            )
+            .label(span, "not a single question")
+            .hint(format!(
+                "e.g. `{name}(nutrition)`; to add up a domain write `total {name} in …`"
+            ));
+            self.error(diag);
+            return self.poisoned();
+        }
+        match name {
+            "min" | "max" => {
+                if args.is_empty() {
+                    return self.arity(f, span, "at least one value");
+                }
+                let mut ids = Vec::new();
+                let mut unit: Option<(Unit, &ast::Expr)> = None;
+                let mut ok = true;
+                for arg in args {
+                    let (id, u) = self.quantity(arg, ctx, &format!("each value of `{name}`"));
+                    ids.push(id);
+                    match (u, unit) {
+                        (Some(u), None) => unit = Some((u, arg)),
+                        (Some(u), Some((first, fe))) if u != first => {
+                            self.mismatch(BinaryOp::Lt, fe, first, arg, u);
+                            ok = false;
+                        }
+                        (None, _) => ok = false,
+                        _ => {}
+                    }
+                }
+                let node = if name == "min" {
+                    Expr::Min { values: ids }
+                } else {
+                    Expr::Max { values: ids }
+                };
+                let ty = if ok {
+                    unit.map(|(u, _)| Ty::Quantity(u)).unwrap_or(Ty::Unknown)
+                } else {
+                    Ty::Unknown
+                };
+                let id = self.push(node);
+                if name == "min" && ty == Ty::Quantity(Unit::Money) {
+                    self.money_cap(args, span, ctx);
+                }
+                (id, ty)
+            }
+            "abs" => {
+                let [x] = args else {
+                    return self.arity(f, span, "one value");
+                };
+                let (id, u) = self.quantity(x, ctx, "what `abs` applies to");
+                (
+                    self.push(Expr::Abs { value: id }),
+                    u.map(Ty::Quantity).unwrap_or(Ty::Unknown),
+                )
+            }
+            "count" => {
+                if args.is_empty() {
+                    return self.arity(f, span, "at least one condition");
+                }
+                let ids = args
+                    .iter()
+                    .map(|a| self.condition(a, ctx, "each condition counted"))
+                    .collect();
+                (
+                    self.push(Expr::Count { conditions: ids }),
+                    Ty::Quantity(Unit::Number),
+                )
+            }
+            _ => match self.names.get(name) {
+                Some(Symbol::Band(b)) => {
+                    let [x] = args else {
+                        return self.arity(f, span, "one value to look up");
+                    };
+                    let (id, u) = self.quantity(x, ctx, "the value looked up");
+                    let (on, unit) = match self.m.bands.get(b as usize) {
+                        Some(band) => (band.on, band.unit),
+                        None => return self.poisoned(),
+                    };
+                    if let Some(u) = u {
+                        if u != on {
+                            let diag = Diagnostic::error(
+                                "ras::unit-mismatch",
+                                format!(
+                                    "`{name}` is looked up on {}, but this is {}",
+                                    on.describe(),
+                                    u.describe()
+                                ),
+                            )
+                            .label(x.span, format!("this is {}", u.describe()))
+                            .hint(format!("look up a value in {}", on.symbol()));
+                            self.error(diag);
+                        }
+                    }
+                    (
+                        self.push(Expr::Band { band: b, value: id }),
+                        Ty::Quantity(unit),
+                    )
+                }
+                Some(other) => {
+                    let diag = Diagnostic::error(
+                        "ras::unknown-function",
+                        format!("`{name}` is a {}, not something to look up", other.kind()),
+                    )
+                    .label(f.span, "not a function or band table")
+                    .hint(format!(
+                        "functions are {}",
+                        list_codes(FUNCTIONS.iter().copied())
+                    ));
+                    self.error(diag);
+                    self.poisoned()
+                }
+                None => {
+                    let bands: Vec<String> = self.m.bands.iter().map(|b| b.id.clone()).collect();
+                    let hint = match did_you_mean(
+                        name,
+                        FUNCTIONS
+                            .iter()
+                            .copied()
+                            .chain(bands.iter().map(String::as_str)),
+                    ) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!(
+                            "functions are {}; a band table is looked up as `name(value)`",
+                            list_codes(FUNCTIONS.iter().copied())
+                        ),
+                    };
+                    let diag = Diagnostic::error(
+                        "ras::unknown-function",
+                        format!("there is no function or band table called `{name}`"),
+                    )
+                    .label(f.span, "unknown")
+                    .hint(hint);
+                    self.error(diag);
+                    self.poisoned()
+                }
+            },
+        }
+    }
+
+    fn arity(&mut self, f: &ast::Ident, span: Span, wanted: &str) -> (ExprId, Ty) {
+        let diag = Diagnostic::error(
+            "ras::wrong-arguments",
+            format!("`{}` takes {wanted}", f.name),
+        )
+        .label(span, "here");
+        self.error(diag);
+        self.poisoned()
+    }
+
+    fn money_cap(&mut self, args: &[ast::Expr], span: Span, ctx: Context) {
+        let Context::Step { item } = ctx else { return };
+        let is_deduction = matches!(
+            self.file.items.get(item).map(|i| &i.decl),
+            Some(ast::Decl::Deduction(_))
+        );
+        if is_deduction {
+            // Limiting a deduction to what it is deducted from is not a ceiling on the budget.
+            return;
+        }
+        let fixed = args.iter().find(|a| match &a.kind {
+            ExprKind::Literal(_) => true,
+            ExprKind::Name(n) => matches!(self.names.get(n), Some(Symbol::Parameter(_))),
+            _ => false,
+        });
+        if let Some(limit) = fixed {
+            let diag = Diagnostic::warning("ras::money-cap", "this caps money at a fixed amount")
+                .label(span, "a ceiling")
+                .label(limit.span, "the fixed limit")
+                .hint("the Care Act forbids arbitrary ceilings on personal budgets; use a flag to prompt a review instead, or acknowledge with `allow money-cap \"reason\"`");
+            self.warn(item, diag);
+        }
+    }
+
+    fn total(
+        &mut self,
+        weighted: bool,
+        kind: ValueKind,
+        domains: &[ast::Ident],
+        span: Span,
+    ) -> (ExprId, Ty) {
+        let mut selected: Vec<u32> = Vec::new();
+        for d in domains {
+            if let Some(id) = self.domain(d) {
+                if let Some(u) = self.used_domains.get_mut(id as usize) {
+                    *u = true;
+                }
+                selected.push(id);
+            }
+        }
+        let mut terms = Vec::new();
+        for (q, question) in self.m.questions.iter().enumerate() {
+            let model::QuestionKind::Choice { units, .. } = &question.kind else {
+                continue;
+            };
+            let Some(slot) = units.iter().position(|u| *u == kind.unit()) else {
+                continue;
+            };
+            if !domains.is_empty() && !question.domain.is_some_and(|d| selected.contains(&d)) {
+                continue;
+            }
+            let weight = if weighted {
+                question
+                    .domain
+                    .and_then(|d| self.m.domains.get(d as usize))
+                    .map(|d| d.weight)
+                    .unwrap_or(Decimal::ONE)
+            } else {
+                Decimal::ONE
+            };
+            terms.push(TotalTerm {
+                question: q as u32,
+                slot: slot as u32,
+                weight,
+            });
+        }
+        for t in &terms {
+            if let Some(u) = self.used_questions.get_mut(t.question as usize) {
+                *u = true;
+            }
+        }
+        if terms.is_empty() && (domains.is_empty() || !selected.is_empty()) {
+            let diag = Diagnostic::error(
+                "ras::unknown-name",
+                format!(
+                    "no question carries {} to add up here",
+                    kind.unit().describe()
+                ),
+            )
+            .label(span, "adds up nothing")
+            .hint(format!(
+                "give options values such as `5 {}`, or check the domains named",
+                kind.unit().symbol()
+            ));
+            self.error(diag);
+        }
+        (
+            self.push(Expr::Total { kind, terms }),
+            Ty::Quantity(kind.unit()),
+        )
+    }
+
+    fn code_test(
+        &mut self,
+        subject: &ast::Ident,
+        negated: bool,
+        codes: &[ast::Code],
+    ) -> (ExprId, Ty) {
+        let (target, valid): (Option<Subject>, Vec<String>) = if subject.name == "cohort" {
+            (
+                Some(Subject::Cohort),
+                self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
+            )
+        } else {
+            match self.names.get(&subject.name) {
+                Some(Symbol::Question(q)) => {
+                    if let Some(u) = self.used_questions.get_mut(q as usize) {
+                        *u = true;
+                    }
+                    match self.m.questions.get(q as usize).map(|x| &x.kind) {
+                        Some(model::QuestionKind::Choice { options, .. }) => (
+                            Some(Subject::Question(q)),
+                            options.iter().map(|o| o.code.clone()).collect(),
+                        ),
+                        Some(model::QuestionKind::YesNo { .. }) => {
+                            (Some(Subject::Question(q)), vec!["no".into(), "yes".into()])
+                        }
+                        _ => {
+                            let diag = Diagnostic::error(
+                                "ras::type-mismatch",
+                                format!(
+                                    "`{}` is answered with a number; compare it instead",
+                                    subject.name
+                                ),
+                            )
+                            .label(subject.span, "a number question")
+                            .hint(format!("e.g. `{} >= 10`", subject.name));
+                            self.error(diag);
+                            (None, vec![])
+                        }
+                    }
+                }
+                Some(Symbol::Attribute(a)) => (
+                    Some(Subject::Attribute(a)),
+                    self.m
+                        .attributes
+                        .get(a as usize)
+                        .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
+                        .unwrap_or_default(),
+                ),
+                Some(other) => {
+                    let diag = Diagnostic::error(
+                        "ras::type-mismatch",
+                        format!(
+                            "`{}` is a {}; only questions, attributes and `cohort` have codes",
+                            subject.name,
+                            other.kind()
+                        ),
+                    )
+                    .label(subject.span, "has no codes")
+                    .hint("compare amounts with `=`, `<`, `>=` …");
+                    self.error(diag);
+                    (None, vec![])
+                }
+                None => {
+                    self.unknown_name(&subject.name, subject.span);
+                    (None, vec![])
+                }
+            }
+        };
+        let Some(target) = target else {
+            return self.poisoned();
+        };
+        let mut indices = Vec::new();
+        for code in codes {
+            match valid.iter().position(|v| *v == code.text) {
+                Some(i) => indices.push(i as u32),
+                None => {
+                    let what = if subject.name == "cohort" {
+                        "a cohort".to_string()
+                    } else {
+                        format!("a code of `{}`", subject.name)
+                    };
+                    let hint = match did_you_mean(&code.text, valid.iter().map(String::as_str)) {
+                        Some(s) if s != code.text => format!(
+                            "did you mean `{s}`? the codes are {}",
+                            list_codes(valid.iter().map(String::as_str))
+                        ),
+                        _ => format!(
+                            "the codes are {}",
+                            list_codes(valid.iter().map(String::as_str))
+                        ),
+                    };
+                    let diag = Diagnostic::error(
+                        "ras::unknown-code",
+                        format!("`{}` is not {what}", code.text),
+                    )
+                    .label(code.span, "unknown code")
+                    .hint(hint);
+                    self.error(diag);
+                }
+            }
+        }
+        (
+            self.push(Expr::CodeIn {
+                subject: target,
+                codes: indices,
+                negated,
+            }),
+            Ty::Bool,
+        )
+    }
+
+    fn choose(
+        &mut self,
+        choices: &[(ast::Expr, ast::Expr)],
+        otherwise: &ast::Expr,
+        ctx: Context,
+    ) -> (ExprId, Ty) {
+        let mut pairs = Vec::new();
+        let mut unit: Option<(Unit, Span)> = None;
+        let mut ok = true;
+        let mut check_unit =
+            |this: &mut Self, u: Option<Unit>, span: Span, unit: &mut Option<(Unit, Span)>| match (
+                u, *unit,
+            ) {
+                (Some(u), None) => *unit = Some((u, span)),
+                (Some(u), Some((first, fs))) if u != first => {
+                    let diag = Diagnostic::error(
+                        "ras::unit-mismatch",
+                        format!("the choices mix {} and {}", first.describe(), u.describe()),
+                    )
+                    .label(span, format!("this is {}", u.describe()))
+                    .label(fs, format!("this is {}", first.describe()))
+                    .hint("every choice gives a value in the same unit");
+                    this.error(diag);
+                    ok = false;
+                }
+                (None, _) => ok = false,
+                _ => {}
+            };
+        for (value, cond) in choices {
+            let c = self.condition(cond, ctx, "a choice's condition");
+            let (v, u) = self.quantity(value, ctx, "a choice's value");
+            check_unit(self, u, value.span, &mut unit);
+            pairs.push((c, v));
+        }
+        let (o, u) = self.quantity(otherwise, ctx, "the `otherwise` value");
+        check_unit(self, u, otherwise.span, &mut unit);
+        let ty = if ok {
+            unit.map(|(u, _)| Ty::Quantity(u)).unwrap_or(Ty::Unknown)
+        } else {
+            Ty::Unknown
+        };
+        (
+            self.push(Expr::Choose {
+                choices: pairs,
+                otherwise: o,
+            }),
+            ty,
+        )
+    }
+
+    pub(super) fn answer_checks(&mut self) {
+        for (item, c) in self.decls.checks.clone() {
+            let when = self.condition(
+                &c.when,
+                Context::Condition { item },
+                "an answer check's condition",
+            );
+            self.m.checks.push(model::AnswerCheck {
+                id: c.id.name.clone(),
+                message: c.message.text.clone(),
+                action: c.action,
+                when,
+                line: self.line(c.id.span),
+            });
+        }
+    }
+
+    pub(super) fn eligibility(&mut self) {
+        let blocks = self.decls.eligibility.clone();
+        if let Some((_, second)) = blocks.get(1) {
+            let diag = Diagnostic::error(
+                "ras::duplicate-declaration",
+                "the file has more than one `eligibility` block",
+            )
+            .label(second.keyword, "second block")
+            .label(blocks[0].1.keyword, "first block")
+            .hint("put every requirement in one block");
+            self.error(diag);
+        }
+        for (item, block) in blocks {
+            for r in &block.requirements {
+                let condition =
+                    self.condition(&r.condition, Context::Condition { item }, "a requirement");
+                let reason = self.reason_parts(&r.reason);
+                self.m.eligibility.push(model::Requirement {
+                    condition,
+                    reason,
+                    line: self.line(r.span),
+                });
+            }
+        }
+    }
+
+    /// Splits a reason sentence at `{step}` references.
+    fn reason_parts(&mut self, text: &ast::Text) -> Vec<model::ReasonPart> {
+        let mut parts = Vec::new();
+        let mut rest = text.text.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                parts.push(model::ReasonPart::Text(rest[..open].to_string()));
+            }
+            let name = rest[open + 1..close].trim();
+            match self.names.get(name) {
+                Some(Symbol::Step(s)) => parts.push(model::ReasonPart::Step(s)),
+                _ => {
+                    let hint = match did_you_mean(name, self.names.names()) {
+                        Some(s) => format!("did you mean `{{{s}}}`?"),
+                        None => "`{name}` in a reason inserts the value of a step".to_string(),
+                    };
+                    let diag = Diagnostic::error(
+                        "ras::unknown-name",
+                        format!("the reason refers to `{name}`, which is not a step"),
+                    )
+                    .label(text.span, "in this reason")
+                    .hint(hint);
+                    self.error(diag);
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(model::ReasonPart::Text(rest.to_string()));
+        }
+        parts
+    }
+
+    pub(super) fn route(&mut self) {
+        let routes = self.decls.routes.clone();
+        if let Some((_, second)) = routes.get(1) {
+            let diag = Diagnostic::error(
+                "ras::duplicate-declaration",
+                "the file has more than one `route`",
+            )
+            .label(second.id.span, "second route")
+            .label(routes[0].1.id.span, "first route")
+            .hint("one route decides who approves the costed plan; put every rule in it");
+            self.error(diag);
+        }
+        let Some((item, r)) = routes.first().copied() else {
+            return;
+        };
+        let mut rules = Vec::new();
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for rule in &r.rules {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == rule.id.name) {
+                let diag = Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("the route `{}` is listed twice", rule.id.name),
+                )
+                .label(rule.id.span, "second")
+                .label(*first, "first");
+                self.error(diag);
+            }
+            seen.push((&rule.id.name, rule.id.span));
+            let when = rule
+                .when
+                .as_ref()
+                .map(|w| self.condition(w, Context::Route { item }, "a route's condition"));
+            rules.push(model::RouteRule {
+                id: rule.id.name.clone(),
+                text: rule.text.text.clone(),
+                when,
+                line: self.line(rule.span),
+            });
+        }
+        self.m.route = Some(model::Route {
+            id: r.id.name.clone(),
+            label: r.label.as_ref().map(|t| t.text.clone()),
+            rules,
+            line: self.line(r.id.span),
+        });
+        let _ = Context::Route { item }.item();
+    }
+}
+
+/// The accessor word for a unit's values.
+fn value_word(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Hours => "hours",
+        Unit::Sessions => "sessions",
+        Unit::Nights => "nights",
+        Unit::Money => "money",
+        _ => "points",
+    }
+}

@@ -1,0 +1,153 @@
+//! Names: what each name in the file refers to, duplicates, and "did you mean".
+
+use crate::diag::Diagnostic;
+use crate::syntax::ast::Ident;
+use crate::syntax::Span;
+use std::collections::HashMap;
+
+/// What a name in the main namespace refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Symbol {
+    /// A question.
+    Question(u32),
+    /// A case attribute.
+    Attribute(u32),
+    /// A parameter.
+    Parameter(u32),
+    /// A band table.
+    Band(u32),
+    /// A step (`let`, `deduction`, `output`).
+    Step(u32),
+    /// A flag.
+    Flag(u32),
+}
+
+impl Symbol {
+    /// What kind of thing this is, for messages.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Symbol::Question(_) => "question",
+            Symbol::Attribute(_) => "attribute",
+            Symbol::Parameter(_) => "parameter",
+            Symbol::Band(_) => "band table",
+            Symbol::Step(_) => "step",
+            Symbol::Flag(_) => "flag",
+        }
+    }
+}
+
+/// Names the language itself defines.
+pub const BUILTIN_NAMES: &[&str] = &["cohort", "plan_cost", "assessed", "case_id"];
+
+/// A namespace: name -> (what, where declared).
+#[derive(Debug)]
+pub struct Namespace<T> {
+    entries: HashMap<String, (T, Span)>,
+    order: Vec<String>,
+}
+
+impl<T> Default for Namespace<T> {
+    fn default() -> Self {
+        Namespace {
+            entries: HashMap::new(),
+            order: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy> Namespace<T> {
+    /// Declares a name; a second declaration is reported and ignored.
+    pub fn declare(&mut self, id: &Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
+        if let Some((_, first)) = self.entries.get(&id.name) {
+            diags.push(
+                Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("`{}` is declared twice", id.name),
+                )
+                .label(id.span, format!("this {what} reuses the name"))
+                .label(*first, "first declared here")
+                .hint("give each question, parameter, step, band and flag its own name"),
+            );
+            return;
+        }
+        if BUILTIN_NAMES.contains(&id.name.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("`{}` is a name the language already uses", id.name),
+                )
+                .label(id.span, "choose another name")
+                .hint(format!(
+                    "`{}` always means the case's own {}",
+                    id.name,
+                    id.name.replace('_', " ")
+                )),
+            );
+            return;
+        }
+        self.entries.insert(id.name.clone(), (value, id.span));
+        self.order.push(id.name.clone());
+    }
+
+    /// What a name refers to.
+    pub fn get(&self, name: &str) -> Option<T> {
+        self.entries.get(name).map(|(v, _)| *v)
+    }
+
+    /// Every declared name, in declaration order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(String::as_str)
+    }
+}
+
+/// The closest candidate to `name`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, c.len()))
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// "a, b or c" with backticks, for listing valid choices.
+pub fn list_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    let codes: Vec<String> = codes.into_iter().map(|c| format!("`{c}`")).collect();
+    match codes.as_slice() {
+        [] => "none".to_string(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {}", init.join(", "), last),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(
+            did_you_mean("price_per_pont", ["price_per_point", "gross"]),
+            Some("price_per_point")
+        );
+        assert_eq!(did_you_mean("zzz", ["price_per_point", "gross"]), None);
+    }
+}

@@ -1,0 +1,233 @@
+//! Steps and flags in dependency order; cycles between them.
+
+use super::names::Symbol;
+use super::{Checker, StepDecl, Ty};
+use crate::diag::Diagnostic;
+use crate::model;
+use crate::syntax::ast::{self, ExprKind};
+
+/// A node of the dependency graph: a step or a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Node {
+    Step(usize),
+    Flag(usize),
+}
+
+impl<'a> Checker<'a> {
+    /// Types and resolves every step and flag, each after those it reads.
+    pub(super) fn steps_and_flags(&mut self) {
+        let order = self.dependency_order();
+        for node in order {
+            match node {
+                Node::Step(n) => self.resolve_step(n),
+                Node::Flag(n) => self.resolve_flag(n),
+            }
+        }
+    }
+
+    fn deps(&self, node: Node) -> Vec<Node> {
+        let mut out = Vec::new();
+        let mut push_names = |e: &ast::Expr| {
+            visit_names(e, &mut |name| match self.names.get(name) {
+                Some(Symbol::Step(s)) => out.push(Node::Step(s as usize)),
+                Some(Symbol::Flag(f)) => out.push(Node::Flag(f as usize)),
+                _ => {}
+            })
+        };
+        match node {
+            Node::Step(n) => {
+                if let Some((_, s)) = self.decls.steps.get(n) {
+                    push_names(s.expr());
+                    if let StepDecl::Deduction(d) = s {
+                        if let Some(w) = &d.when {
+                            push_names(w);
+                        }
+                    }
+                }
+            }
+            Node::Flag(n) => {
+                if let Some((_, f)) = self.decls.flags.get(n) {
+                    push_names(&f.when);
+                }
+            }
+        }
+        out
+    }
+
+    /// Steps and flags so that each follows what it reads; nodes on a cycle are
+    /// reported and left out.
+    fn dependency_order(&mut self) -> Vec<Node> {
+        let nodes: Vec<Node> = (0..self.decls.steps.len())
+            .map(Node::Step)
+            .chain((0..self.decls.flags.len()).map(Node::Flag))
+            .collect();
+        let index = |n: Node, steps: usize| match n {
+            Node::Step(s) => s,
+            Node::Flag(f) => steps + f,
+        };
+        let steps = self.decls.steps.len();
+        // 0 = new, 1 = on the current path, 2 = done, 3 = on a cycle (reported).
+        let mut state = vec![0u8; nodes.len()];
+        let mut order = Vec::with_capacity(nodes.len());
+        for &start in &nodes {
+            if state[index(start, steps)] != 0 {
+                continue;
+            }
+            state[index(start, steps)] = 1;
+            let mut path: Vec<(Node, Vec<Node>)> = vec![(start, self.deps(start))];
+            while let Some((node, pending)) = path.last_mut() {
+                let node = *node;
+                match pending.pop() {
+                    Some(dep) => match state[index(dep, steps)] {
+                        0 => {
+                            state[index(dep, steps)] = 1;
+                            let d = self.deps(dep);
+                            path.push((dep, d));
+                        }
+                        1 => {
+                            let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
+                            let cycle: Vec<Node> = path[from..].iter().map(|(n, _)| *n).collect();
+                            for n in &cycle {
+                                state[index(*n, steps)] = 3;
+                            }
+                            self.report_cycle(&cycle);
+                        }
+                        _ => {}
+                    },
+                    None => {
+                        let i = index(node, steps);
+                        if state[i] == 1 {
+                            state[i] = 2;
+                            order.push(node);
+                        }
+                        path.pop();
+                    }
+                }
+            }
+        }
+        order
+    }
+
+    fn node_ident(&self, node: Node) -> Option<&'a ast::Ident> {
+        match node {
+            Node::Step(n) => self.decls.steps.get(n).map(|(_, s)| s.id()),
+            Node::Flag(n) => self.decls.flags.get(n).map(|(_, f)| &f.id),
+        }
+    }
+
+    fn report_cycle(&mut self, cycle: &[Node]) {
+        let idents: Vec<&ast::Ident> = cycle.iter().filter_map(|n| self.node_ident(*n)).collect();
+        let Some(first) = idents.first() else { return };
+        let chain: Vec<String> = idents
+            .iter()
+            .map(|i| format!("`{}`", i.name))
+            .chain([format!("`{}`", first.name)])
+            .collect();
+        let mut diag = Diagnostic::error(
+            "ras::cycle",
+            if idents.len() == 1 {
+                format!("`{}` is calculated from itself", first.name)
+            } else {
+                format!(
+                    "these calculations depend on each other in a circle: {}",
+                    chain.join(" -> ")
+                )
+            },
+        );
+        for (i, id) in idents.iter().enumerate() {
+            let next = idents.get(i + 1).unwrap_or(first);
+            diag = diag.label(id.span, format!("needs `{}`", next.name));
+        }
+        self.error(diag.hint(
+            "one of them must be worked out from other values without going round the circle",
+        ));
+    }
+
+    fn resolve_step(&mut self, n: usize) {
+        let Some((item, decl)) = self.decls.steps.get(n).copied() else {
+            return;
+        };
+        let ctx = super::expr::Context::Step { item };
+        let (expr, ty) = self.resolve(decl.expr(), ctx);
+        let unit = match ty {
+            Ty::Quantity(u) => u,
+            Ty::Bool => {
+                let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` is a condition (true or false), not an amount", decl.id().name))
+                    .label(decl.expr().span, "a condition")
+                    .hint("a step calculates an amount; declare a condition as a `flag`, or use it in `choose { … }`");
+                self.error(diag);
+                crate::units::Unit::Number
+            }
+            Ty::Unknown => crate::units::Unit::Number,
+        };
+        self.step_types[n] = ty;
+        let kind = match decl {
+            StepDecl::Let(_) => model::StepKind::Let,
+            StepDecl::Output(o) => model::StepKind::Output {
+                label: o.label.text.clone(),
+            },
+            StepDecl::Deduction(d) => {
+                let when = d
+                    .when
+                    .as_ref()
+                    .map(|w| self.condition(w, ctx, "the condition of a deduction"));
+                model::StepKind::Deduction {
+                    reason: d.reason.text.clone(),
+                    informal_support: d.informal_support.is_some(),
+                    when,
+                }
+            }
+        };
+        let formula = self
+            .text(decl.expr().span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        self.m.steps[n] = Some(model::Step {
+            id: decl.id().name.clone(),
+            kind,
+            expr,
+            unit,
+            formula,
+            line: self.line(decl.id().span),
+        });
+    }
+
+    fn resolve_flag(&mut self, n: usize) {
+        let Some((item, f)) = self.decls.flags.get(n).copied() else {
+            return;
+        };
+        let when = self.condition(
+            &f.when,
+            super::expr::Context::Flag { item },
+            "a flag's condition",
+        );
+        self.m.flags[n] = Some(model::Flag {
+            id: f.id.name.clone(),
+            text: f.text.text.clone(),
+            when,
+            line: self.line(f.id.span),
+        });
+    }
+}
+
+/// Calls `visit` with every name an expression mentions as a value.
+pub(crate) fn visit_names(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {
+    match &e.kind {
+        ExprKind::Name(n) => visit(n),
+        ExprKind::Literal(_) | ExprKind::Total { .. } | ExprKind::CodeTest { .. } => {}
+        ExprKind::Unary(_, x) | ExprKind::Round(x, _) => visit_names(x, visit),
+        ExprKind::Binary(_, a, b) => {
+            visit_names(a, visit);
+            visit_names(b, visit);
+        }
+        ExprKind::Call(_, args) => args.iter().for_each(|a| visit_names(a, visit)),
+        ExprKind::Choose { choices, otherwise } => {
+            for (v, c) in choices {
+                visit_names(v, visit);
+                visit_names(c, visit);
+            }
+            visit_names(otherwise, visit);
+        }
+    }
+}

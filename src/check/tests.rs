@@ -1,0 +1,381 @@
+//! Test blocks: the case each gives and what each expects, names resolved.
+
+use super::names::{did_you_mean, list_codes, Symbol};
+use super::{Checker, Ty};
+use crate::case::Case;
+use crate::diag::Diagnostic;
+use crate::model::{self, Expectation, QuestionKind};
+use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
+use crate::units::Unit;
+
+impl<'a> Checker<'a> {
+    pub(super) fn tests(&mut self) {
+        for (_, t) in self.decls.tests.clone() {
+            let case = self.test_case(t);
+            let expects = t
+                .expects
+                .iter()
+                .filter_map(|e| self.expectation(e))
+                .collect::<Vec<_>>();
+            let stops_early = t.expects.iter().any(|e| {
+                matches!(
+                    e.kind,
+                    ExpectKind::Error(_) | ExpectKind::NotEligible(_) | ExpectKind::NotValidated
+                )
+            });
+            if !stops_early {
+                self.missing_answers(t, &case);
+            }
+            if t.expects.is_empty() {
+                let diag = Diagnostic::error(
+                    "ras::test-missing-answer",
+                    format!("the test \"{}\" expects nothing", t.name.text),
+                )
+                .label(t.name.span, "no `expect`")
+                .hint("add what must come out, e.g. `expect indicative £141.33`");
+                self.error(diag);
+            }
+            self.m.tests.push(model::TestCase {
+                name: t.name.text.clone(),
+                case,
+                expects,
+                line: self.line(t.name.span),
+            });
+        }
+    }
+
+    fn test_case(&mut self, t: &ast::Test) -> Case {
+        let mut case = Case::default();
+        let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
+        for g in &t.givens {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == g.name.name) {
+                let diag = Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("the test gives `{}` twice", g.name.name),
+                )
+                .label(g.span, "second")
+                .label(*first, "first");
+                self.error(diag);
+                continue;
+            }
+            seen.push((&g.name.name, g.span));
+            match g.name.name.as_str() {
+                "cohort" => {
+                    let code = self.given_code(g);
+                    if self.cohort_names.get(&code).is_none() {
+                        let valid: Vec<String> =
+                            self.m.cohorts.iter().map(|c| c.id.clone()).collect();
+                        let diag = Diagnostic::error(
+                            "ras::test-unknown-cohort",
+                            format!("`{code}` is not a cohort of this policy"),
+                        )
+                        .label(g.span, "unknown cohort")
+                        .hint(suggest(&code, &valid));
+                        self.error(diag);
+                    }
+                    case.cohort = Some(code);
+                }
+                "assessed" => match &g.value {
+                    GivenValue::Literal(ast::Literal {
+                        value: LiteralValue::Date(d),
+                        ..
+                    }) => case.assessed = Some(*d),
+                    _ => self.given_error(g, "an assessment date, e.g. `assessed 2010-02-01`"),
+                },
+                "plan_cost" => match &g.value {
+                    GivenValue::Literal(ast::Literal {
+                        value: LiteralValue::Quantity(v, Unit::Money),
+                        ..
+                    }) => case.plan_cost = Some(*v),
+                    _ => self.given_error(g, "an amount of money, e.g. `plan_cost £420.00`"),
+                },
+                "case_id" => case.case_id = Some(self.given_code(g)),
+                name => {
+                    match self.names.get(name) {
+                        Some(Symbol::Question(q)) => {
+                            if let Some(answer) = self.given_answer(g, q) {
+                                case.answers.insert(name.to_string(), answer);
+                            }
+                        }
+                        Some(Symbol::Attribute(a)) => {
+                            let code = self.given_code(g);
+                            let valid: Vec<String> = self
+                                .m
+                                .attributes
+                                .get(a as usize)
+                                .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
+                                .unwrap_or_default();
+                            if !valid.contains(&code) {
+                                let diag = Diagnostic::error(
+                                    "ras::test-unknown-code",
+                                    format!("`{code}` is not a value of `{name}`"),
+                                )
+                                .label(g.span, "unknown value")
+                                .hint(suggest(&code, &valid));
+                                self.error(diag);
+                            }
+                            case.attributes.insert(name.to_string(), code);
+                        }
+                        _ => {
+                            let questions: Vec<String> =
+                                self.m.questions.iter().map(|q| q.id.clone()).collect();
+                            let hint = match did_you_mean(name, questions.iter().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => "a test gives `cohort`, `assessed`, `plan_cost`, attributes and answers to questions".into(),
+                        };
+                            let diag = Diagnostic::error("ras::test-unknown-question", format!("the test answers `{name}`, which is not a question of this policy"))
+                            .label(g.name.span, "not a question")
+                            .hint(hint);
+                            self.error(diag);
+                        }
+                    }
+                }
+            }
+        }
+        case
+    }
+
+    /// The text of a given value used as a code (`3`, `some_willing`).
+    fn given_code(&self, g: &ast::Given) -> String {
+        match &g.value {
+            GivenValue::Code(c) => c.text.clone(),
+            GivenValue::Literal(l) => self.text(l.span).to_string(),
+        }
+    }
+
+    fn given_error(&mut self, g: &ast::Given, wanted: &str) {
+        let diag = Diagnostic::error(
+            "ras::type-mismatch",
+            format!("`{}` must be {wanted}", g.name.name),
+        )
+        .label(g.span, "not that");
+        self.error(diag);
+    }
+
+    fn given_answer(&mut self, g: &ast::Given, q: u32) -> Option<String> {
+        let question = self.m.questions.get(q as usize)?.clone();
+        match &question.kind {
+            QuestionKind::Choice { options, .. } => {
+                let code = self.given_code(g);
+                if !options.iter().any(|o| o.code == code) {
+                    let valid: Vec<String> = options.iter().map(|o| o.code.clone()).collect();
+                    let diag = Diagnostic::error(
+                        "ras::test-unknown-code",
+                        format!("`{code}` is not an option of `{}`", question.id),
+                    )
+                    .label(g.span, "unknown option")
+                    .hint(suggest(&code, &valid));
+                    self.error(diag);
+                    return None;
+                }
+                Some(code)
+            }
+            QuestionKind::YesNo { .. } => {
+                let code = self.given_code(g);
+                if code != "yes" && code != "no" {
+                    let diag = Diagnostic::error(
+                        "ras::test-unknown-code",
+                        format!(
+                            "`{}` is a yes/no question; `{code}` is neither",
+                            question.id
+                        ),
+                    )
+                    .label(g.span, "not yes or no")
+                    .hint("answer `yes` or `no`");
+                    self.error(diag);
+                    return None;
+                }
+                Some(code)
+            }
+            QuestionKind::Number { unit, min, max, .. } => match &g.value {
+                GivenValue::Literal(ast::Literal {
+                    value: LiteralValue::Quantity(v, u),
+                    span,
+                }) => {
+                    if *u != *unit && *u != Unit::Number {
+                        let diag = Diagnostic::error(
+                            "ras::unit-mismatch",
+                            format!(
+                                "`{}` is answered in {}, but this is {}",
+                                question.id,
+                                unit.describe(),
+                                u.describe()
+                            ),
+                        )
+                        .label(*span, format!("this is {}", u.describe()));
+                        self.error(diag);
+                    }
+                    if v < min || v > max {
+                        let diag = Diagnostic::error(
+                            "ras::test-unknown-code",
+                            format!(
+                                "{v} is outside the range of `{}`, {min} to {max}",
+                                question.id
+                            ),
+                        )
+                        .label(*span, "out of range");
+                        self.error(diag);
+                    }
+                    Some(v.to_string())
+                }
+                _ => {
+                    self.given_error(g, "a number");
+                    None
+                }
+            },
+        }
+    }
+
+    fn missing_answers(&mut self, t: &ast::Test, case: &Case) {
+        let mut missing: Vec<&str> = Vec::new();
+        for (q, question) in self.m.questions.iter().enumerate() {
+            let has_default = match &question.kind {
+                QuestionKind::Choice { default, .. } => default.is_some(),
+                QuestionKind::YesNo { default } => default.is_some(),
+                QuestionKind::Number { default, .. } => default.is_some(),
+            };
+            if self.used_questions.get(q).copied().unwrap_or(false)
+                && !has_default
+                && !case.answers.contains_key(&question.id)
+            {
+                missing.push(&question.id);
+            }
+        }
+        let mut diags = Vec::new();
+        if !missing.is_empty() {
+            diags.push(
+                Diagnostic::error("ras::test-missing-answer", format!("the test \"{}\" does not answer {}", t.name.text, list_codes(missing.iter().copied())))
+                    .label(t.name.span, "answers missing")
+                    .hint("give every answer the calculation needs, or expect the error: `expect error \"missing answer\"`"),
+            );
+        }
+        if case.cohort.is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "ras::test-missing-answer",
+                    format!("the test \"{}\" gives no cohort", t.name.text),
+                )
+                .label(t.name.span, "no cohort")
+                .hint(format!(
+                    "add `given cohort {}`",
+                    self.m
+                        .cohorts
+                        .first()
+                        .map(|c| c.id.as_str())
+                        .unwrap_or("older_people")
+                )),
+            );
+        }
+        for d in diags {
+            self.error(d);
+        }
+    }
+
+    fn expectation(&mut self, e: &ast::Expect) -> Option<Expectation> {
+        let line = self.line(e.span);
+        Some(match &e.kind {
+            ExpectKind::Error(t) => Expectation::Error {
+                message: t.text.clone(),
+                line,
+            },
+            ExpectKind::NotValidated => Expectation::NotValidated { line },
+            ExpectKind::NotEligible(t) => Expectation::NotEligible {
+                reason: t.as_ref().map(|t| t.text.clone()),
+                line,
+            },
+            ExpectKind::Eligible => Expectation::Eligible { line },
+            ExpectKind::NoFlags => Expectation::NoFlags { line },
+            ExpectKind::Flag(f) | ExpectKind::NoFlag(f) => {
+                let raised = matches!(e.kind, ExpectKind::Flag(_));
+                match self.names.get(&f.name) {
+                    Some(Symbol::Flag(id)) => Expectation::Flag {
+                        flag: id,
+                        raised,
+                        line,
+                    },
+                    _ => {
+                        let flags: Vec<String> = self
+                            .decls
+                            .flags
+                            .iter()
+                            .map(|(_, f)| f.id.name.clone())
+                            .collect();
+                        let diag = Diagnostic::error(
+                            "ras::unknown-name",
+                            format!("there is no flag called `{}`", f.name),
+                        )
+                        .label(f.span, "unknown flag")
+                        .hint(suggest(&f.name, &flags));
+                        self.error(diag);
+                        return None;
+                    }
+                }
+            }
+            ExpectKind::NoRoute => Expectation::Route { route: None, line },
+            ExpectKind::Route(r) => {
+                let routes: Vec<String> = self
+                    .m
+                    .route
+                    .iter()
+                    .flat_map(|x| x.rules.iter().map(|r| r.id.clone()))
+                    .collect();
+                if !routes.contains(&r.name) {
+                    let diag = Diagnostic::error(
+                        "ras::unknown-name",
+                        format!("there is no route called `{}`", r.name),
+                    )
+                    .label(r.span, "unknown route")
+                    .hint(suggest(&r.name, &routes));
+                    self.error(diag);
+                    return None;
+                }
+                Expectation::Route {
+                    route: Some(r.name.clone()),
+                    line,
+                }
+            }
+            ExpectKind::Value(name, lit) => {
+                let Some(Symbol::Step(step)) = self.names.get(&name.name) else {
+                    self.unknown_name(&name.name, name.span);
+                    return None;
+                };
+                let LiteralValue::Quantity(value, unit) = lit.value else {
+                    let diag = Diagnostic::error(
+                        "ras::type-mismatch",
+                        "a step is expected to have an amount",
+                    )
+                    .label(lit.span, "not an amount");
+                    self.error(diag);
+                    return None;
+                };
+                if let Some(Ty::Quantity(u)) = self.step_types.get(step as usize).copied() {
+                    if u != unit {
+                        let diag = Diagnostic::error(
+                            "ras::unit-mismatch",
+                            format!(
+                                "`{}` is {}, but the test expects {}",
+                                name.name,
+                                u.describe(),
+                                unit.describe()
+                            ),
+                        )
+                        .label(lit.span, format!("this is {}", unit.describe()))
+                        .hint(format!("write the expected value in {}", u.symbol()));
+                        self.error(diag);
+                    }
+                }
+                Expectation::Value { step, value, line }
+            }
+        })
+    }
+}
+
+fn suggest(code: &str, valid: &[String]) -> String {
+    match did_you_mean(code, valid.iter().map(String::as_str)) {
+        Some(s) => format!(
+            "did you mean `{s}`? valid: {}",
+            list_codes(valid.iter().map(String::as_str))
+        ),
+        None => format!("valid: {}", list_codes(valid.iter().map(String::as_str))),
+    }
+}
