@@ -470,4 +470,3 @@ impl<'a> Checker<'a> {
         out
     }
 }
-#[cfg(test)]
