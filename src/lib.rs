@@ -18,3 +18,4 @@ pub mod plan;
 pub mod syntax;
 pub mod testing;
 pub mod units;
+pub mod sample;
