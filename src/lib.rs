@@ -19,3 +19,4 @@ pub mod syntax;
 pub mod testing;
 pub mod units;
 pub mod sample;
+pub mod batch;

@@ -1,0 +1,425 @@
+//! Reading a caseload: CSV, JSON Lines or Excel, row by row, without losing a row.
+//!
+//! CSV and Excel are tables: a header naming the columns, then one case per
+//! row. JSON Lines holds one case object per line, as `ras eval --case` reads.
+
+use crate::case::Case;
+use crate::date::Date;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::Path;
+
+/// The layout of a caseload file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON case object per line.
+    JsonLines,
+    /// An Excel workbook (.xlsx); one sheet is read.
+    Xlsx,
+}
+
+impl InputFormat {
+    /// The format a file name implies, if any.
+    pub fn from_path(path: &Path) -> Option<InputFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" => InputFormat::Csv,
+            "jsonl" | "ndjson" | "json" => InputFormat::JsonLines,
+            "xlsx" | "xlsm" => InputFormat::Xlsx,
+            _ => return None,
+        })
+    }
+
+    /// Reads a format name as given to `--input-format`.
+    pub fn from_name(name: &str) -> Option<InputFormat> {
+        Some(match name {
+            "csv" => InputFormat::Csv,
+            "jsonl" | "json-lines" | "ndjson" => InputFormat::JsonLines,
+            "xlsx" | "excel" => InputFormat::Xlsx,
+            _ => return None,
+        })
+    }
+}
+
+/// A problem with the whole caseload file: nothing is evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FileProblem {
+    /// What is wrong, naming the file.
+    pub message: String,
+    /// What would fix it.
+    pub hint: Option<String>,
+}
+
+impl FileProblem {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        FileProblem {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// A problem with one row: the row becomes an error record and the run goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowProblem {
+    /// The column concerned, when one is.
+    pub column: Option<String>,
+    /// A stable code, e.g. `ras::field-count`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// One row as read: its fields aligned with the header, or a whole case (JSON
+/// Lines), or what was wrong with it.
+#[derive(Debug)]
+pub enum RowContent<'r> {
+    /// Fields of a table row, one per header column.
+    Fields(&'r [String]),
+    /// A case read from a JSON line.
+    Case(Box<Case>),
+    /// The row could not be read.
+    Problem(RowProblem),
+}
+
+/// A source of case rows.
+pub struct CaseReader {
+    header: Vec<String>,
+    inner: Inner,
+    fields: Vec<String>,
+    /// 1-based number of the last row read (data rows; the header is row 0 of a table).
+    row: u64,
+}
+
+enum Inner {
+    Csv(Box<csv::Reader<Box<dyn Read>>>, csv::ByteRecord),
+    Rows(std::vec::IntoIter<Result<Vec<String>, RowProblem>>),
+    Lines(Box<dyn BufRead>, String),
+}
+
+impl CaseReader {
+    /// Opens a caseload; `path` `-` reads standard input.
+    pub fn open(
+        path: &Path,
+        format: InputFormat,
+        sheet: Option<&str>,
+    ) -> Result<CaseReader, FileProblem> {
+        let name = path.display().to_string();
+        let reader: Box<dyn Read> = if name == "-" {
+            if format == InputFormat::Xlsx {
+                return Err(FileProblem::new(
+                    "an Excel workbook cannot be read from standard input",
+                )
+                .hint("give the .xlsx file's path"));
+            }
+            Box::new(io::stdin().lock())
+        } else if format == InputFormat::Xlsx {
+            return xlsx(path, sheet);
+        } else {
+            Box::new(
+                File::open(path)
+                    .map_err(|e| FileProblem::new(format!("cannot open `{name}`: {e}")))?,
+            )
+        };
+        match format {
+            InputFormat::Csv => CaseReader::csv(reader, &name),
+            _ => Ok(CaseReader {
+                header: Vec::new(),
+                inner: Inner::Lines(
+                    Box::new(BufReader::with_capacity(1 << 16, reader)),
+                    String::new(),
+                ),
+                fields: Vec::new(),
+                row: 0,
+            }),
+        }
+    }
+
+    /// Reads CSV from any reader (used by tests and standard input).
+    pub fn csv(reader: Box<dyn Read>, name: &str) -> Result<CaseReader, FileProblem> {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(reader);
+        let header = csv
+            .byte_headers()
+            .map_err(|e| FileProblem::new(format!("`{name}` is not CSV: {e}")))?
+            .clone();
+        let mut columns = Vec::with_capacity(header.len());
+        for (i, field) in header.iter().enumerate() {
+            let text = std::str::from_utf8(field).map_err(|_| {
+                FileProblem::new(format!(
+                    "`{name}` is not UTF-8 text (header, column {})",
+                    i + 1
+                ))
+                .hint("save the file as CSV UTF-8")
+            })?;
+            columns.push(text.trim().trim_start_matches('\u{feff}').to_string());
+        }
+        if columns.iter().all(|c| c.is_empty()) {
+            return Err(FileProblem::new(format!("`{name}` has no header row"))
+                .hint("the first line names the columns: case_id, cohort, then one per question"));
+        }
+        Ok(CaseReader {
+            fields: Vec::with_capacity(columns.len()),
+            header: columns,
+            inner: Inner::Csv(Box::new(csv), csv::ByteRecord::new()),
+            row: 0,
+        })
+    }
+
+    /// The column names (empty for JSON Lines).
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The number of the row last returned (1 = first case).
+    pub fn row_number(&self) -> u64 {
+        self.row
+    }
+
+    /// The next row, or `None` at the end of the file.
+    pub fn next_row(&mut self) -> Option<RowContent<'_>> {
+        match &mut self.inner {
+            Inner::Csv(reader, record) => {
+                match reader.read_byte_record(record) {
+                    Ok(false) => return None,
+                    Ok(true) => {}
+                    Err(e) => {
+                        self.row += 1;
+                        return Some(RowContent::Problem(RowProblem {
+                            column: None,
+                            code: "ras::bad-row",
+                            message: format!("cannot read the row: {e}"),
+                        }));
+                    }
+                }
+                self.row += 1;
+                if record.len() != self.header.len() {
+                    return Some(RowContent::Problem(RowProblem {
+                        column: None,
+                        code: "ras::field-count",
+                        message: format!(
+                            "the row has {} fields but the header has {}",
+                            record.len(),
+                            self.header.len()
+                        ),
+                    }));
+                }
+                self.fields.resize(record.len(), String::new());
+                for (i, field) in record.iter().enumerate() {
+                    let Ok(text) = std::str::from_utf8(field) else {
+                        return Some(RowContent::Problem(RowProblem {
+                            column: self.header.get(i).cloned(),
+                            code: "ras::not-utf8",
+                            message: "the field is not UTF-8 text".to_string(),
+                        }));
+                    };
+                    let slot = &mut self.fields[i];
+                    slot.clear();
+                    slot.push_str(text.trim());
+                }
+                Some(RowContent::Fields(&self.fields))
+            }
+            Inner::Rows(rows) => {
+                let next = rows.next()?;
+                self.row += 1;
+                match next {
+                    Ok(fields) => {
+                        self.fields = fields;
+                        Some(RowContent::Fields(&self.fields))
+                    }
+                    Err(p) => Some(RowContent::Problem(p)),
+                }
+            }
+            Inner::Lines(reader, line) => loop {
+                line.clear();
+                match reader.read_line(line) {
+                    Ok(0) => return None,
+                    Ok(_) => {}
+                    Err(e) => {
+                        self.row += 1;
+                        let message = if e.kind() == io::ErrorKind::InvalidData {
+                            "the line is not UTF-8 text".to_string()
+                        } else {
+                            format!("cannot read the line: {e}")
+                        };
+                        return Some(RowContent::Problem(RowProblem {
+                            column: None,
+                            code: "ras::bad-row",
+                            message,
+                        }));
+                    }
+                }
+                if line.trim().is_empty() {
+                    // Blank lines (often a trailing newline) are not cases.
+                    continue;
+                }
+                self.row += 1;
+                return Some(match Case::from_json(line) {
+                    Ok(case) => RowContent::Case(Box::new(case)),
+                    Err(e) => RowContent::Problem(RowProblem {
+                        column: None,
+                        code: "ras::bad-json",
+                        message: format!("not a case (column {}): {}", e.column, e.message),
+                    }),
+                });
+            },
+        }
+    }
+}
+
+/// Reads one sheet of a workbook into rows of text.
+fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
+    use calamine::Reader;
+    let name = path.display();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
+        .map_err(|e| FileProblem::new(format!("cannot read `{name}` as an Excel workbook: {e}")))?;
+    let sheets = book.sheet_names();
+    let sheet_name = match sheet {
+        Some(s) if sheets.iter().any(|n| n == s) => s.to_string(),
+        Some(s) => {
+            return Err(
+                FileProblem::new(format!("`{name}` has no sheet called `{s}`"))
+                    .hint(format!("its sheets are: {}", sheets.join(", "))),
+            )
+        }
+        None => sheets
+            .first()
+            .cloned()
+            .ok_or_else(|| FileProblem::new(format!("`{name}` has no sheets")))?,
+    };
+    let range = book.worksheet_range(&sheet_name).map_err(|e| {
+        FileProblem::new(format!("cannot read sheet `{sheet_name}` of `{name}`: {e}"))
+    })?;
+    let mut rows = range.rows();
+    let header: Vec<String> = match rows.next() {
+        Some(cells) => cells
+            .iter()
+            .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
+            .collect(),
+        None => {
+            return Err(FileProblem::new(format!(
+                "sheet `{sheet_name}` of `{name}` is empty"
+            )))
+        }
+    };
+    let width = header.len();
+    let body: Vec<Result<Vec<String>, RowProblem>> = rows
+        .map(|cells| {
+            let mut fields = Vec::with_capacity(width);
+            for (i, cell) in cells.iter().take(width).enumerate() {
+                match cell_text(cell) {
+                    Ok(text) => fields.push(text.trim().to_string()),
+                    Err(message) => {
+                        return Err(RowProblem {
+                            column: header.get(i).cloned(),
+                            code: "ras::bad-cell",
+                            message,
+                        })
+                    }
+                }
+            }
+            fields.resize(width, String::new());
+            Ok(fields)
+        })
+        .collect();
+    Ok(CaseReader {
+        header,
+        inner: Inner::Rows(body.into_iter()),
+        fields: Vec::new(),
+        row: 0,
+    })
+}
+
+/// A cell as the text a CSV would hold: numbers in their shortest exact form,
+/// dates as YYYY-MM-DD.
+fn cell_text(cell: &calamine::Data) -> Result<String, String> {
+    use calamine::Data;
+    Ok(match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        // Excel holds numbers as binary floating point; the shortest text that
+        // reads back to the same number is what the cell shows.
+        Data::Float(f) => format!("{f}"),
+        Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Data::DateTime(dt) => {
+            // Serial day 25569 is 1970-01-01 in Excel's 1900 date system.
+            let serial = dt.as_f64().floor() as i64;
+            match Date::from_days_since_epoch(serial - 25_569) {
+                Some(d) => d.to_string(),
+                None => return Err(format!("the date serial {serial} is not a calendar date")),
+            }
+        }
+        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
+        Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => return Err(format!("the cell holds the spreadsheet error {e:?}")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reader(text: &'static str) -> CaseReader {
+        CaseReader::csv(Box::new(text.as_bytes()), "test.csv").unwrap()
+    }
+
+    #[test]
+    fn csv_rows_keep_their_numbers_and_problems() {
+        let mut r =
+            reader("case_id,cohort,q1\nA,older_people,3\nB,older_people\nC, working_age ,1\n");
+        assert_eq!(r.header(), ["case_id", "cohort", "q1"]);
+        match r.next_row() {
+            Some(RowContent::Fields(f)) => assert_eq!(f, ["A", "older_people", "3"]),
+            other => panic!("{other:?}"),
+        }
+        match r.next_row() {
+            Some(RowContent::Problem(p)) => {
+                assert_eq!(p.code, "ras::field-count");
+                assert!(p.message.contains("2 fields"), "{}", p.message);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(r.row_number(), 2);
+        match r.next_row() {
+            Some(RowContent::Fields(f)) => assert_eq!(f[1], "working_age"),
+            other => panic!("{other:?}"),
+        }
+        assert!(r.next_row().is_none());
+    }
+
+    #[test]
+    fn header_must_be_utf8() {
+        let bad: &'static [u8] = b"case_id,\xff\xfe\nA,B\n";
+        let err = CaseReader::csv(Box::new(bad), "bad.csv").err().unwrap();
+        assert!(err.message.contains("not UTF-8"), "{}", err.message);
+    }
+
+    #[test]
+    fn formats_from_extensions() {
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.CSV")),
+            Some(InputFormat::Csv)
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.jsonl")),
+            Some(InputFormat::JsonLines)
+        );
+        assert_eq!(
+            InputFormat::from_path(Path::new("a.xlsx")),
+            Some(InputFormat::Xlsx)
+        );
+        assert_eq!(InputFormat::from_path(Path::new("a.txt")), None);
+    }
+}

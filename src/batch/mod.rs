@@ -1,0 +1,4 @@
+//! Batch evaluation of a caseload (`ras run`): streaming, in input order,
+//! every row accounted for.
+
+pub mod input;
