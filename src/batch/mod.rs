@@ -2,3 +2,4 @@
 //! every row accounted for.
 
 pub mod input;
+pub mod output;

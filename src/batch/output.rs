@@ -1,0 +1,398 @@
+//! Writing results: the columns asked for, as CSV or JSON Lines, in input order.
+
+use super::input::FileProblem;
+use crate::check::did_you_mean;
+use crate::model::{Model, StepId};
+use crate::units::Unit;
+use rust_decimal::Decimal;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// How a row came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// Figures produced.
+    Ok,
+    /// The eligibility requirements are not met: no figure.
+    NotEligible,
+    /// The cohort is not validated: no figure.
+    NotValidated,
+    /// The row could not be evaluated.
+    Error,
+}
+
+impl Status {
+    /// As written in the `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NotEligible => "not_eligible",
+            Status::NotValidated => "not_validated",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// One column of the results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    /// The case's id (or its row number).
+    CaseId,
+    /// A step's or output's value.
+    Step(StepId),
+    /// Whether a flag is raised.
+    Flag(u32),
+    /// The approval route.
+    Route,
+    /// Eligible or not.
+    Eligible,
+    /// `ok`, `not_eligible`, `not_validated` or `error`.
+    Status,
+    /// Reasons or the error message.
+    Message,
+}
+
+/// The default columns: case id, outputs in file order, flags, route,
+/// eligible, status, message.
+pub fn default_columns(model: &Model) -> Vec<Column> {
+    let mut columns = vec![Column::CaseId];
+    for (i, step) in model.steps.iter().enumerate() {
+        if matches!(step.kind, crate::model::StepKind::Output { .. }) {
+            columns.push(Column::Step(i as StepId));
+        }
+    }
+    columns.extend((0..model.flags.len()).map(|f| Column::Flag(f as u32)));
+    columns.extend([
+        Column::Route,
+        Column::Eligible,
+        Column::Status,
+        Column::Message,
+    ]);
+    columns
+}
+
+/// The columns named in `--columns a,b,c`.
+pub fn named_columns(model: &Model, names: &str) -> Result<Vec<Column>, FileProblem> {
+    let mut columns = Vec::new();
+    for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let column = match name {
+            "case_id" => Column::CaseId,
+            "route" => Column::Route,
+            "eligible" => Column::Eligible,
+            "status" => Column::Status,
+            "message" => Column::Message,
+            other => match (model.step_named(other), model.flag_named(other)) {
+                (Some(s), _) => Column::Step(s),
+                (None, Some(f)) => Column::Flag(f),
+                (None, None) => {
+                    let known: Vec<&str> = ["case_id", "route", "eligible", "status", "message"]
+                        .into_iter()
+                        .chain(model.steps.iter().map(|s| s.id.as_str()))
+                        .chain(model.flags.iter().map(|f| f.id.as_str()))
+                        .collect();
+                    let hint = match did_you_mean(other, known.iter().copied()) {
+                        Some(s) => format!("did you mean `{s}`?"),
+                        None => format!("the columns available are {}", known.join(", ")),
+                    };
+                    return Err(FileProblem::new(format!(
+                        "`--columns` names `{other}`, which is not a step, output or flag"
+                    ))
+                    .hint(hint));
+                }
+            },
+        };
+        columns.push(column);
+    }
+    if columns.is_empty() {
+        return Err(FileProblem::new("`--columns` names no columns")
+            .hint("e.g. `--columns case_id,indicative,route`"));
+    }
+    Ok(columns)
+}
+
+/// The header text of a column.
+pub fn column_name(model: &Model, column: Column) -> &str {
+    match column {
+        Column::CaseId => "case_id",
+        Column::Step(s) => model
+            .steps
+            .get(s as usize)
+            .map(|s| s.id.as_str())
+            .unwrap_or("?"),
+        Column::Flag(f) => model
+            .flags
+            .get(f as usize)
+            .map(|f| f.id.as_str())
+            .unwrap_or("?"),
+        Column::Route => "route",
+        Column::Eligible => "eligible",
+        Column::Status => "status",
+        Column::Message => "message",
+    }
+}
+
+/// How results are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    JsonLines,
+}
+
+impl OutputFormat {
+    /// The format a file name implies (CSV unless it ends in .jsonl/.ndjson/.json).
+    pub fn from_path(path: &Path) -> OutputFormat {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("jsonl" | "ndjson" | "json") => OutputFormat::JsonLines,
+            _ => OutputFormat::Csv,
+        }
+    }
+}
+
+/// One evaluated row, borrowed from the evaluator's buffers.
+#[derive(Debug, Clone, Copy)]
+pub struct RowView<'a> {
+    /// The case id, or the row number as text.
+    pub case_id: &'a str,
+    /// How it came out.
+    pub status: Status,
+    /// Reasons or error message ("" when none).
+    pub message: &'a str,
+    /// Eligible, when the question was reached.
+    pub eligible: Option<bool>,
+    /// Step values, when `status` is `Ok`.
+    pub steps: Option<&'a [Decimal]>,
+    /// Flags raised, when `status` is `Ok`.
+    pub flags: Option<&'a [bool]>,
+    /// The route taken.
+    pub route: Option<&'a str>,
+}
+
+/// Writes result rows.
+pub struct ResultWriter<W: Write> {
+    out: W,
+    format: OutputFormat,
+    columns: Vec<Column>,
+    names: Vec<String>,
+    units: Vec<Unit>,
+    line: Vec<u8>,
+}
+
+impl<W: Write> ResultWriter<W> {
+    /// A writer for these columns; writes the CSV header at once.
+    pub fn new(
+        out: W,
+        format: OutputFormat,
+        model: &Model,
+        columns: Vec<Column>,
+    ) -> io::Result<Self> {
+        let names: Vec<String> = columns
+            .iter()
+            .map(|c| column_name(model, *c).to_string())
+            .collect();
+        let units = model.steps.iter().map(|s| s.unit).collect();
+        let mut writer = ResultWriter {
+            out,
+            format,
+            columns,
+            names,
+            units,
+            line: Vec::with_capacity(256),
+        };
+        if format == OutputFormat::Csv {
+            let header: Vec<&str> = writer.names.iter().map(String::as_str).collect();
+            writer.line.clear();
+            for (i, name) in header.iter().enumerate() {
+                if i > 0 {
+                    writer.line.push(b',');
+                }
+                push_csv_field(&mut writer.line, name);
+            }
+            writer.line.push(b'\n');
+            writer.out.write_all(&writer.line)?;
+        }
+        Ok(writer)
+    }
+
+    /// Writes one row.
+    pub fn write(&mut self, row: &RowView<'_>) -> io::Result<()> {
+        self.line.clear();
+        match self.format {
+            OutputFormat::Csv => {
+                for (i, column) in self.columns.iter().enumerate() {
+                    if i > 0 {
+                        self.line.push(b',');
+                    }
+                    push_csv_cell(&mut self.line, *column, row, &self.units);
+                }
+            }
+            OutputFormat::JsonLines => {
+                self.line.push(b'{');
+                for (i, column) in self.columns.iter().enumerate() {
+                    if i > 0 {
+                        self.line.push(b',');
+                    }
+                    push_json_string(&mut self.line, &self.names[i]);
+                    self.line.push(b':');
+                    push_json_cell(&mut self.line, *column, row, &self.units);
+                }
+                self.line.push(b'}');
+            }
+        }
+        self.line.push(b'\n');
+        self.out.write_all(&self.line)
+    }
+
+    /// Flushes and returns the underlying writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// A value as `ras eval --format json` prints it: money with at least two
+/// decimals, other quantities without trailing zeros. Exact: never rounded.
+pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
+    let value = value.normalize();
+    let start = out.len();
+    // Decimal's Display writes exact digits; write into the buffer directly.
+    let _ = write!(out, "{value}");
+    if unit == Unit::Money {
+        let text = &out[start..];
+        let decimals = text
+            .iter()
+            .position(|b| *b == b'.')
+            .map(|p| text.len() - p - 1);
+        match decimals {
+            None => out.extend_from_slice(b".00"),
+            Some(1) => out.push(b'0'),
+            Some(_) => {}
+        }
+    }
+}
+
+fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
+    match column {
+        Column::CaseId => push_csv_field(out, row.case_id),
+        Column::Step(s) => {
+            if let Some(v) = row.steps.and_then(|v| v.get(s as usize)) {
+                push_value(
+                    out,
+                    *v,
+                    units.get(s as usize).copied().unwrap_or(Unit::Number),
+                );
+            }
+        }
+        Column::Flag(f) => {
+            if let Some(b) = row.flags.and_then(|v| v.get(f as usize)) {
+                out.extend_from_slice(if *b { b"true" } else { b"false" });
+            }
+        }
+        Column::Route => push_csv_field(out, row.route.unwrap_or("")),
+        Column::Eligible => match row.eligible {
+            Some(true) => out.extend_from_slice(b"true"),
+            Some(false) => out.extend_from_slice(b"false"),
+            None => {}
+        },
+        Column::Status => out.extend_from_slice(row.status.as_str().as_bytes()),
+        Column::Message => push_csv_field(out, row.message),
+    }
+}
+
+fn push_json_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
+    match column {
+        Column::CaseId => push_json_string(out, row.case_id),
+        Column::Step(s) => match row.steps.and_then(|v| v.get(s as usize)) {
+            Some(v) => {
+                out.push(b'"');
+                push_value(
+                    out,
+                    *v,
+                    units.get(s as usize).copied().unwrap_or(Unit::Number),
+                );
+                out.push(b'"');
+            }
+            None => out.extend_from_slice(b"null"),
+        },
+        Column::Flag(f) => match row.flags.and_then(|v| v.get(f as usize)) {
+            Some(true) => out.extend_from_slice(b"true"),
+            Some(false) => out.extend_from_slice(b"false"),
+            None => out.extend_from_slice(b"null"),
+        },
+        Column::Route => match row.route {
+            Some(r) => push_json_string(out, r),
+            None => out.extend_from_slice(b"null"),
+        },
+        Column::Eligible => out.extend_from_slice(match row.eligible {
+            Some(true) => b"true",
+            Some(false) => b"false",
+            None => b"null",
+        }),
+        Column::Status => push_json_string(out, row.status.as_str()),
+        Column::Message => push_json_string(out, row.message),
+    }
+}
+
+fn push_csv_field(out: &mut Vec<u8>, text: &str) {
+    if text
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for b in text.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
+    }
+}
+
+fn push_json_string(out: &mut Vec<u8>, text: &str) {
+    // serde_json escapes exactly as JSON requires; strings here are short.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn value(text: &str, unit: Unit) -> String {
+        let mut out = Vec::new();
+        push_value(&mut out, Decimal::from_str(text).unwrap(), unit);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn values_print_as_policy_figures() {
+        assert_eq!(value("141.33", Unit::Money), "141.33");
+        assert_eq!(value("7349.160", Unit::Money), "7349.16");
+        assert_eq!(value("69", Unit::Money), "69.00");
+        assert_eq!(value("69.5", Unit::Money), "69.50");
+        assert_eq!(value("176.656", Unit::Money), "176.656");
+        assert_eq!(value("36.20", Unit::Points), "36.2");
+        assert_eq!(value("38.0000", Unit::Points), "38");
+        assert_eq!(value("0.00", Unit::Points), "0");
+        assert_eq!(value("-2.50", Unit::Money), "-2.50");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_only_when_needed() {
+        let mut out = Vec::new();
+        push_csv_field(&mut out, "row 3, column q01: unknown code \"7\"");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"row 3, column q01: unknown code \"\"7\"\"\""
+        );
+    }
+}
