@@ -758,6 +758,53 @@ impl Model {
         }
     }
 
+    /// Every expression a case's evaluation may start from: steps, deduction
+    /// conditions, flags, answer checks, eligibility and the route.
+    pub fn roots(&self) -> Vec<ExprId> {
+        let mut roots: Vec<ExprId> = (0..self.steps.len() as StepId)
+            .flat_map(|s| self.step_roots(s))
+            .collect();
+        roots.extend(self.flags.iter().map(|f| f.when));
+        roots.extend(self.checks.iter().map(|c| c.when));
+        roots.extend(self.eligibility.iter().map(|r| r.condition));
+        if let Some(route) = &self.route {
+            roots.extend(route.rules.iter().filter_map(|r| r.when));
+        }
+        roots
+    }
+
+    /// Which questions some calculation, flag, check or route reads.
+    pub fn questions_read(&self) -> Vec<bool> {
+        let mut read = vec![false; self.questions.len()];
+        let mut mark = |q: QuestionId| {
+            if let Some(r) = read.get_mut(q as usize) {
+                *r = true;
+            }
+        };
+        for root in self.roots() {
+            self.walk(root, &mut |_, e| match e {
+                Expr::Answer { question, .. } => mark(*question),
+                Expr::CodeIn {
+                    subject: Subject::Question(q),
+                    ..
+                } => mark(*q),
+                Expr::Total { terms, .. } => terms.iter().for_each(|t| mark(t.question)),
+                _ => {}
+            });
+        }
+        read
+    }
+
+    /// Whether a question has an explicit default answer.
+    pub fn has_default(&self, question: QuestionId) -> bool {
+        match self.questions.get(question as usize).map(|q| &q.kind) {
+            Some(QuestionKind::Choice { default, .. }) => default.is_some(),
+            Some(QuestionKind::YesNo { default }) => default.is_some(),
+            Some(QuestionKind::Number { default, .. }) => default.is_some(),
+            None => false,
+        }
+    }
+
     /// The steps an expression reads directly (not through other steps).
     pub fn steps_read(&self, root: ExprId) -> Vec<StepId> {
         let mut out = Vec::new();
