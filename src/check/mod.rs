@@ -391,7 +391,7 @@ impl<'a> Checker<'a> {
                 let mut diag =
                     Diagnostic::error("ras::no-indicative", "the file has no indicative budget")
                         .hint("add `output indicative \"Indicative weekly personal budget\" = …`");
-                if self.decls.policy.first().is_some() {
+                if !self.decls.policy.is_empty() {
                     diag = diag.label(at, "this policy needs an output named `indicative`");
                 }
                 self.error(diag);
@@ -426,7 +426,7 @@ impl<'a> Checker<'a> {
                 }
                 if allow.reason.text.trim().is_empty() {
                     self.errors.push(
-                        Diagnostic::error("ras::unknown-warning", "an `allow` needs a reason")
+                        Diagnostic::error("ras::allow-needs-reason", "an `allow` needs a reason")
                             .label(allow.reason.span, "empty reason")
                             .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
                     );
