@@ -187,8 +187,15 @@ impl CaseReader {
         self.row
     }
 
-    /// The next row, or `None` at the end of the file.
-    pub fn next_row(&mut self) -> Option<RowContent<'_>> {
+    /// The next row with its number (1 = first case), or `None` at the end.
+    pub fn next_row(&mut self) -> Option<(u64, RowContent<'_>)> {
+        // INVARIANT: next_content counts each row it returns exactly once.
+        let row = self.row + 1;
+        let content = self.next_content()?;
+        Some((row, content))
+    }
+
+    fn next_content(&mut self) -> Option<RowContent<'_>> {
         match &mut self.inner {
             Inner::Csv(reader, record) => {
                 match reader.read_byte_record(record) {
@@ -381,11 +388,11 @@ mod tests {
             reader("case_id,cohort,q1\nA,older_people,3\nB,older_people\nC, working_age ,1\n");
         assert_eq!(r.header(), ["case_id", "cohort", "q1"]);
         match r.next_row() {
-            Some(RowContent::Fields(f)) => assert_eq!(f, ["A", "older_people", "3"]),
+            Some((1, RowContent::Fields(f))) => assert_eq!(f, ["A", "older_people", "3"]),
             other => panic!("{other:?}"),
         }
         match r.next_row() {
-            Some(RowContent::Problem(p)) => {
+            Some((2, RowContent::Problem(p))) => {
                 assert_eq!(p.code, "ras::field-count");
                 assert!(p.message.contains("2 fields"), "{}", p.message);
             }
@@ -393,7 +400,7 @@ mod tests {
         }
         assert_eq!(r.row_number(), 2);
         match r.next_row() {
-            Some(RowContent::Fields(f)) => assert_eq!(f[1], "working_age"),
+            Some((3, RowContent::Fields(f))) => assert_eq!(f[1], "working_age"),
             other => panic!("{other:?}"),
         }
         assert!(r.next_row().is_none());

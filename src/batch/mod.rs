@@ -1,5 +1,436 @@
 //! Batch evaluation of a caseload (`ras run`): streaming, in input order,
 //! every row accounted for.
+//!
+//! Rows are read one at a time ([`input::CaseReader`]), decoded field by field
+//! straight into a reused [`CaseInput`], evaluated on the fast path into a
+//! reused [`Scratch`], and written ([`output::ResultWriter`]). Memory does not
+//! grow with the number of cases. With several threads, rows travel in
+//! numbered chunks and are written back in input order.
 
 pub mod input;
 pub mod output;
+mod parallel;
+
+use crate::eval::{CaseError, CaseInput, Evaluator, Scratch, Verdict};
+use crate::model::{AttributeId, Model, ParameterKey, QuestionId};
+use crate::plan::Plan;
+use input::{CaseReader, FileProblem, RowContent, RowProblem};
+use output::{ResultWriter, RowView, Status};
+use std::io::Write;
+
+pub use parallel::run_parallel;
+
+/// What `ras run` was asked to do besides reading and writing.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Read dated parameters at this date instead of each case's own.
+    pub as_of: Option<crate::date::Date>,
+}
+
+/// Counts at the end of a run. Always `rows = ok + not_eligible + not_validated + errors`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Rows read.
+    pub rows: u64,
+    /// Rows with figures.
+    pub ok: u64,
+    /// Rows not eligible.
+    pub not_eligible: u64,
+    /// Rows in a cohort the policy is not validated for.
+    pub not_validated: u64,
+    /// Rows that could not be evaluated.
+    pub errors: u64,
+}
+
+impl Summary {
+    fn count(&mut self, status: Status) {
+        self.rows += 1;
+        match status {
+            Status::Ok => self.ok += 1,
+            Status::NotEligible => self.not_eligible += 1,
+            Status::NotValidated => self.not_validated += 1,
+            Status::Error => self.errors += 1,
+        }
+    }
+
+    fn add(&mut self, other: &Summary) {
+        self.rows += other.rows;
+        self.ok += other.ok;
+        self.not_eligible += other.not_eligible;
+        self.not_validated += other.not_validated;
+        self.errors += other.errors;
+    }
+
+    /// `N cases: A ok, B not eligible, C not validated, D errors`
+    pub fn line(&self) -> String {
+        format!(
+            "{} cases: {} ok, {} not eligible, {} not validated, {} errors",
+            self.rows, self.ok, self.not_eligible, self.not_validated, self.errors
+        )
+    }
+}
+
+/// A row that could not be evaluated, for the `--errors` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorRecord {
+    /// 1-based row number (the first case is row 1).
+    pub row: u64,
+    /// The case id (or the row number).
+    pub case_id: String,
+    /// The column concerned, if any.
+    pub column: String,
+    /// Stable code.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// What a column of a table caseload holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    CaseId,
+    Cohort,
+    Assessed,
+    PlanCost,
+    Attribute(AttributeId),
+    Question(QuestionId),
+    Ignored,
+}
+
+/// How the columns of a table map to the case, worked out once from its header.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    fields: Vec<Field>,
+    names: Vec<String>,
+}
+
+impl Layout {
+    /// Maps a header to the plan; returns warnings for columns the rules do
+    /// not know. A question the rules need with no column is a problem with
+    /// the whole file.
+    pub fn new(ev: &Evaluator<'_>, header: &[String], options: &RunOptions) -> Result<(Layout, Vec<String>), FileProblem> {
+        let model = &ev.plan().model;
+        let mut warnings = Vec::new();
+        let mut fields = Vec::with_capacity(header.len());
+        for name in header {
+            let field = match name.as_str() {
+                "case_id" => Field::CaseId,
+                "cohort" => Field::Cohort,
+                "assessed" => Field::Assessed,
+                "plan_cost" => Field::PlanCost,
+                other => match (ev.question_index(other), ev.attribute_index(other)) {
+                    (Some(q), _) => Field::Question(q),
+                    (None, Some(a)) => Field::Attribute(a),
+                    (None, None) => {
+                        warnings.push(format!("column `{other}` is not a question or attribute of this policy; it is ignored"));
+                        Field::Ignored
+                    }
+                },
+            };
+            if field != Field::Ignored && fields.contains(&field) {
+                return Err(FileProblem::new(format!("the column `{name}` appears twice"))
+                    .hint("each question, attribute and case field has one column"));
+            }
+            fields.push(field);
+        }
+        if !fields.contains(&Field::Cohort) {
+            return Err(FileProblem::new("the caseload has no `cohort` column").hint(format!(
+                "add a `cohort` column holding one of: {}",
+                model.cohorts.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let read = model.questions_read();
+        let missing: Vec<&str> = model
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(q, _)| read[*q] && !model.has_default(*q as QuestionId) && !fields.contains(&Field::Question(*q as QuestionId)))
+            .map(|(_, q)| q.id.as_str())
+            .collect();
+        if !missing.is_empty() {
+            return Err(FileProblem::new(format!(
+                "the caseload has no column for {} {}, which the rules need",
+                if missing.len() == 1 { "question" } else { "questions" },
+                missing.join(", ")
+            ))
+            .hint("add a column named after each question id, holding the option code chosen"));
+        }
+        if needs_date(model) && options.as_of.is_none() && !fields.contains(&Field::Assessed) {
+            return Err(FileProblem::new("the rules have values that change by date, but the caseload has no `assessed` column")
+                .hint("add an `assessed` column (YYYY-MM-DD), or give `--as-of DATE`"));
+        }
+        let used: Vec<&Field> = fields.iter().filter(|f| matches!(f, Field::Attribute(_))).collect();
+        for (a, attribute) in model.attributes.iter().enumerate() {
+            if !used.contains(&&Field::Attribute(a as AttributeId)) && attribute_read(model, a as AttributeId) {
+                return Err(FileProblem::new(format!("the caseload has no `{}` column, which the rules need", attribute.id))
+                    .hint(format!("its values are: {}", attribute.values.iter().map(|v| v.code.as_str()).collect::<Vec<_>>().join(", "))));
+            }
+        }
+        Ok((Layout { fields, names: header.to_vec() }, warnings))
+    }
+}
+
+/// Whether some parameter's value depends on the date.
+fn needs_date(model: &Model) -> bool {
+    model.parameters.iter().any(|p| p.schedule.iter().any(|s| s.from.is_some()))
+}
+
+/// Whether an attribute decides anything (a parameter by it, or a test of it).
+fn attribute_read(model: &Model, a: AttributeId) -> bool {
+    model.parameters.iter().any(|p| p.key == ParameterKey::Attribute(a))
+        || model.exprs.iter().any(|e| matches!(e, crate::model::Expr::CodeIn { subject: crate::model::Subject::Attribute(x), .. } if *x == a))
+}
+
+/// Decodes and evaluates rows one at a time, reusing every buffer.
+pub struct RowEvaluator<'e, 'p> {
+    ev: &'e Evaluator<'p>,
+    layout: Option<Layout>,
+    options: RunOptions,
+    input: CaseInput,
+    scratch: Scratch,
+    flags: Vec<bool>,
+    case_id: String,
+    message: String,
+}
+
+impl<'e, 'p> RowEvaluator<'e, 'p> {
+    /// An evaluator of rows laid out as `layout` (`None` for JSON Lines).
+    pub fn new(ev: &'e Evaluator<'p>, layout: Option<Layout>, options: RunOptions) -> Self {
+        RowEvaluator {
+            ev,
+            layout,
+            options,
+            input: CaseInput::new(ev),
+            scratch: Scratch::new(ev),
+            flags: vec![false; ev.plan().model.flags.len()],
+            case_id: String::new(),
+            message: String::new(),
+        }
+    }
+
+    /// Evaluates one row and writes its result; returns its status.
+    pub fn process<W: Write>(
+        &mut self,
+        row: u64,
+        content: RowContent<'_>,
+        out: &mut ResultWriter<W>,
+        errors: &mut Vec<ErrorRecord>,
+    ) -> std::io::Result<Status> {
+        self.case_id.clear();
+        self.message.clear();
+        let outcome = match content {
+            RowContent::Fields(fields) => self.decode_fields(row, fields),
+            RowContent::Case(case) => {
+                self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
+                self.ev.decode_into(&case, self.options.as_of, &mut self.input).map_err(|e| from_case_error(e, None))
+            }
+            RowContent::Problem(p) => Err(p),
+        };
+        if self.case_id.is_empty() {
+            use std::fmt::Write as _;
+            let _ = write!(self.case_id, "{row}");
+        }
+        let verdict = outcome.and_then(|()| self.ev.run(&self.input, &mut self.scratch).map_err(|e| from_case_error(e, None)));
+        let model = &self.ev.plan().model;
+        let (status, eligible) = match &verdict {
+            Ok(Verdict::Figures) => (Status::Ok, Some(true)),
+            Ok(Verdict::NotEligible) => {
+                let steps = self.scratch.all_steps();
+                for (i, r) in self.scratch.failed_requirements().iter().filter_map(|r| model.eligibility.get(*r as usize)).enumerate() {
+                    if i > 0 {
+                        self.message.push_str("; ");
+                    }
+                    self.message.push_str(&crate::eval::requirement_reason(model, r, steps));
+                }
+                (Status::NotEligible, Some(false))
+            }
+            Ok(Verdict::NotValidated) => {
+                let reason = model.cohorts.get(self.input.cohort as usize).and_then(|c| c.not_validated.as_deref());
+                self.message.push_str(reason.unwrap_or("the policy is not validated for this cohort"));
+                (Status::NotValidated, None)
+            }
+            Err(p) => {
+                use std::fmt::Write as _;
+                match &p.column {
+                    Some(c) => {
+                        let _ = write!(self.message, "row {row}, column {c}: {}", p.message);
+                    }
+                    None => {
+                        let _ = write!(self.message, "row {row}: {}", p.message);
+                    }
+                }
+                errors.push(ErrorRecord {
+                    row,
+                    case_id: self.case_id.clone(),
+                    column: p.column.clone().unwrap_or_default(),
+                    code: p.code,
+                    message: p.message.clone(),
+                });
+                (Status::Error, None)
+            }
+        };
+        let figures = status == Status::Ok;
+        if figures {
+            for (i, f) in self.flags.iter_mut().enumerate() {
+                *f = self.scratch.flag(i as u32).unwrap_or(false);
+            }
+        }
+        let route = if figures {
+            self.scratch.route().and_then(|r| model.route.as_ref()?.rules.get(r as usize)).map(|r| r.id.as_str())
+        } else {
+            None
+        };
+        out.write(&RowView {
+            case_id: &self.case_id,
+            status,
+            message: &self.message,
+            eligible,
+            steps: figures.then(|| self.scratch.all_steps()),
+            flags: figures.then_some(self.flags.as_slice()),
+            route,
+        })?;
+        Ok(status)
+    }
+
+    /// Decodes a table row into the reused input.
+    fn decode_fields(&mut self, row: u64, fields: &[String]) -> Result<(), RowProblem> {
+        let Some(layout) = &self.layout else {
+            return Err(RowProblem { column: None, code: "ras::bad-row", message: "the row has no header to read it by".into() });
+        };
+        let ev = self.ev;
+        self.input.reset(ev);
+        self.input.date = self.options.as_of;
+        let mut cohort_seen = false;
+        let mut first_problem: Option<RowProblem> = None;
+        for (i, text) in fields.iter().enumerate() {
+            let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
+            let column = || layout.names.get(i).cloned();
+            let result: Result<(), CaseError> = match field {
+                Field::CaseId => {
+                    self.case_id.push_str(text);
+                    Ok(())
+                }
+                Field::Cohort => {
+                    cohort_seen = true;
+                    ev.decode_cohort(text).map(|c| self.input.cohort = c)
+                }
+                Field::Assessed if text.is_empty() || self.options.as_of.is_some() => Ok(()),
+                Field::Assessed => match crate::date::Date::parse(text) {
+                    Some(d) => {
+                        self.input.date = Some(d);
+                        Ok(())
+                    }
+                    None => Err(CaseError::new("ras::bad-date", format!("`{text}` is not a date; write YYYY-MM-DD"), Some("assessed"))),
+                },
+                Field::PlanCost if text.is_empty() => Ok(()),
+                Field::PlanCost => match parse_amount(text) {
+                    Some(v) => {
+                        self.input.plan_cost = Some(v);
+                        Ok(())
+                    }
+                    None => Err(CaseError::new("ras::not-a-number", format!("`{text}` is not an amount of money, e.g. 420.00"), Some("plan_cost"))),
+                },
+                Field::Attribute(_) | Field::Question(_) if text.is_empty() => Ok(()),
+                Field::Attribute(a) => ev.decode_attribute(a, text).map(|v| {
+                    if let Some(slot) = self.input.attributes.get_mut(a as usize) {
+                        *slot = Some(v);
+                    }
+                }),
+                Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
+                    if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                        *slot = answer;
+                    }
+                }),
+                Field::Ignored => Ok(()),
+            };
+            if let Err(e) = result {
+                if first_problem.is_none() {
+                    first_problem = Some(from_case_error(e, column()));
+                }
+            }
+        }
+        let _ = (row, cohort_seen);
+        match first_problem {
+            Some(p) => Err(p),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Reads an amount: `420`, `420.5`, `420.00`, with an optional `£` and commas.
+fn parse_amount(text: &str) -> Option<rust_decimal::Decimal> {
+    let t = text.trim().trim_start_matches('£');
+    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b'-') {
+        return None;
+    }
+    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
+    cleaned.parse().ok()
+}
+
+fn from_case_error(e: CaseError, column: Option<String>) -> RowProblem {
+    RowProblem { column: column.or(e.question), code: e.code, message: e.message }
+}
+
+/// Runs a whole caseload on one thread, writing results as they come.
+/// `progress` is called every few thousand rows with the rows done.
+pub fn run<W: Write>(
+    plan: &Plan,
+    mut reader: CaseReader,
+    out: &mut ResultWriter<W>,
+    errors: &mut dyn FnMut(&ErrorRecord) -> std::io::Result<()>,
+    options: &RunOptions,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(Summary, Vec<String>), RunError> {
+    let ev = Evaluator::new(plan).map_err(|e| RunError::File(FileProblem::new(e.to_string())))?;
+    let (layout, warnings) = if reader.header().is_empty() {
+        (None, Vec::new())
+    } else {
+        let (l, w) = Layout::new(&ev, reader.header(), options).map_err(RunError::File)?;
+        (Some(l), w)
+    };
+    let mut rows = RowEvaluator::new(&ev, layout, options.clone());
+    let mut summary = Summary::default();
+    let mut pending = Vec::new();
+    while let Some((row, content)) = reader.next_row() {
+        let status = rows.process(row, content, out, &mut pending).map_err(RunError::Io)?;
+        summary.count(status);
+        for e in pending.drain(..) {
+            errors(&e).map_err(RunError::Io)?;
+        }
+        if row % 16_384 == 0 {
+            progress(row);
+        }
+    }
+    progress(summary.rows);
+    Ok((summary, warnings))
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A problem with the whole caseload or the plan.
+    #[error("{0}")]
+    File(FileProblem),
+    /// Reading or writing failed.
+    #[error("{0}")]
+    Io(std::io::Error),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("420.00").map(|d| d.to_string()), Some("420.00".into()));
+        assert_eq!(parse_amount("£1,210.50").map(|d| d.to_string()), Some("1210.50".into()));
+        assert_eq!(parse_amount("4e2"), None);
+        assert_eq!(parse_amount("abc"), None);
+    }
+
+    #[test]
+    fn summary_line() {
+        let s = Summary { rows: 4, ok: 1, not_eligible: 1, not_validated: 1, errors: 1 };
+        assert_eq!(s.line(), "4 cases: 1 ok, 1 not eligible, 1 not validated, 1 errors");
+    }
+}

@@ -220,6 +220,28 @@ impl<W: Write> ResultWriter<W> {
         Ok(writer)
     }
 
+    /// A writer that writes no header (for a chunk of rows written elsewhere).
+    pub fn body_only(out: W, format: OutputFormat, model: &Model, columns: Vec<Column>) -> Self {
+        let names = columns.iter().map(|c| column_name(model, *c).to_string()).collect();
+        let units = model.steps.iter().map(|s| s.unit).collect();
+        ResultWriter { out, format, columns, names, units, line: Vec::with_capacity(256) }
+    }
+
+    /// The columns written.
+    pub fn columns(&self) -> &[Column] {
+        &self.columns
+    }
+
+    /// The format written.
+    pub fn format(&self) -> OutputFormat {
+        self.format
+    }
+
+    /// Writes rows already formatted by a [`ResultWriter::body_only`] writer.
+    pub fn write_bytes(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.write_all(bytes)
+    }
+
     /// Writes one row.
     pub fn write(&mut self, row: &RowView<'_>) -> io::Result<()> {
         self.line.clear();

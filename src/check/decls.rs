@@ -16,8 +16,18 @@ impl<'a> Checker<'a> {
     pub(super) fn header(&mut self) {
         let policies = self.decls.policy.clone();
         let Some((item, policy)) = policies.first().copied() else {
-            let diag = Diagnostic::error("ras::missing-header", "the file has no `policy` header")
-                .hint("start the file with `policy \"Title\" { council \"…\" version \"…\" effective YYYY-MM-DD … }`");
+            let mut diag =
+                Diagnostic::error("ras::missing-header", "the file has no `policy` header")
+                    .hint("start the file with `policy \"Title\" { council \"…\" version \"…\" effective YYYY-MM-DD … }`");
+            if let Some(first) = self.file.items.first() {
+                let word = self
+                    .text(first.span)
+                    .split(|c: char| c.is_whitespace())
+                    .next()
+                    .unwrap_or("");
+                let at = crate::syntax::Span::new(first.span.start, first.span.start + word.len());
+                diag = diag.label(at, "the file starts here, without a header");
+            }
             self.error(diag);
             return;
         };
@@ -108,7 +118,8 @@ impl<'a> Checker<'a> {
                     "ras::date-order",
                     format!("the review date {r} is before the effective date {e}"),
                 )
-                .label(span, "review before the policy takes effect");
+                .label(span, "review before the policy takes effect")
+                .hint("the review date is when the policy is next looked at, after it takes effect; check both dates");
                 self.error(diag);
             }
         }
@@ -143,19 +154,22 @@ impl<'a> Checker<'a> {
 
     pub(super) fn attributes(&mut self) {
         for (_, a) in self.decls.attributes.clone() {
-            let values = self.codes_unique(a.values.iter().map(|v| &v.code), "value");
+            self.codes_unique(a.values.iter().map(|v| &v.code), "value");
+            // A repeated value is reported above and kept once, so that
+            // parameters by this attribute are not asked for it twice.
+            let mut values: Vec<model::Labelled> = Vec::new();
+            for v in &a.values {
+                if !values.iter().any(|x| x.code == v.code.text) {
+                    values.push(model::Labelled {
+                        code: v.code.text.clone(),
+                        label: v.label.text.clone(),
+                    });
+                }
+            }
             self.m.attributes.push(model::Attribute {
                 id: a.id.name.clone(),
                 label: a.label.text.clone(),
-                values: a
-                    .values
-                    .iter()
-                    .zip(values)
-                    .map(|(v, _)| model::Labelled {
-                        code: v.code.text.clone(),
-                        label: v.label.text.clone(),
-                    })
-                    .collect(),
+                values,
                 line: self.line(a.id.span),
             });
         }
@@ -196,7 +210,8 @@ impl<'a> Checker<'a> {
                         "ras::bad-weight",
                         format!("the weight of `{}` is negative", d.id.name),
                     )
-                    .label(w.span, "a weight must be zero or more");
+                    .label(w.span, "a weight must be zero or more")
+                    .hint("a weight multiplies the domain's points: 1 counts them as they are, 1.5 half as much again, 0 not at all");
                     self.error(diag);
                 }
             }
@@ -364,11 +379,13 @@ impl<'a> Checker<'a> {
                         let diag = Diagnostic::error(
                             "ras::bad-default",
                             format!(
-                                "the default {} is outside the range {} to {}",
-                                d.value, min.value, max.value
+                                "the default answer to `{}`, {}, is outside its range {} to {}",
+                                q.id.name, d.value, min.value, max.value
                             ),
                         )
-                        .label(d.span, "outside the range");
+                        .label(d.span, "outside the range")
+                        .label(min.span.join(max.span), "the answers allowed")
+                        .hint("a default is an answer the question allows; widen the range or change the default");
                         self.error(diag);
                     }
                 }
@@ -402,8 +419,8 @@ impl<'a> Checker<'a> {
                     "ras::falling-values",
                     format!("the {} of `{}` fall from option `{}` to option `{}`", unit.describe(), q.id.name, prev.code.text, next.code.text),
                 )
-                .label(next.span, format!("{} {} here", values[k + 1], unit))
-                .label(prev.span, format!("{} {} before", values[k], unit))
+                .label(next.span, format!("{} here", show(values[k + 1], *unit)))
+                .label(prev.span, format!("{} before", show(values[k], *unit)))
                 .hint("options are listed from least to most need, so their values should not fall; reorder them or acknowledge with `allow falling-values \"reason\"`");
                 self.warn(item, diag);
             }
@@ -599,6 +616,16 @@ impl<'a> Checker<'a> {
             self.error(diag);
             return vec![Decimal::ZERO];
         }
+        let by_unknown = p.by.as_ref().is_some_and(|b| {
+            b.name != "cohort" && !self.m.attributes.iter().any(|a| a.id == b.name)
+        });
+        if by_unknown {
+            // `by …` names nothing (reported): its keys cannot be checked.
+            for kv in values {
+                self.param_value(p, &kv.value, unit, unit_span);
+            }
+            return vec![Decimal::ZERO];
+        }
         let mut out: Vec<Option<Decimal>> = vec![None; keys.len()];
         for kv in values {
             let v = self.param_value(p, &kv.value, unit, unit_span);
@@ -608,7 +635,11 @@ impl<'a> Checker<'a> {
                         "ras::duplicate-code",
                         format!("`{}` has two values for `{}`", p.id.name, kv.key.text),
                     )
-                    .label(kv.span, "second value");
+                    .label(kv.span, "second value")
+                    .hint(format!(
+                        "keep one value for `{}`; a value that changes over time goes under `from` dates",
+                        kv.key.text
+                    ));
                     self.error(diag);
                 }
                 Some(i) => out[i] = Some(v),
@@ -646,8 +677,11 @@ impl<'a> Checker<'a> {
                     list_codes(missing.iter().copied())
                 ),
             )
-            .label(span, "every one must have a value here")
-            .hint("a case in a cohort without a value would get no figure; add the missing values");
+            .label(span, format!("no value here for {}", list_codes(missing.iter().copied())))
+            .hint(match p.by.as_ref().map(|b| b.name.as_str()) {
+                Some("cohort") | None => "a case in a cohort without a value would get no figure; give every cohort a value".to_string(),
+                Some(by) => format!("a case whose `{by}` has no value would get no figure; give every value of `{by}` one"),
+            });
             self.error(diag);
         }
         out.into_iter()
@@ -716,6 +750,7 @@ impl<'a> Checker<'a> {
         let mut points = Vec::new();
         let mut beyond = None;
         let mut beyond_line = None;
+        let mut rows_ok = Vec::new();
         for row in &b.rows {
             let value = match row.value.value {
                 LiteralValue::Quantity(v, u) => (v, u, row.value.span),
@@ -730,6 +765,18 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
+            if value.1 == Unit::Percent
+                && (value.0.is_sign_negative() || value.0 > Decimal::ONE_HUNDRED)
+            {
+                self.error(
+                    Diagnostic::error(
+                        "ras::band-rate",
+                        format!("a rate of {}% is outside 0% to 100%", value.0),
+                    )
+                    .label(value.2, "rate out of range")
+                    .hint("a contingency or deduction rate is a share of the amount, between 0% and 100%"),
+                );
+            }
             let is_beyond = matches!(row.range, BandRange::Beyond(_));
             if !is_beyond {
                 self.band_result_unit(b, value.1, value.2, &mut result_unit);
@@ -761,7 +808,11 @@ impl<'a> Checker<'a> {
                                 "ras::band-order",
                                 "straight-line bands list points, e.g. `10 pts: £40`, not ranges",
                             )
-                            .label(row.span, "a range"),
+                            .label(row.span, "a range")
+                            .hint(format!(
+                                "write one point per row, or drop `interpolate` to make `{}` a table of steps",
+                                b.id.name
+                            )),
                         );
                     }
                     let (from, to) = match range {
@@ -773,7 +824,16 @@ impl<'a> Checker<'a> {
                         BandRange::AndAbove(x) => (self.bound(b, x).map(|v| (v, x.span)), None),
                         _ => (None, None),
                     };
+                    // A bound already reported as wrong reads as "no bound";
+                    // leave the row out of the gap and overlap checks.
+                    let bounds_ok = match range {
+                        BandRange::Below(_) => to.is_some(),
+                        BandRange::Between(..) => from.is_some() && to.is_some(),
+                        BandRange::AndAbove(_) => from.is_some(),
+                        _ => false,
+                    };
                     table_rows.push((from, to, value.0, row.span, range.clone()));
+                    rows_ok.push(bounds_ok);
                 }
             }
         }
@@ -815,7 +875,7 @@ impl<'a> Checker<'a> {
                 beyond_line,
             }
         } else {
-            self.check_steps(b, &table_rows, unit);
+            self.check_steps(b, &table_rows, &rows_ok);
             model::BandTable::Steps {
                 rows: table_rows
                     .iter()
@@ -883,7 +943,12 @@ impl<'a> Checker<'a> {
                         ),
                     )
                     .label(lit.span, format!("this is {}", u.describe()))
-                    .label(b.on_span, format!("looked up on {}", b.on.describe())),
+                    .label(b.on_span, format!("looked up on {}", b.on.describe()))
+                    .hint(format!(
+                        "write every bound in {}, e.g. `{}`",
+                        b.on.symbol(),
+                        show(Decimal::ONE_HUNDRED, b.on)
+                    )),
                 );
                 None
             }
@@ -908,24 +973,27 @@ impl<'a> Checker<'a> {
             crate::syntax::Span,
             BandRange,
         )],
-        unit: Unit,
+        rows_ok: &[bool],
     ) {
-        for (i, (from, to, value, span, _)) in rows.iter().enumerate() {
+        let on = |v: Decimal| show(v, b.on);
+        // Rows whose bounds are wrong (reported) are left out of the gap and
+        // overlap checks, which would only repeat the same mistake.
+        let mut ok = rows_ok.to_vec();
+        for (i, (from, to, ..)) in rows.iter().enumerate() {
             if let (Some((f, fs)), Some((t, ts))) = (from, to) {
                 if f >= t {
-                    self.error(Diagnostic::error("ras::band-order", format!("this band runs from {f} to {t}, which is not upwards"))
+                    self.error(Diagnostic::error("ras::band-order", format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
                         .label(*fs, "from")
                         .label(*ts, "to")
                         .hint("write the lower bound first; the lower bound is included, the upper is not"));
+                    if let Some(x) = ok.get_mut(i) {
+                        *x = false;
+                    }
                 }
             }
-            if unit == Unit::Percent && (value.is_sign_negative() || *value > Decimal::ONE_HUNDRED)
-            {
-                self.error(Diagnostic::error("ras::band-rate", format!("a rate of {value}% is outside 0% to 100%"))
-                    .label(*span, "rate out of range")
-                    .hint("a contingency or deduction rate is a share of the amount, between 0% and 100%"));
-            }
-            if i == 0 {
+        }
+        for (i, (from, _, _, span, _)) in rows.iter().enumerate() {
+            if i == 0 || !ok[i] || !ok[i - 1] {
                 continue;
             }
             let prev = &rows[i - 1];
@@ -956,24 +1024,30 @@ impl<'a> Checker<'a> {
                         self.error(
                             Diagnostic::error(
                                 "ras::band-gap",
-                                format!("there is a gap between {pt} and {f}: no band covers it"),
+                                format!(
+                                    "there is a gap between {} and {}: no band covers it",
+                                    on(pt),
+                                    on(f)
+                                ),
                             )
                             .label(fs, "this band starts here")
                             .label(pts, "the band before ends here")
                             .hint(format!(
-                                "start this band at {pt}, where the one before ends"
+                                "start this band at {}, where the one before ends",
+                                on(pt)
                             )),
                         );
                     } else if f < pt {
                         self.error(
                             Diagnostic::error(
                                 "ras::band-overlap",
-                                format!("bands overlap between {f} and {pt}"),
+                                format!("bands overlap between {} and {}", on(f), on(pt)),
                             )
                             .label(fs, "this band starts here")
                             .label(pts, "but the band before runs to here")
                             .hint(format!(
-                                "start this band at {pt}, where the one before ends"
+                                "start this band at {}, where the one before ends",
+                                on(pt)
                             )),
                         );
                     }
@@ -1003,7 +1077,9 @@ impl<'a> Checker<'a> {
                         "ras::band-order",
                         format!(
                             "the points of `{}` must rise: {} comes after {}",
-                            b.id.name, w[1].0, w[0].0
+                            b.id.name,
+                            show(w[1].0, b.on),
+                            show(w[0].0, b.on)
                         ),
                     )
                     .label(w[1].3, "this point")
@@ -1045,5 +1121,27 @@ fn key_plural(p: &ast::Parameter) -> String {
         Some("cohort") => "cohorts".into(),
         Some(other) => format!("values of `{other}`"),
         None => "keys".into(),
+    }
+}
+
+/// An amount as a policy writes it: `£100`, `10 pts`, `5%`, `£4.88/pt`.
+pub(super) fn show(value: Decimal, unit: Unit) -> String {
+    match unit {
+        Unit::Number => value.to_string(),
+        Unit::Percent => format!("{value}%"),
+        Unit::Money => format!("£{value}"),
+        other => match other.rate_of() {
+            Some(per) => format!("£{value}/{}", per_word(per)),
+            None => format!("{value} {}", other.symbol()),
+        },
+    }
+}
+
+fn per_word(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Points => "pt",
+        Unit::Hours => "h",
+        Unit::Sessions => "session",
+        _ => "night",
     }
 }

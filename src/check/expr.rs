@@ -172,6 +172,17 @@ impl<'a> Checker<'a> {
             self.error(diag);
             return self.poisoned();
         }
+        let (id, ty) = self.symbol_value(name, span);
+        if self.names.is_duplicated(name) {
+            // Declared twice (already reported): which one is meant is unknown,
+            // so its unit is too; this avoids a cascade of unit errors.
+            return (id, Ty::Unknown);
+        }
+        (id, ty)
+    }
+
+    /// The value of a declared name (not `plan_cost` or `cohort`).
+    fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
         match self.names.get(name) {
             Some(Symbol::Question(q)) => self.question_value(q, None, span),
             Some(Symbol::Parameter(p)) => {
@@ -496,12 +507,25 @@ impl<'a> Checker<'a> {
             BinaryOp::Sub => "subtract",
             _ => "compare",
         };
-        let hint = if y == Unit::Number || x == Unit::Number {
-            let unit = if x == Unit::Number { y } else { x };
-            format!("write the number with its unit, e.g. `0 {}`", unit.symbol())
-                .replace("0 £", "£0")
-        } else {
-            "convert one side first, e.g. points times a price per point gives money".to_string()
+        // A plain number written where an amount is meant: show it with the unit.
+        let bare = match (x, y) {
+            (Unit::Number, other) if other != Unit::Number => Some((a, other)),
+            (other, Unit::Number) if other != Unit::Number => Some((b, other)),
+            _ => None,
+        };
+        let hint = match bare {
+            Some((
+                ast::Expr {
+                    kind: ExprKind::Literal(LiteralValue::Quantity(v, _)),
+                    ..
+                },
+                unit,
+            )) => format!(
+                "write the number with its unit, e.g. `{}`",
+                super::decls::show(*v, unit)
+            ),
+            _ => "convert one side first, e.g. points times a price per point gives money"
+                .to_string(),
         };
         let diag = Diagnostic::error(
             "ras::unit-mismatch",
@@ -539,6 +563,7 @@ impl<'a> Checker<'a> {
                     return self.question_value(id, Some(kind), *qs);
                 }
             }
+            self.resolve_all(args, ctx);
             let diag = Diagnostic::error(
                 "ras::wrong-arguments",
                 format!("`{name}(…)` takes one question"),
@@ -553,7 +578,7 @@ impl<'a> Checker<'a> {
         match name {
             "min" | "max" => {
                 if args.is_empty() {
-                    return self.arity(f, span, "at least one value");
+                    return self.arity(f, args, span, ctx, "at least one value");
                 }
                 let mut ids = Vec::new();
                 let mut unit: Option<(Unit, &ast::Expr)> = None;
@@ -583,13 +608,13 @@ impl<'a> Checker<'a> {
                 };
                 let id = self.push(node);
                 if name == "min" && ty == Ty::Quantity(Unit::Money) {
-                    self.money_cap(args, span, ctx);
+                    self.money_cap(args, f.span, ctx);
                 }
                 (id, ty)
             }
             "abs" => {
                 let [x] = args else {
-                    return self.arity(f, span, "one value");
+                    return self.arity(f, args, span, ctx, "one value");
                 };
                 let (id, u) = self.quantity(x, ctx, "what `abs` applies to");
                 (
@@ -599,7 +624,7 @@ impl<'a> Checker<'a> {
             }
             "count" => {
                 if args.is_empty() {
-                    return self.arity(f, span, "at least one condition");
+                    return self.arity(f, args, span, ctx, "at least one condition");
                 }
                 let ids = args
                     .iter()
@@ -613,7 +638,7 @@ impl<'a> Checker<'a> {
             _ => match self.names.get(name) {
                 Some(Symbol::Band(b)) => {
                     let [x] = args else {
-                        return self.arity(f, span, "one value to look up");
+                        return self.arity(f, args, span, ctx, "one value to look up");
                     };
                     let (id, u) = self.quantity(x, ctx, "the value looked up");
                     let (on, unit) = match self.m.bands.get(b as usize) {
@@ -641,19 +666,37 @@ impl<'a> Checker<'a> {
                     )
                 }
                 Some(other) => {
+                    // The name is used, wrongly: no "never used" warning on top.
+                    match other {
+                        Symbol::Parameter(p) => {
+                            if let Some(u) = self.used_parameters.get_mut(p as usize) {
+                                *u = true;
+                            }
+                        }
+                        Symbol::Question(q) => {
+                            if let Some(u) = self.used_questions.get_mut(q as usize) {
+                                *u = true;
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.resolve_all(args, ctx);
                     let diag = Diagnostic::error(
                         "ras::unknown-function",
                         format!("`{name}` is a {}, not something to look up", other.kind()),
                     )
                     .label(f.span, "not a function or band table")
-                    .hint(format!(
-                        "functions are {}",
-                        list_codes(FUNCTIONS.iter().copied())
-                    ));
+                    .hint(match other {
+                        Symbol::Parameter(_) | Symbol::Step(_) => format!(
+                            "use `{name}` by its name, e.g. `… * {name}`; a value that depends on ranges of another is a `bands` table"
+                        ),
+                        _ => format!("functions are {}", list_codes(FUNCTIONS.iter().copied())),
+                    });
                     self.error(diag);
                     self.poisoned()
                 }
                 None => {
+                    self.resolve_all(args, ctx);
                     let bands: Vec<String> = self.m.bands.iter().map(|b| b.id.clone()).collect();
                     let hint = match did_you_mean(
                         name,
@@ -681,12 +724,40 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn arity(&mut self, f: &ast::Ident, span: Span, wanted: &str) -> (ExprId, Ty) {
+    /// Resolves arguments that cannot be used, for their own errors and so
+    /// that what they read counts as used.
+    fn resolve_all(&mut self, args: &[ast::Expr], ctx: Context) {
+        for a in args {
+            self.resolve(a, ctx);
+        }
+    }
+
+    fn arity(
+        &mut self,
+        f: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+        ctx: Context,
+        wanted: &str,
+    ) -> (ExprId, Ty) {
+        self.resolve_all(args, ctx);
+        let given = match args.len() {
+            0 => "nothing given".to_string(),
+            1 => "one value given".to_string(),
+            n => format!("{n} values given"),
+        };
+        let example = match f.name.as_str() {
+            "min" | "max" => format!("e.g. `{}(hours - informal_hours, 0 h)`", f.name),
+            "abs" => "e.g. `abs(plan_cost - indicative)`, the size of a difference".to_string(),
+            "count" => "e.g. `count(nutrition in [2, 3], hygiene is 4)`".to_string(),
+            band => format!("e.g. `{band}(gross)`, with the one value to look up"),
+        };
         let diag = Diagnostic::error(
             "ras::wrong-arguments",
             format!("`{}` takes {wanted}", f.name),
         )
-        .label(span, "here");
+        .label(span, given)
+        .hint(example);
         self.error(diag);
         self.poisoned()
     }
@@ -708,7 +779,7 @@ impl<'a> Checker<'a> {
         });
         if let Some(limit) = fixed {
             let diag = Diagnostic::warning("ras::money-cap", "this caps money at a fixed amount")
-                .label(span, "a ceiling")
+                .label(span, "takes the smaller amount: a ceiling")
                 .label(limit.span, "the fixed limit")
                 .hint("the Care Act forbids arbitrary ceilings on personal budgets; use a flag to prompt a review instead, or acknowledge with `allow money-cap \"reason\"`");
             self.warn(item, diag);
@@ -859,20 +930,21 @@ impl<'a> Checker<'a> {
             match valid.iter().position(|v| *v == code.text) {
                 Some(i) => indices.push(i as u32),
                 None => {
-                    let what = if subject.name == "cohort" {
-                        "a cohort".to_string()
-                    } else {
-                        format!("a code of `{}`", subject.name)
+                    let (what, noun) = match target {
+                        Subject::Cohort => ("a cohort".to_string(), "cohorts"),
+                        Subject::Attribute(_) => {
+                            (format!("a value of `{}`", subject.name), "values")
+                        }
+                        Subject::Question(_) => {
+                            (format!("an option of `{}`", subject.name), "options")
+                        }
                     };
+                    let all = list_codes(valid.iter().map(String::as_str));
                     let hint = match did_you_mean(&code.text, valid.iter().map(String::as_str)) {
-                        Some(s) if s != code.text => format!(
-                            "did you mean `{s}`? the codes are {}",
-                            list_codes(valid.iter().map(String::as_str))
-                        ),
-                        _ => format!(
-                            "the codes are {}",
-                            list_codes(valid.iter().map(String::as_str))
-                        ),
+                        Some(s) if s != code.text => {
+                            format!("did you mean `{s}`? the {noun} are {all}")
+                        }
+                        _ => format!("the {noun} are {all}"),
                     };
                     let diag = Diagnostic::error(
                         "ras::unknown-code",

@@ -143,9 +143,15 @@ impl<'a> Checker<'a> {
                         rounded |= matches!(e, Expr::Round { .. })
                     });
                     if !rounded {
+                        let formula = self.flat_text(o.expr.span);
+                        let example = if formula.chars().count() <= 60 {
+                            format!("round({formula})")
+                        } else {
+                            "round(net_points * price_per_point)".to_string()
+                        };
                         let diag = Diagnostic::warning("ras::unrounded-money-output", format!("the output `{}` is money that is never rounded", o.id.name))
                             .label(o.expr.span, "may come out in fractions of a penny")
-                            .hint("round where the policy says, e.g. `round(net_points * price_per_point)`");
+                            .hint(format!("round where the policy says, e.g. `{example}`; `round` uses the header's rule unless given one, e.g. `round(…, pound)`"));
                         self.warn(item, diag);
                     }
                 }

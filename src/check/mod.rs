@@ -230,6 +230,28 @@ impl<'a> Checker<'a> {
         self.source.get(span.start..span.end).unwrap_or("")
     }
 
+    /// The source text of a span on one line: comments dropped, layout
+    /// collapsed to single spaces (for formulas shown in traces and hints).
+    pub(crate) fn flat_text(&self, span: Span) -> String {
+        let mut words: Vec<&str> = Vec::new();
+        for line in self.text(span).lines() {
+            let mut in_string = false;
+            let mut end = line.len();
+            for (i, c) in line.char_indices() {
+                match c {
+                    '"' => in_string = !in_string,
+                    '#' if !in_string => {
+                        end = i;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            words.extend(line[..end].split_whitespace());
+        }
+        words.join(" ")
+    }
+
     pub(crate) fn error(&mut self, diag: Diagnostic) {
         self.errors.push(diag);
     }
@@ -298,6 +320,11 @@ impl<'a> Checker<'a> {
                     .declare(&cohort.id, n, "cohort", &mut diags);
                 n += 1;
             }
+        }
+        // Answer checks are never referred to, but a case reports them by name.
+        let mut check_names: Namespace<u32> = Namespace::default();
+        for (n, (_, c)) in decls.checks.iter().enumerate() {
+            check_names.declare(&c.id, n as u32, "answer check", &mut diags);
         }
         self.errors.extend(diags);
         self.used_questions = vec![false; decls.questions.len()];
@@ -388,9 +415,26 @@ impl<'a> Checker<'a> {
                     .first()
                     .map(|(_, p)| p.keyword)
                     .unwrap_or_default();
+                let outputs: Vec<&str> = self
+                    .decls
+                    .steps
+                    .iter()
+                    .filter_map(|(_, s)| match s {
+                        StepDecl::Output(o) => Some(o.id.name.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                let hint = if outputs.is_empty() {
+                    "add `output indicative \"Indicative weekly personal budget\" = …`".to_string()
+                } else {
+                    format!(
+                        "the budget must be the output named `indicative`; this file's outputs are {}",
+                        names::list_codes(outputs.iter().copied())
+                    )
+                };
                 let mut diag =
                     Diagnostic::error("ras::no-indicative", "the file has no indicative budget")
-                        .hint("add `output indicative \"Indicative weekly personal budget\" = …`");
+                        .hint(hint);
                 if !self.decls.policy.is_empty() {
                     diag = diag.label(at, "this policy needs an output named `indicative`");
                 }

@@ -44,6 +44,8 @@ pub const BUILTIN_NAMES: &[&str] = &["cohort", "plan_cost", "assessed", "case_id
 pub struct Namespace<T> {
     entries: HashMap<String, (T, Span)>,
     order: Vec<String>,
+    /// Names declared more than once (the first declaration is kept).
+    duplicated: Vec<String>,
 }
 
 impl<T> Default for Namespace<T> {
@@ -51,6 +53,7 @@ impl<T> Default for Namespace<T> {
         Namespace {
             entries: HashMap::new(),
             order: Vec::new(),
+            duplicated: Vec::new(),
         }
     }
 }
@@ -66,8 +69,12 @@ impl<T: Copy> Namespace<T> {
                 )
                 .label(id.span, format!("this {what} reuses the name"))
                 .label(*first, "first declared here")
-                .hint("give each question, parameter, step, band and flag its own name"),
+                .hint(match what {
+                    "domain" | "cohort" | "answer check" => format!("give each {what} its own name"),
+                    _ => "give each its own name: questions, attributes, parameters, bands, steps and flags share one set of names".to_string(),
+                }),
             );
+            self.duplicated.push(id.name.clone());
             return;
         }
         if BUILTIN_NAMES.contains(&id.name.as_str()) {
@@ -94,6 +101,11 @@ impl<T: Copy> Namespace<T> {
         self.entries.get(name).map(|(v, _)| *v)
     }
 
+    /// True when the name is declared more than once, so a use of it is ambiguous.
+    pub fn is_duplicated(&self, name: &str) -> bool {
+        self.duplicated.iter().any(|n| n == name)
+    }
+
     /// Every declared name, in declaration order.
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.order.iter().map(String::as_str)
@@ -105,11 +117,17 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    // Numeric codes (`4` for `1`) and very short names are not typos of each
+    // other: any one-character change would "match".
+    if name.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let limit = (len / 3).max(1);
     candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
+        .filter(|(d, _)| *d <= limit && *d < len)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)
 }
@@ -149,5 +167,7 @@ mod tests {
             Some("price_per_point")
         );
         assert_eq!(did_you_mean("zzz", ["price_per_point", "gross"]), None);
+        assert_eq!(did_you_mean("4", ["1", "2", "3"]), None);
+        assert_eq!(did_you_mean("x", ["y"]), None);
     }
 }

@@ -55,7 +55,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Steps and flags so that each follows what it reads; nodes on a cycle are
-    /// reported and left out.
+    /// reported and put last.
     fn dependency_order(&mut self) -> Vec<Node> {
         let nodes: Vec<Node> = (0..self.decls.steps.len())
             .map(Node::Step)
@@ -105,6 +105,15 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // Steps on a cycle come last, still resolved (for their other errors and
+        // so that what they read counts as used); the steps they read on the
+        // cycle have no type yet, which silences unit checks against them.
+        order.extend(
+            nodes
+                .iter()
+                .copied()
+                .filter(|n| state[index(*n, steps)] == 3),
+        );
         order
     }
 
@@ -178,11 +187,7 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        let formula = self
-            .text(decl.expr().span)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let formula = self.flat_text(decl.expr().span);
         self.m.steps[n] = Some(model::Step {
             id: decl.id().name.clone(),
             kind,

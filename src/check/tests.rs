@@ -23,7 +23,18 @@ impl<'a> Checker<'a> {
                     ExpectKind::Error(_) | ExpectKind::NotEligible(_) | ExpectKind::NotValidated
                 )
             });
-            if !stops_early {
+            // A given that names nothing known is reported already; it is most
+            // likely the missing answer, misspelt.
+            let unknown_given = t.givens.iter().any(|g| {
+                !matches!(
+                    g.name.name.as_str(),
+                    "cohort" | "assessed" | "plan_cost" | "case_id"
+                ) && !matches!(
+                    self.names.get(&g.name.name),
+                    Some(Symbol::Question(_) | Symbol::Attribute(_))
+                )
+            });
+            if !stops_early && !unknown_given {
                 self.missing_answers(t, &case);
             }
             if t.expects.is_empty() {
@@ -69,8 +80,8 @@ impl<'a> Checker<'a> {
                             "ras::test-unknown-cohort",
                             format!("`{code}` is not a cohort of this policy"),
                         )
-                        .label(g.span, "unknown cohort")
-                        .hint(suggest(&code, &valid));
+                        .label(Self::given_value_span(g), "unknown cohort")
+                        .hint(suggest(&code, &valid, "cohorts"));
                         self.error(diag);
                     }
                     case.cohort = Some(code);
@@ -110,8 +121,8 @@ impl<'a> Checker<'a> {
                                     "ras::test-unknown-code",
                                     format!("`{code}` is not a value of `{name}`"),
                                 )
-                                .label(g.span, "unknown value")
-                                .hint(suggest(&code, &valid));
+                                .label(Self::given_value_span(g), "unknown value")
+                                .hint(suggest(&code, &valid, "values"));
                                 self.error(diag);
                             }
                             case.attributes.insert(name.to_string(), code);
@@ -133,6 +144,14 @@ impl<'a> Checker<'a> {
             }
         }
         case
+    }
+
+    /// Where a given value is written (`4` in `personal_care 4`).
+    fn given_value_span(g: &ast::Given) -> crate::syntax::Span {
+        match &g.value {
+            GivenValue::Code(c) => c.span,
+            GivenValue::Literal(l) => l.span,
+        }
     }
 
     /// The text of a given value used as a code (`3`, `some_willing`).
@@ -163,8 +182,8 @@ impl<'a> Checker<'a> {
                         "ras::test-unknown-code",
                         format!("`{code}` is not an option of `{}`", question.id),
                     )
-                    .label(g.span, "unknown option")
-                    .hint(suggest(&code, &valid));
+                    .label(Self::given_value_span(g), "unknown option")
+                    .hint(suggest(&code, &valid, "options"));
                     self.error(diag);
                     return None;
                 }
@@ -180,7 +199,7 @@ impl<'a> Checker<'a> {
                             question.id
                         ),
                     )
-                    .label(g.span, "not yes or no")
+                    .label(Self::given_value_span(g), "not yes or no")
                     .hint("answer `yes` or `no`");
                     self.error(diag);
                     return None;
@@ -213,7 +232,8 @@ impl<'a> Checker<'a> {
                                 question.id
                             ),
                         )
-                        .label(*span, "out of range");
+                        .label(*span, "out of range")
+                        .hint(format!("answer a number from {min} to {max}"));
                         self.error(diag);
                     }
                     Some(v.to_string())
@@ -234,9 +254,9 @@ impl<'a> Checker<'a> {
                 QuestionKind::YesNo { default } => default.is_some(),
                 QuestionKind::Number { default, .. } => default.is_some(),
             };
-            if self.used_questions.get(q).copied().unwrap_or(false)
-                && !has_default
-                && !case.answers.contains_key(&question.id)
+            // An answer given but not valid is reported where it is given.
+            let answered = t.givens.iter().any(|g| g.name.name == question.id);
+            if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered
             {
                 missing.push(&question.id);
             }
@@ -305,7 +325,7 @@ impl<'a> Checker<'a> {
                             format!("there is no flag called `{}`", f.name),
                         )
                         .label(f.span, "unknown flag")
-                        .hint(suggest(&f.name, &flags));
+                        .hint(suggest(&f.name, &flags, "flags"));
                         self.error(diag);
                         return None;
                     }
@@ -325,7 +345,7 @@ impl<'a> Checker<'a> {
                         format!("there is no route called `{}`", r.name),
                     )
                     .label(r.span, "unknown route")
-                    .hint(suggest(&r.name, &routes));
+                    .hint(suggest(&r.name, &routes, "routes"));
                     self.error(diag);
                     return None;
                 }
@@ -335,9 +355,33 @@ impl<'a> Checker<'a> {
                 }
             }
             ExpectKind::Value(name, lit) => {
-                let Some(Symbol::Step(step)) = self.names.get(&name.name) else {
-                    self.unknown_name(&name.name, name.span);
-                    return None;
+                let step = match self.names.get(&name.name) {
+                    Some(Symbol::Step(step)) => step,
+                    Some(other) => {
+                        let diag = Diagnostic::error(
+                            "ras::unknown-name",
+                            format!(
+                                "`{}` is a {}; a test expects the values of steps and outputs",
+                                name.name,
+                                other.kind()
+                            ),
+                        )
+                        .label(name.span, format!("a {}, not a step", other.kind()))
+                        .hint(match other {
+                            Symbol::Question(_) | Symbol::Attribute(_) => format!(
+                                "give it with `given {} …`; expect what is worked out from it",
+                                name.name
+                            ),
+                            Symbol::Flag(_) => format!("write `expect flag {}`", name.name),
+                            _ => "expect a `let`, `deduction` or `output`".to_string(),
+                        });
+                        self.error(diag);
+                        return None;
+                    }
+                    None => {
+                        self.unknown_name(&name.name, name.span);
+                        return None;
+                    }
                 };
                 let LiteralValue::Quantity(value, unit) = lit.value else {
                     let diag = Diagnostic::error(
@@ -370,12 +414,10 @@ impl<'a> Checker<'a> {
     }
 }
 
-fn suggest(code: &str, valid: &[String]) -> String {
+fn suggest(code: &str, valid: &[String], noun: &str) -> String {
+    let all = list_codes(valid.iter().map(String::as_str));
     match did_you_mean(code, valid.iter().map(String::as_str)) {
-        Some(s) => format!(
-            "did you mean `{s}`? valid: {}",
-            list_codes(valid.iter().map(String::as_str))
-        ),
-        None => format!("valid: {}", list_codes(valid.iter().map(String::as_str))),
+        Some(s) => format!("did you mean `{s}`? the {noun} are {all}"),
+        None => format!("the {noun} are {all}"),
     }
 }

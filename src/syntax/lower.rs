@@ -20,8 +20,24 @@ type Result<T> = std::result::Result<T, Diagnostic>;
 
 /// Parses a rule file into its syntax tree, or returns the syntax error.
 pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
-    let mut pairs =
-        RasParser::parse(Rule::file, source).map_err(|e| vec![syntax_error(source, e)])?;
+    // The parser, the checker and the evaluator recurse on nesting: refuse
+    // what would exhaust the stack before it is read.
+    if let Some(at) = too_deeply_nested(source) {
+        return Err(vec![Diagnostic::error(
+            "ras::too-complex",
+            format!("brackets are nested more than {MAX_NESTING} deep here"),
+        )
+        .label(Span::new(at, at + 1), "too deep")
+        .hint("work the inner part out in its own step (`let …`) and use that step's name")]);
+    }
+    let mut pairs = RasParser::parse(Rule::file, source).map_err(|e| {
+        // Parse again with pest's detailed attempts, which see punctuation
+        // (`=`, `}`) that the plain error leaves out. Detail stays on: turning
+        // it off again would race with a parse in another thread.
+        pest::set_error_detail(true);
+        let detailed = RasParser::parse(Rule::file, source).err().unwrap_or(e);
+        vec![syntax_error(source, detailed)]
+    })?;
     let file = pairs
         .next()
         .ok_or_else(|| vec![internal(Span::default(), "file")])?;
@@ -47,9 +63,48 @@ pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
     }
 }
 
+/// Where a pair is written, without the whitespace and comments pest skips
+/// after it (a rule ending in an optional part, such as `number ~ unit?`,
+/// swallows the layout that follows it).
 fn span(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    Span::new(s.start(), s.start() + trimmed_len(s.as_str()))
+}
+
+/// The length of `text` once trailing whitespace and `#` comments are removed.
+///
+/// A string cannot span lines, so whether a `#` starts a comment is decided by
+/// scanning its own line; `text` starts at a token, never inside a string.
+fn trimmed_len(text: &str) -> usize {
+    let mut end = text.trim_end().len();
+    loop {
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&text[line_start..end]) {
+            Some(k) => end = text[..line_start + k].trim_end().len(),
+            None => return end,
+        }
+    }
+}
+
+/// The offset of a `#` comment in one line, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '#' {
+            return Some(i);
+        }
+    }
+    None
 }
 
 fn internal(at: Span, what: &str) -> Diagnostic {
@@ -735,7 +790,97 @@ fn pratt() -> &'static PrattParser<Rule> {
     })
 }
 
+/// How deeply `(`, `[` and `{` may nest.
+const MAX_NESTING: usize = 32;
+
+/// How many operators and values one calculation may chain at one level.
+const MAX_EXPR_TOKENS: usize = 400;
+
+/// How deep the tree of one calculation may be.
+const MAX_EXPR_DEPTH: usize = 200;
+
+/// Where brackets first nest more than [`MAX_NESTING`] deep (strings and
+/// comments aside).
+fn too_deeply_nested(source: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let code = &line[..comment_start(line).unwrap_or(line.len())];
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in code.char_indices() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '(' | '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Some(offset + i);
+                    }
+                }
+                ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The depth of an expression tree, counted no further than `limit + 1`.
+fn depth(e: &Expr, limit: usize) -> usize {
+    if limit == 0 {
+        return 1;
+    }
+    let below = match &e.kind {
+        ExprKind::Literal(_)
+        | ExprKind::Name(_)
+        | ExprKind::Total { .. }
+        | ExprKind::CodeTest { .. } => 0,
+        ExprKind::Unary(_, x) | ExprKind::Round(x, _) => depth(x, limit - 1),
+        ExprKind::Binary(_, a, b) => depth(a, limit - 1).max(depth(b, limit - 1)),
+        ExprKind::Call(_, args) => args.iter().map(|a| depth(a, limit - 1)).max().unwrap_or(0),
+        ExprKind::Choose { choices, otherwise } => choices
+            .iter()
+            .flat_map(|(v, c)| [v, c])
+            .chain([otherwise.as_ref()])
+            .map(|x| depth(x, limit - 1))
+            .max()
+            .unwrap_or(0),
+    };
+    below + 1
+}
+
+fn too_complex(at: Span) -> Diagnostic {
+    Diagnostic::error(
+        "ras::too-complex",
+        "this calculation is too long to check in one piece",
+    )
+    .label(at, "too many operators")
+    .hint("split it into steps (`let part = …`) and combine the steps")
+}
+
 fn expr(pair: Pair<'_, Rule>) -> Result<Expr> {
+    let at = span(&pair);
+    if pair.clone().into_inner().len() > MAX_EXPR_TOKENS {
+        return Err(too_complex(at));
+    }
+    let e = pratt_expr(pair)?;
+    if depth(&e, MAX_EXPR_DEPTH) > MAX_EXPR_DEPTH {
+        return Err(too_complex(at));
+    }
+    Ok(e)
+}
+
+fn pratt_expr(pair: Pair<'_, Rule>) -> Result<Expr> {
     pratt()
         .map_primary(primary)
         .map_prefix(|op, rhs| {
@@ -896,23 +1041,69 @@ fn collect_comments(source: &str) -> Vec<Comment> {
     comments
 }
 
+/// Punctuation pest may expect, which the grammar writes as literals (not rules).
+const PUNCTUATION: &[&str] = &["=", ":", "{", "}", "(", ")", "[", "]", ","];
+
+/// Keywords that start a declaration.
+const DECLARATION_KEYWORDS: &[&str] = &[
+    "allow",
+    "policy",
+    "cohorts",
+    "attribute",
+    "domain",
+    "question",
+    "parameter",
+    "bands",
+    "let",
+    "deduction",
+    "output",
+    "flag",
+    "check",
+    "eligibility",
+    "route",
+    "test",
+];
+
 /// Turns pest's error into a diagnostic in the policy officer's words.
 fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
-    let pos = match error.location {
+    let mut pos = match error.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
     };
-    let found = describe_found(source, pos);
-    let expected: Vec<&'static str> = match &error.variant {
-        pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut words: Vec<&'static str> =
-                positives.iter().filter_map(|r| describe(*r)).collect();
-            words.sort_unstable();
-            words.dedup();
-            words
-        }
+    let mut expected: Vec<String> = match &error.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r))
+            .map(str::to_string)
+            .collect(),
         pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
     };
+    // Punctuation the parser wanted: pest's plain error leaves literals out,
+    // and so stops at the start of the declaration when only `=` is missing.
+    if let Some(attempts) = error.parse_attempts() {
+        let wanted: Vec<String> = attempts
+            .expected_tokens()
+            .iter()
+            .map(ToString::to_string)
+            .filter(|t| PUNCTUATION.contains(&t.as_str()))
+            .map(|t| format!("`{t}`"))
+            .collect();
+        if !wanted.is_empty() && attempts.max_position >= pos {
+            if attempts.max_position > pos {
+                pos = attempts.max_position;
+                expected.clear();
+            }
+            expected.extend(wanted);
+        }
+    }
+    let operators = describe(Rule::add).unwrap_or_default();
+    if expected.iter().any(|e| e == operators) {
+        // The operator list already names these.
+        expected.retain(|e| !matches!(e.as_str(), "`and`" | "`or`" | "`of`"));
+    }
+    expected.sort_unstable();
+    expected.dedup();
+    let found = describe_found(source, pos);
     let message = if expected.is_empty() {
         format!("this line cannot be read: unexpected {found}")
     } else {
@@ -920,13 +1111,138 @@ fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
     };
     let end = next_token_end(source, pos);
     let mut diag = Diagnostic::error("ras::syntax", message).label(Span::new(pos, end), "here");
-    if let Some(hint) = syntax_hint(source, pos, &expected) {
+    let mut hint = syntax_hint(source, pos, &expected);
+    if let Some((start, word)) = previous_word(source, pos) {
+        let word_end = start + word.len();
+        if expected.iter().any(|e| e.contains("a unit"))
+            && word.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            diag = diag.label(Span::new(start, word_end), "this value has no unit");
+        } else if DECLARATION_KEYWORDS.contains(&word) {
+            // `let x = a *` then `output …`: the keyword was read as a name
+            // in the unfinished calculation above it.
+            if let Some(op) = dangling_operator(&source[..start]) {
+                diag = diag.label(
+                    Span::new(start, word_end),
+                    "read as part of the calculation above",
+                );
+                hint = Some(format!(
+                    "the line before ends with `{op}`; is something missing after it?"
+                ));
+            }
+        }
+    }
+    if let Some(open) = unclosed_brace(source, pos) {
+        diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
+        hint = hint.or_else(|| Some("is a `}` missing? every `{` needs a matching `}`".into()));
+    }
+    if expected.iter().any(|e| e.starts_with("a declaration")) {
+        let word: String = source.get(pos..).unwrap_or("")
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if let Some(k) = closest_keyword(&word) {
+            hint = Some(format!("did you mean `{k}`?"));
+        }
+    }
+    if let Some(hint) = hint {
         diag = diag.hint(hint);
     }
     diag
 }
 
-fn join_or(words: &[&str]) -> String {
+/// The word (a run of letters, digits, `_` and `.`) that ends just before
+/// `pos`, skipping layout, with where it starts.
+fn previous_word(source: &str, pos: usize) -> Option<(usize, &str)> {
+    let before = source.get(..pos)?.trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+        .last()
+        .map(|(i, _)| i)?;
+    Some((start, &before[start..]))
+}
+
+/// The operator that ends the code before a line break, when the text ends
+/// with a line break (layout and comments aside) after an operator.
+fn dangling_operator(before: &str) -> Option<&str> {
+    let mut lines = before.rsplit('\n');
+    if !lines.next()?.trim().is_empty() {
+        return None;
+    }
+    let code = lines
+        .map(|l| l[..comment_start(l).unwrap_or(l.len())].trim_end())
+        .find(|l| !l.is_empty())?;
+    ["+", "-", "*", "×", "/", "=", "(", ",", " of", " and", " or", " not"]
+        .into_iter()
+        .find(|op| code.ends_with(op))
+        .map(str::trim_start)
+}
+
+/// The innermost `{` before `pos` that is never closed anywhere in the file.
+fn unclosed_brace(source: &str, pos: usize) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    for (n, line) in source.split_inclusive('\n').scan(0, |at, l| {
+        let start = *at;
+        *at += l.len();
+        Some((start, l))
+    }) {
+        let code = &line[..comment_start(line).unwrap_or(line.len())];
+        let mut in_string = false;
+        let mut escaped = false;
+        for (i, c) in code.char_indices() {
+            if in_string {
+                match c {
+                    _ if escaped => escaped = false,
+                    '\\' => escaped = true,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '"' => in_string = true,
+                '{' => open.push(n + i),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+    }
+    open.into_iter().filter(|&o| o < pos).last()
+}
+
+/// A declaration keyword one typing slip away from `word`.
+fn closest_keyword(word: &str) -> Option<&'static str> {
+    if word.len() < 3 || DECLARATION_KEYWORDS.contains(&word) {
+        return None;
+    }
+    DECLARATION_KEYWORDS
+        .iter()
+        .copied()
+        .map(|k| (edit_distance(word, k), k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn join_or(words: &[String]) -> String {
     match words {
         [] => String::new(),
         [one] => one.to_string(),
@@ -965,7 +1281,7 @@ fn describe_found(source: &str, pos: usize) -> String {
     }
 }
 
-fn syntax_hint(source: &str, pos: usize, expected: &[&str]) -> Option<String> {
+fn syntax_hint(source: &str, pos: usize, expected: &[String]) -> Option<String> {
     let rest = source.get(pos..).unwrap_or("");
     let word: String = rest
         .chars()
@@ -984,7 +1300,7 @@ fn syntax_hint(source: &str, pos: usize, expected: &[&str]) -> Option<String> {
             "option values carry a unit, e.g. `5 pts`, `1.75 h`, `2 nights`, `£14`".to_string(),
         );
     }
-    if expected.contains(&"a date (YYYY-MM-DD)") {
+    if expected.iter().any(|e| e == "a date (YYYY-MM-DD)") {
         return Some("write dates as YYYY-MM-DD, e.g. 2010-01-01".to_string());
     }
     None
@@ -1151,3 +1467,4 @@ fn describe(rule: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
+

@@ -1,0 +1,155 @@
+//! Reading a rule file through the library's stages, shared by every command:
+//! parse and check ([`check_file`]), show the diagnostics ([`show`]), compile
+//! ([`load_plan`]); and reading and writing compiled plans.
+
+use super::files::{display_name, read_text};
+use super::term::{note, Context};
+use super::CliError;
+use crate::check::{CheckOptions, Checked};
+use crate::diag::{self, Diagnostic, RenderOptions, Severity};
+use crate::plan::Plan;
+use std::path::{Path, PathBuf};
+
+/// A rule file that has been read, parsed and checked.
+#[derive(Debug)]
+pub struct CheckedFile {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Its text.
+    pub source: String,
+    /// The checker's outcome (a syntax error gives no model and its diagnostics).
+    pub checked: Checked,
+}
+
+impl CheckedFile {
+    /// How many diagnostics have this severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// The file name as shown in messages.
+    pub fn name(&self) -> String {
+        display_name(&self.path)
+    }
+}
+
+/// Reads, parses and checks one rule file.
+pub fn check_file(path: &Path, options: &CheckOptions) -> Result<CheckedFile, CliError> {
+    let source = read_text(path)?;
+    let checked = match crate::syntax::parse(&source) {
+        Ok(file) => crate::check::check(&file, &source, options),
+        Err(diagnostics) => Checked {
+            model: None,
+            diagnostics,
+        },
+    };
+    Ok(CheckedFile {
+        path: path.to_path_buf(),
+        source,
+        checked,
+    })
+}
+
+/// Which diagnostics a command shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Show {
+    /// Errors and warnings (`check`, `compile`).
+    All,
+    /// Errors only: `eval` and `test` are about cases, and a warning does not
+    /// stop them; `ras check` is where warnings are read.
+    Errors,
+}
+
+/// Renders a file's diagnostics to standard error.
+pub fn show(ctx: &Context, file: &CheckedFile, which: Show) {
+    let diags: Vec<Diagnostic> = file
+        .checked
+        .diagnostics
+        .iter()
+        .filter(|d| which == Show::All || d.is_error())
+        .cloned()
+        .collect();
+    render(ctx, &file.name(), &file.source, &diags);
+}
+
+/// Renders diagnostics about the file `name` to standard error.
+pub fn render(ctx: &Context, name: &str, source: &str, diags: &[Diagnostic]) {
+    if diags.is_empty() {
+        return;
+    }
+    let options = RenderOptions {
+        color: ctx.color_stderr(),
+        ..RenderOptions::default()
+    };
+    note(&diag::render(diags, name, source, options));
+}
+
+/// Reads, checks and compiles a rule file, showing its diagnostics. A file
+/// with errors is [`CliError::RulesHaveErrors`].
+pub fn load_plan(
+    ctx: &Context,
+    path: &Path,
+    options: &CheckOptions,
+    which: Show,
+) -> Result<Plan, CliError> {
+    let file = check_file(path, options)?;
+    show(ctx, &file, which);
+    let errors = file.count(Severity::Error);
+    match file.checked.model {
+        Some(model) if errors == 0 => Ok(crate::plan::compile(model, &file.source)),
+        // INVARIANT: the checker gives no model only with an error; if it ever
+        // breaks that, still refuse the file rather than evaluate nothing.
+        _ => Err(CliError::RulesHaveErrors {
+            path: path.to_path_buf(),
+            count: errors.max(1),
+        }),
+    }
+}
+
+/// Reads a compiled plan written by `ras compile`.
+pub fn read_plan(path: &Path) -> Result<Plan, CliError> {
+    let text = read_text(path)?;
+    let plan: Plan = serde_json::from_str(&text).map_err(|e| CliError::BadPlan {
+        path: path.to_path_buf(),
+        message: format!(
+            "line {}, column {}: {}",
+            e.line(),
+            e.column(),
+            strip_position(&e.to_string())
+        ),
+    })?;
+    if plan.schema_version != crate::plan::SCHEMA_VERSION {
+        return Err(CliError::BadPlan {
+            path: path.to_path_buf(),
+            message: format!(
+                "it was written in plan format {}, and this ras reads format {}; compile the rule file again",
+                plan.schema_version,
+                crate::plan::SCHEMA_VERSION
+            ),
+        });
+    }
+    Ok(plan)
+}
+
+/// A compiled plan as JSON text, ending with a line break.
+pub fn plan_json(plan: &Plan) -> Result<String, CliError> {
+    let mut text = serde_json::to_string_pretty(plan).map_err(|e| CliError::BadPlan {
+        path: PathBuf::from("<compiled plan>"),
+        message: e.to_string(),
+    })?;
+    text.push('\n');
+    Ok(text)
+}
+
+/// serde's message without its trailing " at line L column C", which the
+/// caller already shows.
+fn strip_position(message: &str) -> &str {
+    match message.rfind(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    }
+}

@@ -1,0 +1,247 @@
+//! Case errors: what is wrong with one case, as a value with a stable code, a
+//! sentence a policy officer understands, and the question or column concerned.
+//!
+//! Inside the evaluator a problem is a small [`Fault`] (no allocation on the hot
+//! path); it becomes a [`CaseError`] with names and wording only when reported,
+//! together with the [`Place`] (step, flag, check…) where it happened.
+
+use crate::date::Date;
+use crate::model::{Model, QuestionKind};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::fmt;
+
+/// An error for one case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseError {
+    /// Stable code, e.g. `ras::missing-answer` (see [`codes`]).
+    pub code: &'static str,
+    /// What is wrong and what would fix it, in plain words.
+    pub message: String,
+    /// The question, attribute or case column concerned (`cohort`, `assessed`,
+    /// `plan_cost`), when there is one.
+    pub question: Option<String>,
+}
+
+impl CaseError {
+    /// A new error.
+    pub fn new(code: &'static str, message: impl Into<String>, question: Option<&str>) -> Self {
+        CaseError {
+            code,
+            message: message.into(),
+            question: question.map(str::to_string),
+        }
+    }
+}
+
+impl fmt::Display for CaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for CaseError {}
+
+/// The stable codes of case errors.
+pub mod codes {
+    /// A question the calculation needs has no answer (and no default).
+    pub const MISSING_ANSWER: &str = "ras::missing-answer";
+    /// An option code the question does not have, or a yes/no answer that is not `yes`/`no`.
+    pub const UNKNOWN_CODE: &str = "ras::unknown-code";
+    /// A number answer that is not a plain decimal.
+    pub const NOT_A_NUMBER: &str = "ras::not-a-number";
+    /// A number answer outside the question's range.
+    pub const OUT_OF_RANGE: &str = "ras::out-of-range";
+    /// A cohort the policy does not declare.
+    pub const UNKNOWN_COHORT: &str = "ras::unknown-cohort";
+    /// The case gives no cohort.
+    pub const MISSING_COHORT: &str = "ras::missing-cohort";
+    /// The case answers a question the policy does not ask.
+    pub const UNKNOWN_QUESTION: &str = "ras::unknown-question";
+    /// The case gives an attribute the policy does not declare.
+    pub const UNKNOWN_ATTRIBUTE: &str = "ras::unknown-attribute";
+    /// An attribute value the attribute does not have.
+    pub const UNKNOWN_ATTRIBUTE_VALUE: &str = "ras::unknown-attribute-value";
+    /// The calculation needs an attribute the case does not give.
+    pub const MISSING_ATTRIBUTE: &str = "ras::missing-attribute";
+    /// A dated parameter read for a date before its first value.
+    pub const NO_VALUE_IN_FORCE: &str = "ras::no-value-in-force";
+    /// A dated parameter read for a case with no assessment date.
+    pub const MISSING_DATE: &str = "ras::missing-date";
+    /// The calculation reads the costed plan but the case has none.
+    pub const MISSING_PLAN_COST: &str = "ras::missing-plan-cost";
+    /// A result too large for exact decimal arithmetic.
+    pub const OVERFLOW: &str = "ras::overflow";
+    /// A division by zero.
+    pub const DIVISION_BY_ZERO: &str = "ras::division-by-zero";
+    /// A value outside every row of a band table.
+    pub const OUTSIDE_BANDS: &str = "ras::outside-bands";
+    /// An answer check marked `stop` found the answers inconsistent.
+    pub const ANSWER_CHECK: &str = "ras::answer-check";
+    /// The case input does not fit the plan (a program built it wrongly).
+    pub const BAD_INPUT: &str = "ras::bad-input";
+    /// The plan contradicts itself (see [`crate::plan::PlanError`]).
+    pub const BAD_PLAN: &str = "ras::bad-plan";
+}
+
+/// A problem met while evaluating, before names are attached.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Fault {
+    MissingAnswer(u32),
+    MissingAttribute(u32),
+    MissingPlanCost,
+    MissingDate(u32),
+    NoValueInForce(u32),
+    Overflow,
+    DivisionByZero,
+    BelowBands { band: u32, value: Decimal },
+    OutsideBands { band: u32, value: Decimal },
+    NoRateBeyond { band: u32, value: Decimal },
+    Stopped(u32),
+    BadInput(&'static str),
+    BadPlan(&'static str),
+}
+
+/// Where a fault happened, for the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Cohort,
+    Step(u32),
+    Check(u32),
+    Requirement(u32),
+    Flag(u32),
+    Route(u32),
+}
+
+/// A fault and where it happened.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Failure {
+    pub fault: Fault,
+    pub place: Place,
+}
+
+impl Place {
+    fn describe(self, m: &Model) -> String {
+        let step = |s: u32| m.steps.get(s as usize).map_or("?", |s| s.id.as_str());
+        match self {
+            Place::Cohort => "checking the cohort".to_string(),
+            Place::Step(s) => format!("working out `{}`", step(s)),
+            Place::Check(c) => format!(
+                "checking the answers (`{}`)",
+                m.checks.get(c as usize).map_or("?", |c| c.id.as_str())
+            ),
+            Place::Requirement(r) => {
+                format!(
+                    "checking eligibility (line {})",
+                    m.eligibility.get(r as usize).map_or(0, |r| r.line)
+                )
+            }
+            Place::Flag(f) => format!(
+                "deciding flag `{}`",
+                m.flags.get(f as usize).map_or("?", |f| f.id.as_str())
+            ),
+            Place::Route(_) => "choosing the approval route".to_string(),
+        }
+    }
+}
+
+/// The codes of a question, for "the options are …".
+pub(crate) fn valid_codes(m: &Model, question: u32) -> String {
+    match m.questions.get(question as usize).map(|q| &q.kind) {
+        Some(QuestionKind::Choice { options, .. }) => list(options.iter().map(|o| o.code.as_str())),
+        Some(QuestionKind::YesNo { .. }) => "yes, no".to_string(),
+        Some(QuestionKind::Number { min, max, unit, .. }) => {
+            format!("a number from {min} to {max} ({unit})")
+        }
+        None => String::new(),
+    }
+}
+
+/// Joins codes with commas.
+pub(crate) fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    items.collect::<Vec<_>>().join(", ")
+}
+
+impl Failure {
+    /// The error as reported, with names and wording from the model.
+    pub(crate) fn to_case_error(self, m: &Model, date: Option<Date>) -> CaseError {
+        use codes::*;
+        let at = self.place.describe(m);
+        let question = |q: u32| m.questions.get(q as usize).map(|q| q.id.clone());
+        let param = |p: u32| m.parameters.get(p as usize);
+        let band = |b: u32| m.bands.get(b as usize).map_or("?", |b| b.id.as_str());
+        let (code, message, column) = match self.fault {
+            Fault::MissingAnswer(q) => {
+                let id = question(q).unwrap_or_default();
+                let text = m.questions.get(q as usize).map_or("", |q| q.text.as_str());
+                let msg = format!(
+                    "question `{id}` (\"{text}\") has no answer, and it is needed for {at}; answer one of: {}",
+                    valid_codes(m, q)
+                );
+                (MISSING_ANSWER, msg, Some(id))
+            }
+            Fault::MissingAttribute(a) => {
+                let attr = m.attributes.get(a as usize);
+                let id = attr.map_or(String::new(), |a| a.id.clone());
+                let values = attr.map_or(String::new(), |a| list(a.values.iter().map(|v| v.code.as_str())));
+                let msg = format!("the case does not give `{id}`, which is needed for {at}; give one of: {values}");
+                (MISSING_ATTRIBUTE, msg, Some(id))
+            }
+            Fault::MissingPlanCost => (
+                MISSING_PLAN_COST,
+                format!("the case has no costed plan (plan_cost), which is needed for {at}"),
+                Some("plan_cost".to_string()),
+            ),
+            Fault::MissingDate(p) => {
+                let id = param(p).map_or("?", |p| p.id.as_str());
+                let msg = format!(
+                    "the case has no assessment date, and `{id}` depends on the date (needed for {at}); give `assessed` or --as-of"
+                );
+                (MISSING_DATE, msg, Some("assessed".to_string()))
+            }
+            Fault::NoValueInForce(p) => {
+                let id = param(p).map_or("?", |p| p.id.as_str());
+                let first = param(p).and_then(|p| p.schedule.first()).and_then(|e| e.from);
+                let first = first.map_or("?".to_string(), |d| d.to_string());
+                let when = date.map_or("?".to_string(), |d| d.to_string());
+                let msg = format!(
+                    "no value of `{id}` in force before {first}: the case was assessed on {when} (needed for {at})"
+                );
+                (NO_VALUE_IN_FORCE, msg, Some("assessed".to_string()))
+            }
+            Fault::Overflow => (
+                OVERFLOW,
+                format!("a figure became too large to calculate exactly while {at}"),
+                None,
+            ),
+            Fault::DivisionByZero => (DIVISION_BY_ZERO, format!("division by zero while {at}"), None),
+            Fault::BelowBands { band: b, value } => (
+                OUTSIDE_BANDS,
+                format!("{value} is below the first point of bands `{}` (needed for {at})", band(b)),
+                None,
+            ),
+            Fault::OutsideBands { band: b, value } => (
+                OUTSIDE_BANDS,
+                format!("{value} falls in no row of bands `{}` (needed for {at})", band(b)),
+                None,
+            ),
+            Fault::NoRateBeyond { band: b, value } => (
+                OUTSIDE_BANDS,
+                format!("{value} is above the last point of bands `{}`, which give no rate above it (needed for {at})", band(b)),
+                None,
+            ),
+            Fault::Stopped(c) => {
+                let check = m.checks.get(c as usize);
+                let msg = check.map_or(String::new(), |c| c.message.clone());
+                (ANSWER_CHECK, msg, check.map(|c| c.id.clone()))
+            }
+            Fault::BadInput(what) => (BAD_INPUT, format!("the case input does not fit the plan: {what} ({at})"), None),
+            Fault::BadPlan(what) => (BAD_PLAN, format!("the plan is inconsistent: {what} ({at})"), None),
+        };
+        CaseError {
+            code,
+            message,
+            question: column,
+        }
+    }
+}

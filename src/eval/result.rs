@@ -1,0 +1,240 @@
+//! The result of evaluating one case, as `ras eval --format json` prints it,
+//! and the one place decimal values are formatted ([`format_value`]).
+
+use super::err::CaseError;
+use super::trace::TraceEntry;
+use crate::date::Date;
+use crate::model::Line;
+use crate::units::Unit;
+use rust_decimal::Decimal;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
+
+/// A value as text: money (`£`) with at least two decimals and otherwise as
+/// exact as computed (`141.33`, `7349.16`, `176.6560`); every other unit
+/// without trailing zeros (`36.2`, `38`, `20`). Never rounds.
+pub fn format_value(value: Decimal, unit: Unit) -> String {
+    let mut value = value;
+    if value.is_zero() {
+        // Negative zero (e.g. `-0.00` from negating nothing) prints as zero.
+        value.set_sign_positive(true);
+    }
+    if unit != Unit::Money {
+        return value.normalize().to_string();
+    }
+    let mut text = value.to_string();
+    match text.find('.').map(|dot| text.len() - dot - 1) {
+        None => text.push_str(".00"),
+        Some(0) => text.push_str("00"),
+        Some(1) => text.push('0'),
+        Some(_) => {}
+    }
+    text
+}
+
+/// A value as people read it: `£7,349.16`, `38 pts`, `10%`, `£4.88/pt`, `52`.
+pub fn format_quantity(value: Decimal, unit: Unit) -> String {
+    let text = format_value(value, unit);
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(d) => ("-", group_thousands(d)),
+        None => ("", group_thousands(&text)),
+    };
+    match unit {
+        Unit::Number => text,
+        Unit::Percent => format!("{text}%"),
+        Unit::Money => format!("{sign}£{digits}"),
+        Unit::MoneyPerPoint | Unit::MoneyPerHour | Unit::MoneyPerSession | Unit::MoneyPerNight => {
+            let per = unit.symbol().trim_start_matches('£');
+            format!("{sign}£{digits}{per}")
+        }
+        Unit::Points | Unit::Hours | Unit::Sessions | Unit::Nights => {
+            format!("{text} {}", unit.symbol())
+        }
+    }
+}
+
+/// `7349.16` -> `7,349.16` (money only, as councils print it).
+fn group_thousands(digits: &str) -> String {
+    let (whole, frac) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let mut out = String::with_capacity(digits.len() + whole.len() / 3);
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// A value with its unit; serialises as [`format_value`] text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Quantity {
+    /// The exact value.
+    pub value: Decimal,
+    /// Its unit.
+    pub unit: Unit,
+}
+
+impl Serialize for Quantity {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format_value(self.value, self.unit))
+    }
+}
+
+impl std::fmt::Display for Quantity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&format_quantity(self.value, self.unit))
+    }
+}
+
+/// Named values in file order; serialises as a JSON object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Named<V>(pub Vec<(String, V)>);
+
+impl<V> Default for Named<V> {
+    fn default() -> Self {
+        Named(Vec::new())
+    }
+}
+
+impl<V> Named<V> {
+    /// The value of a name.
+    pub fn get(&self, name: &str) -> Option<&V> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The names and values in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(n, v)| (n.as_str(), v))
+    }
+}
+
+impl<V: Serialize> Serialize for Named<V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Which policy gave the result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyInfo {
+    /// Council.
+    pub council: String,
+    /// Policy title.
+    pub title: String,
+    /// Policy version.
+    pub version: String,
+    /// SHA-256 of the rule file.
+    pub fingerprint: String,
+}
+
+/// How the evaluation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Figures were worked out.
+    Ok,
+    /// An eligibility requirement failed; no figures.
+    NotEligible,
+    /// The policy is not validated for the cohort; no figures.
+    NotValidated,
+    /// The case has an error; see `error`.
+    Error,
+}
+
+impl Status {
+    /// The status as written in JSON (`ok`, `not_eligible`…).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NotEligible => "not_eligible",
+            Status::NotValidated => "not_validated",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// A parameter value the case used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParameterUsed {
+    /// Parameter id.
+    pub name: String,
+    /// The value for this case.
+    pub value: Quantity,
+    /// Its unit.
+    #[serde(serialize_with = "unit_symbol")]
+    pub unit: Unit,
+    /// The date the value is in force from, or null when undated.
+    pub from: Option<Date>,
+    /// Where the value is written.
+    pub line: Line,
+}
+
+fn unit_symbol<S: Serializer>(unit: &Unit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(unit.symbol())
+}
+
+/// The result of evaluating one case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EvalResult {
+    /// Which policy.
+    pub policy: PolicyInfo,
+    /// The case's identifier.
+    pub case_id: Option<String>,
+    /// The case's cohort id, when known.
+    pub cohort: Option<String>,
+    /// The date parameters were read at (assessment date or `--as-of`).
+    pub assessed: Option<Date>,
+    /// How it ended.
+    pub status: Status,
+    /// Eligible or not; null when eligibility was not reached.
+    pub eligible: Option<bool>,
+    /// Why not eligible.
+    pub reasons: Vec<String>,
+    /// Why the policy gives no figure for the cohort, when it does not.
+    pub not_validated: Option<String>,
+    /// The outputs, in file order.
+    pub outputs: Named<Quantity>,
+    /// Every step worked out (lets, deductions, outputs), in file order.
+    pub steps: Named<Quantity>,
+    /// Every flag, raised or not, in file order (empty when not reached).
+    pub flags: Named<bool>,
+    /// The approval route taken; null without a costed plan.
+    pub route: Option<String>,
+    /// Messages of `warn` answer checks, and other notes.
+    pub warnings: Vec<String>,
+    /// The case's error, when status is `error`.
+    pub error: Option<CaseError>,
+    /// Parameter values used, in the order first read.
+    pub parameters_used: Vec<ParameterUsed>,
+    /// What was read and decided, in order.
+    pub trace: Vec<TraceEntry>,
+}
+
+impl EvalResult {
+    /// The value of a step (or output), when worked out.
+    pub fn step(&self, name: &str) -> Option<Decimal> {
+        self.steps.get(name).map(|q| q.value)
+    }
+
+    /// The result as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}

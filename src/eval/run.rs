@@ -1,0 +1,298 @@
+//! The evaluation driver: the phases of one case, in the order the language
+//! fixes (cohort, steps answer checks and eligibility need, answer checks,
+//! eligibility, remaining steps, flags, route), writing into a reusable
+//! [`Scratch`].
+
+use super::err::{Failure, Fault, Place};
+use super::expr::Ctx;
+use super::input::CaseInput;
+use super::trace::Tracer;
+use super::Evaluator;
+use crate::model::{RouteRule, StepKind};
+use crate::syntax::ast::CheckAction;
+use rust_decimal::Decimal;
+
+/// How far a case got.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every step, flag and the route were worked out.
+    Figures,
+    /// Some eligibility requirement failed (see [`Scratch::failed_requirements`]).
+    NotEligible,
+    /// The policy is not validated for the case's cohort.
+    NotValidated,
+}
+
+/// Per-case working storage, reused across cases so that evaluation does not
+/// allocate. After a run it holds the figures.
+#[derive(Debug, Clone)]
+pub struct Scratch {
+    steps: Vec<Decimal>,
+    /// Position in the plan's order of each step, to tell which are done.
+    position: Vec<u32>,
+    /// How many steps of the order have been worked out.
+    done: u32,
+    flags: Vec<bool>,
+    flags_done: bool,
+    route: Option<u32>,
+    failed: Vec<u32>,
+    warnings: Vec<u32>,
+}
+
+impl Scratch {
+    /// Storage sized for the evaluator's plan.
+    pub fn new(ev: &Evaluator) -> Scratch {
+        let m = &ev.plan.model;
+        let mut position = vec![u32::MAX; m.steps.len()];
+        for (i, s) in ev.plan.order.iter().enumerate() {
+            if let Some(p) = position.get_mut(*s as usize) {
+                *p = i as u32;
+            }
+        }
+        Scratch {
+            steps: vec![Decimal::ZERO; m.steps.len()],
+            position,
+            done: 0,
+            flags: vec![false; m.flags.len()],
+            flags_done: false,
+            route: None,
+            failed: Vec::with_capacity(m.eligibility.len()),
+            warnings: Vec::with_capacity(m.checks.len()),
+        }
+    }
+
+    fn reset(&mut self) {
+        self.done = 0;
+        self.flags_done = false;
+        self.route = None;
+        self.failed.clear();
+        self.warnings.clear();
+    }
+
+    /// A step's value, when it was worked out for the last case.
+    #[inline]
+    pub fn step(&self, step: u32) -> Option<Decimal> {
+        let pos = *self.position.get(step as usize)?;
+        if pos < self.done {
+            self.steps.get(step as usize).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Whether a flag was raised, when flags were decided for the last case.
+    #[inline]
+    pub fn flag(&self, flag: u32) -> Option<bool> {
+        if self.flags_done {
+            self.flags.get(flag as usize).copied()
+        } else {
+            None
+        }
+    }
+
+    /// The index of the route rule taken, if any.
+    #[inline]
+    pub fn route(&self) -> Option<u32> {
+        self.route
+    }
+
+    /// Indices of the eligibility requirements that failed.
+    pub fn failed_requirements(&self) -> &[u32] {
+        &self.failed
+    }
+
+    /// Indices of the `warn` answer checks that found the answers inconsistent.
+    pub fn warnings(&self) -> &[u32] {
+        &self.warnings
+    }
+
+    pub(crate) fn all_steps(&self) -> &[Decimal] {
+        &self.steps
+    }
+}
+
+fn at(place: Place) -> impl Fn(Fault) -> Failure {
+    move |fault| Failure { fault, place }
+}
+
+impl Evaluator<'_> {
+    fn ctx<'a>(&'a self, input: &'a CaseInput, steps: &'a [Decimal]) -> Ctx<'a> {
+        Ctx {
+            model: &self.plan.model,
+            prog: &self.program,
+            input,
+            steps,
+        }
+    }
+
+    /// Evaluates a decoded case; the figures are left in `scratch`.
+    pub(crate) fn run_with<T: Tracer>(
+        &self,
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<Verdict, Failure> {
+        let m = &self.plan.model;
+        s.reset();
+        let cohort = m.cohorts.get(input.cohort as usize).ok_or(Failure {
+            fault: Fault::BadInput("cohort out of range"),
+            place: Place::Cohort,
+        })?;
+        t.cohort(input.cohort);
+        if cohort.not_validated.is_some() {
+            return Ok(Verdict::NotValidated);
+        }
+        let split = (self.plan.eligibility_steps as usize).min(self.plan.order.len());
+        let (first, rest) = self.plan.order.split_at(split);
+        self.steps(first, input, s, t)?;
+        self.answer_checks(input, s, t)?;
+        self.eligibility(input, s, t)?;
+        if !s.failed.is_empty() {
+            return Ok(Verdict::NotEligible);
+        }
+        self.steps(rest, input, s, t)?;
+        self.flags(input, s, t)?;
+        self.route(input, s, t)?;
+        Ok(Verdict::Figures)
+    }
+
+    fn steps<T: Tracer>(
+        &self,
+        order: &[u32],
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<(), Failure> {
+        let m = &self.plan.model;
+        for &id in order {
+            let step = m.steps.get(id as usize).ok_or(Failure {
+                fault: Fault::BadPlan("step out of range"),
+                place: Place::Step(id),
+            })?;
+            let ctx = self.ctx(input, &s.steps);
+            let applies = match &step.kind {
+                StepKind::Deduction { when: Some(w), .. } => {
+                    Some(ctx.cond(*w, t).map_err(at(Place::Step(id)))?)
+                }
+                StepKind::Deduction { when: None, .. } => Some(true),
+                _ => None,
+            };
+            let value = match applies {
+                Some(false) => Decimal::ZERO,
+                _ => ctx.num(step.expr, t).map_err(at(Place::Step(id)))?,
+            };
+            if let Some(slot) = s.steps.get_mut(id as usize) {
+                *slot = value;
+            }
+            s.done += 1;
+            t.step(id, value, applies);
+        }
+        Ok(())
+    }
+
+    fn answer_checks<T: Tracer>(
+        &self,
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<(), Failure> {
+        for (i, check) in self.plan.model.checks.iter().enumerate() {
+            let i = i as u32;
+            let hit = self
+                .ctx(input, &s.steps)
+                .cond(check.when, t)
+                .map_err(at(Place::Check(i)))?;
+            t.check(i, hit);
+            if hit {
+                match check.action {
+                    CheckAction::Stop => {
+                        return Err(Failure {
+                            fault: Fault::Stopped(i),
+                            place: Place::Check(i),
+                        })
+                    }
+                    CheckAction::Warn => s.warnings.push(i),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn eligibility<T: Tracer>(
+        &self,
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<(), Failure> {
+        for (i, req) in self.plan.model.eligibility.iter().enumerate() {
+            let i = i as u32;
+            let held = self
+                .ctx(input, &s.steps)
+                .cond(req.condition, t)
+                .map_err(at(Place::Requirement(i)))?;
+            t.requirement(i, held, &s.steps);
+            if !held {
+                s.failed.push(i);
+            }
+        }
+        Ok(())
+    }
+
+    fn flags<T: Tracer>(
+        &self,
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<(), Failure> {
+        for (i, flag) in self.plan.model.flags.iter().enumerate() {
+            let raised = self
+                .ctx(input, &s.steps)
+                .cond(flag.when, t)
+                .map_err(at(Place::Flag(i as u32)))?;
+            if let Some(slot) = s.flags.get_mut(i) {
+                *slot = raised;
+            }
+            t.flag(i as u32, raised);
+        }
+        s.flags_done = true;
+        Ok(())
+    }
+
+    fn route<T: Tracer>(
+        &self,
+        input: &CaseInput,
+        s: &mut Scratch,
+        t: &mut T,
+    ) -> Result<(), Failure> {
+        let Some(route) = &self.plan.model.route else {
+            return Ok(());
+        };
+        if input.plan_cost.is_none() {
+            t.route(None, None);
+            return Ok(());
+        }
+        let ctx = self.ctx(input, &s.steps);
+        for (i, rule) in route.rules.iter().enumerate() {
+            if self.rule_holds(&ctx, rule, i as u32, t)? {
+                s.route = Some(i as u32);
+                t.route(s.route, input.plan_cost);
+                return Ok(());
+            }
+        }
+        t.route(None, input.plan_cost);
+        Ok(())
+    }
+
+    fn rule_holds<T: Tracer>(
+        &self,
+        ctx: &Ctx,
+        rule: &RouteRule,
+        i: u32,
+        t: &mut T,
+    ) -> Result<bool, Failure> {
+        match rule.when {
+            None => Ok(true),
+            Some(w) => ctx.cond(w, t).map_err(at(Place::Route(i))),
+        }
+    }
+}

@@ -1,0 +1,509 @@
+//! The trace: an ordered record of what a case's evaluation read and decided,
+//! each entry with the rule-file line it comes from. `ras explain` renders it as
+//! plain English and an appeal cites it.
+//!
+//! Evaluation reports events to a [`Tracer`]; [`NoTrace`] ignores them (the
+//! fast path) and [`Recorder`] turns them into [`TraceEntry`] values.
+
+use super::expr::BandHit;
+use super::input::{Answer, AnswerValue};
+use super::result::{format_value, ParameterUsed, Quantity};
+use crate::date::Date;
+use crate::model::{BandTable, Line, Model, QuestionKind, ReasonPart, Requirement, StepKind};
+use crate::syntax::ast::CheckAction;
+use crate::units::Unit;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+/// Receives evaluation events. Every method defaults to doing nothing.
+pub(crate) trait Tracer {
+    /// False for [`NoTrace`], so callers can skip building event data.
+    const ON: bool;
+    fn answer(&mut self, _q: u32, _a: &Answer) {}
+    fn parameter(&mut self, _p: u32, _entry: u32, _value: Decimal) {}
+    fn band(&mut self, _b: u32, _x: Decimal, _hit: BandHit, _value: Decimal) {}
+    fn cohort(&mut self, _c: u32) {}
+    fn step(&mut self, _s: u32, _value: Decimal, _applied: Option<bool>) {}
+    fn check(&mut self, _c: u32, _triggered: bool) {}
+    fn requirement(&mut self, _r: u32, _held: bool, _steps: &[Decimal]) {}
+    fn flag(&mut self, _f: u32, _raised: bool) {}
+    fn route(&mut self, _rule: Option<u32>, _plan_cost: Option<Decimal>) {}
+}
+
+/// Records nothing.
+pub(crate) struct NoTrace;
+
+impl Tracer for NoTrace {
+    const ON: bool = false;
+}
+
+fn symbol<S: Serializer>(unit: &Unit, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(unit.symbol())
+}
+
+/// A value with its unit, as `{"value": "10", "unit": "pts"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TraceValue {
+    /// The value.
+    pub value: Quantity,
+    /// Its unit, as written (`£`, `pts`, `£/pt`).
+    #[serde(serialize_with = "symbol")]
+    pub unit: Unit,
+}
+
+impl TraceValue {
+    fn new(value: Decimal, unit: Unit) -> Self {
+        TraceValue {
+            value: Quantity { value, unit },
+            unit,
+        }
+    }
+}
+
+/// A row of step bands that gave a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandRowUsed {
+    /// Lower bound (included), or none.
+    pub from: Option<Quantity>,
+    /// Upper bound (excluded), or none.
+    pub to: Option<Quantity>,
+    /// The row's value.
+    pub value: Quantity,
+    /// Where the row is written.
+    pub line: Line,
+}
+
+/// A point of straight-line bands that gave a result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandPointUsed {
+    /// Where on the looked-up scale.
+    pub at: Quantity,
+    /// The value there.
+    pub value: Quantity,
+    /// Where the point is written.
+    pub line: Line,
+}
+
+/// One entry of the trace.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TraceEntry {
+    /// The case's cohort, and whether the policy is validated for it.
+    Cohort {
+        /// Cohort id.
+        cohort: String,
+        /// Its label.
+        label: String,
+        /// False when the policy gives no figure for it.
+        validated: bool,
+        /// Why not, when not validated.
+        reason: Option<String>,
+        /// Where the cohort is declared.
+        line: Line,
+    },
+    /// An answer read by the calculation (first read only).
+    Answer {
+        /// Question id.
+        question: String,
+        /// The question's wording.
+        text: String,
+        /// The code answered (`3`, `yes`), or the number as text.
+        code: Option<String>,
+        /// The chosen option's wording.
+        option: Option<String>,
+        /// The values the option carries (or the number answered), with units.
+        values: Vec<TraceValue>,
+        /// True when the question's default was used because the case gave no answer.
+        defaulted: bool,
+        /// Where the question is declared.
+        line: Line,
+    },
+    /// A parameter read (first read only).
+    Parameter {
+        /// Parameter id.
+        name: String,
+        /// The value for this case.
+        value: Quantity,
+        /// Its unit.
+        #[serde(serialize_with = "symbol")]
+        unit: Unit,
+        /// The date the value is in force from, when dated.
+        from: Option<Date>,
+        /// Where the value is written.
+        line: Line,
+    },
+    /// A band lookup.
+    Band {
+        /// Bands id.
+        band: String,
+        /// The value looked up.
+        input: TraceValue,
+        /// The row used (step bands).
+        row: Option<BandRowUsed>,
+        /// The points used (straight-line bands): one when exactly at a point or
+        /// beyond the last, else the two either side.
+        points: Vec<BandPointUsed>,
+        /// The rate per unit above the last point, when used.
+        beyond: Option<TraceValue>,
+        /// The result.
+        result: TraceValue,
+        /// Where the row or first point used is written.
+        line: Line,
+    },
+    /// A step worked out.
+    Step {
+        /// Step name.
+        name: String,
+        /// `let`, `deduction` or `output`.
+        step: &'static str,
+        /// Where it is declared.
+        line: Line,
+        /// The calculation as written.
+        formula: String,
+        /// Its value (0 for a deduction that does not apply).
+        value: Quantity,
+        /// Its unit.
+        #[serde(serialize_with = "symbol")]
+        unit: Unit,
+        /// An output's label.
+        label: Option<String>,
+        /// A deduction's reason sentence.
+        reason: Option<String>,
+        /// Whether a deduction applied.
+        applied: Option<bool>,
+    },
+    /// An answer check.
+    Check {
+        /// Check name.
+        name: String,
+        /// Where it is declared.
+        line: Line,
+        /// `stop` or `warn`.
+        action: CheckAction,
+        /// True when the answers were found inconsistent.
+        triggered: bool,
+        /// The check's message.
+        message: String,
+    },
+    /// An eligibility requirement.
+    Requirement {
+        /// Where it is written.
+        line: Line,
+        /// True when the requirement held.
+        held: bool,
+        /// The reason given when it did not.
+        reason: Option<String>,
+    },
+    /// A flag decided.
+    Flag {
+        /// Flag name.
+        name: String,
+        /// Where it is declared.
+        line: Line,
+        /// True when raised.
+        raised: bool,
+        /// The flag's sentence.
+        text: String,
+    },
+    /// The approval route.
+    Route {
+        /// The rule taken, or none (no costed plan, or no rule applied).
+        route: Option<String>,
+        /// What it means.
+        text: Option<String>,
+        /// The costed plan compared.
+        plan_cost: Option<Quantity>,
+        /// Where the rule (or the route, when none) is written.
+        line: Line,
+    },
+}
+
+impl TraceEntry {
+    /// The rule-file line the entry comes from.
+    pub fn line(&self) -> Line {
+        match self {
+            TraceEntry::Cohort { line, .. }
+            | TraceEntry::Answer { line, .. }
+            | TraceEntry::Parameter { line, .. }
+            | TraceEntry::Band { line, .. }
+            | TraceEntry::Step { line, .. }
+            | TraceEntry::Check { line, .. }
+            | TraceEntry::Requirement { line, .. }
+            | TraceEntry::Flag { line, .. }
+            | TraceEntry::Route { line, .. } => *line,
+        }
+    }
+}
+
+/// A requirement's reason with step values filled in.
+pub(crate) fn reason_text(m: &Model, r: &Requirement, steps: &[Decimal]) -> String {
+    r.reason
+        .iter()
+        .map(|part| match part {
+            ReasonPart::Text(t) => t.clone(),
+            ReasonPart::Step(s) => match (m.steps.get(*s as usize), steps.get(*s as usize)) {
+                (Some(step), Some(v)) => format_value(*v, step.unit),
+                _ => "?".to_string(),
+            },
+        })
+        .collect()
+}
+
+/// Builds the trace and the list of parameters used.
+pub(crate) struct Recorder<'a> {
+    m: &'a Model,
+    pub entries: Vec<TraceEntry>,
+    pub parameters: Vec<ParameterUsed>,
+    seen_answers: Vec<bool>,
+    seen_params: Vec<bool>,
+}
+
+impl<'a> Recorder<'a> {
+    pub(crate) fn new(m: &'a Model) -> Self {
+        Recorder {
+            m,
+            entries: Vec::new(),
+            parameters: Vec::new(),
+            seen_answers: vec![false; m.questions.len()],
+            seen_params: vec![false; m.parameters.len()],
+        }
+    }
+}
+
+/// Marks `i` seen; true the first time.
+fn first_time(seen: &mut [bool], i: u32) -> bool {
+    match seen.get_mut(i as usize) {
+        Some(s) if !*s => {
+            *s = true;
+            true
+        }
+        _ => false,
+    }
+}
+
+impl Tracer for Recorder<'_> {
+    const ON: bool = true;
+
+    fn answer(&mut self, q: u32, a: &Answer) {
+        let Some(question) = self.m.questions.get(q as usize) else {
+            return;
+        };
+        if !first_time(&mut self.seen_answers, q) {
+            return;
+        }
+        let (code, option, values) = match (&question.kind, a.value) {
+            (QuestionKind::Choice { options, units, .. }, AnswerValue::Choice(i)) => {
+                match options.get(i as usize) {
+                    Some(o) => {
+                        let values = o
+                            .values
+                            .iter()
+                            .zip(units)
+                            .map(|(v, u)| TraceValue::new(*v, *u))
+                            .collect();
+                        (Some(o.code.clone()), Some(o.text.clone()), values)
+                    }
+                    None => (None, None, vec![]),
+                }
+            }
+            (_, AnswerValue::YesNo(b)) => {
+                (Some(if b { "yes" } else { "no" }.to_string()), None, vec![])
+            }
+            (QuestionKind::Number { unit, .. }, AnswerValue::Number(n)) => {
+                (Some(n.to_string()), None, vec![TraceValue::new(n, *unit)])
+            }
+            _ => (None, None, vec![]),
+        };
+        self.entries.push(TraceEntry::Answer {
+            question: question.id.clone(),
+            text: question.text.clone(),
+            code,
+            option,
+            values,
+            defaulted: a.defaulted,
+            line: question.line,
+        });
+    }
+
+    fn parameter(&mut self, p: u32, entry: u32, value: Decimal) {
+        let Some(param) = self.m.parameters.get(p as usize) else {
+            return;
+        };
+        if !first_time(&mut self.seen_params, p) {
+            return;
+        }
+        let sched = param.schedule.get(entry as usize);
+        let from = sched.and_then(|e| e.from);
+        let line = sched.map_or(param.line, |e| e.line);
+        let value = Quantity {
+            value,
+            unit: param.unit,
+        };
+        self.parameters.push(ParameterUsed {
+            name: param.id.clone(),
+            value,
+            unit: param.unit,
+            from,
+            line,
+        });
+        self.entries.push(TraceEntry::Parameter {
+            name: param.id.clone(),
+            value,
+            unit: param.unit,
+            from,
+            line,
+        });
+    }
+
+    fn band(&mut self, b: u32, x: Decimal, hit: BandHit, value: Decimal) {
+        let Some(band) = self.m.bands.get(b as usize) else {
+            return;
+        };
+        let q = |v: Decimal, unit: Unit| Quantity { value: v, unit };
+        let (mut row, mut points, mut beyond, mut line) = (None, Vec::new(), None, band.line);
+        match (&band.table, hit) {
+            (BandTable::Steps { rows }, BandHit::Row(i)) => {
+                if let Some(r) = rows.get(i as usize) {
+                    line = r.line;
+                    row = Some(BandRowUsed {
+                        from: r.from.map(|f| q(f, band.on)),
+                        to: r.to.map(|t| q(t, band.on)),
+                        value: q(r.value, band.unit),
+                        line: r.line,
+                    });
+                }
+            }
+            (
+                BandTable::Interpolate {
+                    points: ps,
+                    beyond: rate,
+                    beyond_line,
+                },
+                hit,
+            ) => {
+                let (i, take) = match hit {
+                    BandHit::Between(i) => (
+                        i as usize,
+                        if ps.get(i as usize).is_some_and(|p| p.at == x) {
+                            1
+                        } else {
+                            2
+                        },
+                    ),
+                    BandHit::Beyond(i) | BandHit::Row(i) => (i as usize, 1),
+                };
+                for p in ps.iter().skip(i).take(take) {
+                    points.push(BandPointUsed {
+                        at: q(p.at, band.on),
+                        value: q(p.value, band.unit),
+                        line: p.line,
+                    });
+                }
+                line = ps.get(i).map_or(band.line, |p| p.line);
+                if let (BandHit::Beyond(_), Some(r)) = (hit, rate) {
+                    let unit = if band.unit == Unit::Money {
+                        band.on.money_per()
+                    } else {
+                        None
+                    };
+                    beyond = Some(TraceValue::new(*r, unit.unwrap_or(Unit::Number)));
+                    line = beyond_line.unwrap_or(line);
+                }
+            }
+            _ => {}
+        }
+        self.entries.push(TraceEntry::Band {
+            band: band.id.clone(),
+            input: TraceValue::new(x, band.on),
+            row,
+            points,
+            beyond,
+            result: TraceValue::new(value, band.unit),
+            line,
+        });
+    }
+
+    fn cohort(&mut self, c: u32) {
+        if let Some(cohort) = self.m.cohorts.get(c as usize) {
+            self.entries.push(TraceEntry::Cohort {
+                cohort: cohort.id.clone(),
+                label: cohort.label.clone(),
+                validated: cohort.not_validated.is_none(),
+                reason: cohort.not_validated.clone(),
+                line: cohort.line,
+            });
+        }
+    }
+
+    fn step(&mut self, s: u32, value: Decimal, applied: Option<bool>) {
+        let Some(step) = self.m.steps.get(s as usize) else {
+            return;
+        };
+        let (kind, label, reason) = match &step.kind {
+            StepKind::Let => ("let", None, None),
+            StepKind::Deduction { reason, .. } => ("deduction", None, Some(reason.clone())),
+            StepKind::Output { label } => ("output", Some(label.clone()), None),
+        };
+        self.entries.push(TraceEntry::Step {
+            name: step.id.clone(),
+            step: kind,
+            line: step.line,
+            formula: step.formula.clone(),
+            value: Quantity {
+                value,
+                unit: step.unit,
+            },
+            unit: step.unit,
+            label,
+            reason,
+            applied,
+        });
+    }
+
+    fn check(&mut self, c: u32, triggered: bool) {
+        if let Some(check) = self.m.checks.get(c as usize) {
+            self.entries.push(TraceEntry::Check {
+                name: check.id.clone(),
+                line: check.line,
+                action: check.action,
+                triggered,
+                message: check.message.clone(),
+            });
+        }
+    }
+
+    fn requirement(&mut self, r: u32, held: bool, steps: &[Decimal]) {
+        if let Some(req) = self.m.eligibility.get(r as usize) {
+            self.entries.push(TraceEntry::Requirement {
+                line: req.line,
+                held,
+                reason: (!held).then(|| reason_text(self.m, req, steps)),
+            });
+        }
+    }
+
+    fn flag(&mut self, f: u32, raised: bool) {
+        if let Some(flag) = self.m.flags.get(f as usize) {
+            self.entries.push(TraceEntry::Flag {
+                name: flag.id.clone(),
+                line: flag.line,
+                raised,
+                text: flag.text.clone(),
+            });
+        }
+    }
+
+    fn route(&mut self, rule: Option<u32>, plan_cost: Option<Decimal>) {
+        let Some(route) = &self.m.route else { return };
+        let chosen = rule.and_then(|r| route.rules.get(r as usize));
+        self.entries.push(TraceEntry::Route {
+            route: chosen.map(|r| r.id.clone()),
+            text: chosen.map(|r| r.text.clone()),
+            plan_cost: plan_cost.map(|v| Quantity {
+                value: v,
+                unit: Unit::Money,
+            }),
+            line: chosen.map_or(route.line, |r| r.line),
+        });
+    }
+}
