@@ -442,6 +442,27 @@ impl<'a> Checker<'a> {
         let mut last_date: Option<(crate::date::Date, crate::syntax::Span)> = None;
         let entries: Vec<&ParameterEntry> = match &p.body {
             ParameterBody::Constant(lit) => {
+                if key != ParameterKey::None {
+                    let diag = Diagnostic::error(
+                        "ras::missing-cohort-value",
+                        format!(
+                            "`{}` gives one value but varies by {}",
+                            p.id.name,
+                            key_name(p)
+                        ),
+                    )
+                    .label(lit.span, "one value for every case")
+                    .hint(format!(
+                        "give a value for each: `parameter {} by {} {{ {} }}`",
+                        p.id.name,
+                        key_name(p),
+                        keys.iter()
+                            .map(|k| format!("{k} {}", self.text(lit.span)))
+                            .collect::<Vec<_>>()
+                            .join("  ")
+                    ));
+                    self.error(diag);
+                }
                 let v = self.param_value(p, lit, &mut unit, unit_span);
                 schedule.push(model::ParameterValues {
                     from: None,
@@ -573,7 +594,16 @@ impl<'a> Checker<'a> {
         last: &mut Option<(crate::date::Date, crate::syntax::Span)>,
     ) {
         if let Some((prev, prev_span)) = *last {
-            if date.date <= prev {
+            if date.date == prev {
+                let diag = Diagnostic::error(
+                    "ras::date-order",
+                    format!("`{}` has two values from {}", p.id.name, date.date),
+                )
+                .label(date.span, "second value from this date")
+                .label(prev_span, "first")
+                .hint("keep one value for each date; a change of value needs a later date");
+                self.error(diag);
+            } else if date.date < prev {
                 let diag = Diagnostic::error(
                     "ras::date-order",
                     format!(
@@ -678,9 +708,15 @@ impl<'a> Checker<'a> {
                 ),
             )
             .label(span, format!("no value here for {}", list_codes(missing.iter().copied())))
-            .hint(match p.by.as_ref().map(|b| b.name.as_str()) {
-                Some("cohort") | None => "a case in a cohort without a value would get no figure; give every cohort a value".to_string(),
-                Some(by) => format!("a case whose `{by}` has no value would get no figure; give every value of `{by}` one"),
+            .hint({
+                let first = missing.first().copied().unwrap_or("…");
+                let example = self.text(values.first().map(|v| v.value.span).unwrap_or(span));
+                let example = if example.is_empty() { "…" } else { example };
+                let who = match p.by.as_ref().map(|b| b.name.as_str()) {
+                    Some("cohort") | None => format!("in {}", list_codes(missing.iter().copied())),
+                    Some(by) => format!("whose `{by}` is {}", list_codes(missing.iter().copied())),
+                };
+                format!("a case {who} would get no figure; add a value for each, e.g. `{first} {example}`")
             });
             self.error(diag);
         }

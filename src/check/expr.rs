@@ -190,6 +190,13 @@ impl<'a> Checker<'a> {
                     *u = true;
                 }
                 let unit = self.m.parameters.get(p as usize).map(|x| x.unit);
+                if let Some(model::ParameterKey::Attribute(a)) =
+                    self.m.parameters.get(p as usize).map(|x| x.key)
+                {
+                    if let Some(u) = self.used_attributes.get_mut(a as usize) {
+                        *u = true;
+                    }
+                }
                 (
                     self.push(Expr::Parameter { parameter: p }),
                     unit.map(Ty::Quantity).unwrap_or(Ty::Unknown),
@@ -656,7 +663,15 @@ impl<'a> Checker<'a> {
                                 ),
                             )
                             .label(x.span, format!("this is {}", u.describe()))
-                            .hint(format!("look up a value in {}", on.symbol()));
+                            .hint(format!(
+                                "look `{name}` up with an amount in {}; convert first, e.g. points times a price per point gives money",
+                                on.symbol()
+                            ));
+                            let diag = match self.decls.bands.get(b as usize) {
+                                Some((_, band)) => diag
+                                    .label(band.on_span, format!("looked up on {}", on.describe())),
+                                None => diag,
+                            };
                             self.error(diag);
                         }
                     }
@@ -879,7 +894,11 @@ impl<'a> Checker<'a> {
                         Some(model::QuestionKind::YesNo { .. }) => {
                             (Some(Subject::Question(q)), vec!["no".into(), "yes".into()])
                         }
-                        _ => {
+                        Some(model::QuestionKind::Number { unit, .. }) => {
+                            let value = codes
+                                .first()
+                                .and_then(|c| c.text.parse::<Decimal>().ok())
+                                .unwrap_or(Decimal::TEN);
                             let diag = Diagnostic::error(
                                 "ras::type-mismatch",
                                 format!(
@@ -888,14 +907,24 @@ impl<'a> Checker<'a> {
                                 ),
                             )
                             .label(subject.span, "a number question")
-                            .hint(format!("e.g. `{} >= 10`", subject.name));
+                            .hint(format!(
+                                "e.g. `{} >= {}`",
+                                subject.name,
+                                super::decls::show(value, *unit)
+                            ));
                             self.error(diag);
                             (None, vec![])
                         }
+                        None => (None, vec![]),
                     }
                 }
                 Some(Symbol::Attribute(a)) => (
-                    Some(Subject::Attribute(a)),
+                    {
+                        if let Some(u) = self.used_attributes.get_mut(a as usize) {
+                            *u = true;
+                        }
+                        Some(Subject::Attribute(a))
+                    },
                     self.m
                         .attributes
                         .get(a as usize)
@@ -950,7 +979,7 @@ impl<'a> Checker<'a> {
                         "ras::unknown-code",
                         format!("`{}` is not {what}", code.text),
                     )
-                    .label(code.span, "unknown code")
+                    .label(code.span, format!("not one of the {noun}"))
                     .hint(hint);
                     self.error(diag);
                 }
@@ -1070,19 +1099,34 @@ impl<'a> Checker<'a> {
             if open > 0 {
                 parts.push(model::ReasonPart::Text(rest[..open].to_string()));
             }
+            let written = &rest[open..=close];
             let name = rest[open + 1..close].trim();
             match self.names.get(name) {
                 Some(Symbol::Step(s)) => parts.push(model::ReasonPart::Step(s)),
                 _ => {
-                    let hint = match did_you_mean(name, self.names.names()) {
+                    let steps: Vec<&str> = self
+                        .decls
+                        .steps
+                        .iter()
+                        .map(|(_, s)| s.id().name.as_str())
+                        .collect();
+                    let hint = match did_you_mean(name, steps.iter().copied()) {
                         Some(s) => format!("did you mean `{{{s}}}`?"),
                         None => "`{name}` in a reason inserts the value of a step".to_string(),
                     };
+                    // Point at `{name}` itself when it is written as is.
+                    let at = self
+                        .text(text.span)
+                        .find(written)
+                        .map(|k| {
+                            Span::new(text.span.start + k, text.span.start + k + written.len())
+                        })
+                        .unwrap_or(text.span);
                     let diag = Diagnostic::error(
                         "ras::unknown-name",
                         format!("the reason refers to `{name}`, which is not a step"),
                     )
-                    .label(text.span, "in this reason")
+                    .label(at, "not a step")
                     .hint(hint);
                     self.error(diag);
                 }

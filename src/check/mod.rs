@@ -168,6 +168,8 @@ pub(crate) struct Checker<'a> {
     used_questions: Vec<bool>,
     used_parameters: Vec<bool>,
     used_domains: Vec<bool>,
+    /// Attributes a calculation depends on, which every test must give.
+    used_attributes: Vec<bool>,
 }
 
 /// The pieces of the model under construction.
@@ -216,6 +218,7 @@ impl<'a> Checker<'a> {
             used_questions: Vec::new(),
             used_parameters: Vec::new(),
             used_domains: Vec::new(),
+            used_attributes: Vec::new(),
         }
     }
 
@@ -330,6 +333,7 @@ impl<'a> Checker<'a> {
         self.used_questions = vec![false; decls.questions.len()];
         self.used_parameters = vec![false; decls.parameters.len()];
         self.used_domains = vec![false; decls.domains.len()];
+        self.used_attributes = vec![false; decls.attributes.len()];
         self.step_types = vec![Ty::Unknown; decls.steps.len()];
         self.m.steps = vec![None; decls.steps.len()];
         self.m.flags = vec![None; decls.flags.len()];

@@ -147,9 +147,15 @@ impl<'a> Checker<'a> {
             let next = idents.get(i + 1).unwrap_or(first);
             diag = diag.label(id.span, format!("needs `{}`", next.name));
         }
-        self.error(diag.hint(
-            "one of them must be worked out from other values without going round the circle",
-        ));
+        self.error(diag.hint(if idents.len() == 1 {
+            format!(
+                "`{}` cannot use its own value; work it out from other values",
+                first.name
+            )
+        } else {
+            "one of them must be worked out from other values without going round the circle"
+                .to_string()
+        }));
     }
 
     fn resolve_step(&mut self, n: usize) {

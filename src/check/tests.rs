@@ -10,7 +10,19 @@ use crate::units::Unit;
 
 impl<'a> Checker<'a> {
     pub(super) fn tests(&mut self) {
+        let mut seen: Vec<&ast::Text> = Vec::new();
         for (_, t) in self.decls.tests.clone() {
+            if let Some(first) = seen.iter().find(|n| n.text == t.name.text) {
+                let diag = Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("two tests are called \"{}\"", t.name.text),
+                )
+                .label(t.name.span, "second test")
+                .label(first.span, "first test")
+                .hint("give each test its own name, so a failure says which one");
+                self.error(diag);
+            }
+            seen.push(&t.name);
             let case = self.test_case(t);
             let expects = t
                 .expects
@@ -163,11 +175,23 @@ impl<'a> Checker<'a> {
     }
 
     fn given_error(&mut self, g: &ast::Given, wanted: &str) {
+        let what = match &g.value {
+            GivenValue::Literal(ast::Literal {
+                value: LiteralValue::Quantity(_, u),
+                ..
+            }) => format!("this is {}", u.describe()),
+            GivenValue::Literal(ast::Literal {
+                value: LiteralValue::Date(_),
+                ..
+            }) => "this is a date".to_string(),
+            GivenValue::Literal(_) => "this is true or false".to_string(),
+            GivenValue::Code(_) => "this is a code".to_string(),
+        };
         let diag = Diagnostic::error(
             "ras::type-mismatch",
             format!("`{}` must be {wanted}", g.name.name),
         )
-        .label(g.span, "not that");
+        .label(Self::given_value_span(g), what);
         self.error(diag);
     }
 
@@ -256,9 +280,15 @@ impl<'a> Checker<'a> {
             };
             // An answer given but not valid is reported where it is given.
             let answered = t.givens.iter().any(|g| g.name.name == question.id);
-            if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered
-            {
+            if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered {
                 missing.push(&question.id);
+            }
+        }
+        let mut not_given: Vec<&model::Attribute> = Vec::new();
+        for (a, attribute) in self.m.attributes.iter().enumerate() {
+            let given = t.givens.iter().any(|g| g.name.name == attribute.id);
+            if self.used_attributes.get(a).copied().unwrap_or(false) && !given {
+                not_given.push(attribute);
             }
         }
         let mut diags = Vec::new();
@@ -266,7 +296,24 @@ impl<'a> Checker<'a> {
             diags.push(
                 Diagnostic::error("ras::test-missing-answer", format!("the test \"{}\" does not answer {}", t.name.text, list_codes(missing.iter().copied())))
                     .label(t.name.span, "answers missing")
-                    .hint("give every answer the calculation needs, or expect the error: `expect error \"missing answer\"`"),
+                    .hint("give every answer the calculation needs, or, to test that such a case is refused, `expect error \"no answer\"`"),
+            );
+        }
+        for attribute in not_given {
+            diags.push(
+                Diagnostic::error(
+                    "ras::test-missing-answer",
+                    format!(
+                        "the test \"{}\" does not give `{}`, which the calculation needs",
+                        t.name.text, attribute.id
+                    ),
+                )
+                .label(t.name.span, format!("no `{}`", attribute.id))
+                .hint(format!(
+                    "add `given {} …`; the values are {}",
+                    attribute.id,
+                    list_codes(attribute.values.iter().map(|v| v.code.as_str()))
+                )),
             );
         }
         if case.cohort.is_none() {
@@ -313,19 +360,26 @@ impl<'a> Checker<'a> {
                         raised,
                         line,
                     },
-                    _ => {
+                    other => {
                         let flags: Vec<String> = self
                             .decls
                             .flags
                             .iter()
                             .map(|(_, f)| f.id.name.clone())
                             .collect();
+                        let hint = match other {
+                            Some(Symbol::Step(_)) => format!(
+                                "`{}` is a step: expect its value, e.g. `expect {} £100.00`",
+                                f.name, f.name
+                            ),
+                            _ => suggest(&f.name, &flags, "flags"),
+                        };
                         let diag = Diagnostic::error(
                             "ras::unknown-name",
                             format!("there is no flag called `{}`", f.name),
                         )
                         .label(f.span, "unknown flag")
-                        .hint(suggest(&f.name, &flags, "flags"));
+                        .hint(hint);
                         self.error(diag);
                         return None;
                     }

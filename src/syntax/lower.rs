@@ -28,7 +28,9 @@ pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
             format!("brackets are nested more than {MAX_NESTING} deep here"),
         )
         .label(Span::new(at, at + 1), "too deep")
-        .hint("work the inner part out in its own step (`let …`) and use that step's name")]);
+        .hint(
+            "work the inner part out in its own step (`let …`) and use that step's name",
+        )]);
     }
     let mut pairs = RasParser::parse(Rule::file, source).map_err(|e| {
         // Parse again with pest's detailed attempts, which see punctuation
@@ -1132,12 +1134,21 @@ fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
             }
         }
     }
+    if !expected.is_empty()
+        && expected
+            .iter()
+            .all(|e| PUNCTUATION.iter().any(|p| *e == format!("`{p}`")))
+    {
+        hint = hint.or_else(|| Some(format!("add {} here", join_or(&expected))));
+    }
     if let Some(open) = unclosed_brace(source, pos) {
         diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
         hint = hint.or_else(|| Some("is a `}` missing? every `{` needs a matching `}`".into()));
     }
     if expected.iter().any(|e| e.starts_with("a declaration")) {
-        let word: String = source.get(pos..).unwrap_or("")
+        let word: String = source
+            .get(pos..)
+            .unwrap_or("")
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
             .collect();
@@ -1174,10 +1185,12 @@ fn dangling_operator(before: &str) -> Option<&str> {
     let code = lines
         .map(|l| l[..comment_start(l).unwrap_or(l.len())].trim_end())
         .find(|l| !l.is_empty())?;
-    ["+", "-", "*", "×", "/", "=", "(", ",", " of", " and", " or", " not"]
-        .into_iter()
-        .find(|op| code.ends_with(op))
-        .map(str::trim_start)
+    [
+        "+", "-", "*", "×", "/", "=", "(", ",", " of", " and", " or", " not",
+    ]
+    .into_iter()
+    .find(|op| code.ends_with(op))
+    .map(str::trim_start)
 }
 
 /// The innermost `{` before `pos` that is never closed anywhere in the file.
@@ -1211,7 +1224,7 @@ fn unclosed_brace(source: &str, pos: usize) -> Option<usize> {
             }
         }
     }
-    open.into_iter().filter(|&o| o < pos).last()
+    open.into_iter().rev().find(|&o| o < pos)
 }
 
 /// A declaration keyword one typing slip away from `word`.
@@ -1467,4 +1480,3 @@ fn describe(rule: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
-
