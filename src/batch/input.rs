@@ -78,12 +78,52 @@ pub struct RowProblem {
     pub message: String,
 }
 
+/// The fields of a table row, one per header column, borrowed from the reader.
+#[derive(Debug, Clone, Copy)]
+pub enum Fields<'r> {
+    /// A CSV record, checked to be UTF-8 as a whole.
+    Csv(&'r str, &'r csv::ByteRecord),
+    /// Fields already held as text (Excel rows, rows handed to other threads).
+    Owned(&'r [String]),
+}
+
+impl<'r> Fields<'r> {
+    /// How many fields.
+    pub fn len(&self) -> usize {
+        match self {
+            Fields::Csv(_, record) => record.len(),
+            Fields::Owned(fields) => fields.len(),
+        }
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Field `i`, without surrounding spaces ("" when there is none).
+    pub fn get(&self, i: usize) -> &'r str {
+        match self {
+            // ASCII spaces only: the Unicode-aware trim costs more than the
+            // rest of reading a field.
+            // `text` is the record's bytes, checked to be UTF-8 as a whole.
+            Fields::Csv(text, record) => record.range(i).and_then(|r| text.get(r)).unwrap_or("").trim_ascii(),
+            Fields::Owned(fields) => fields.get(i).map(|f| f.trim_ascii()).unwrap_or(""),
+        }
+    }
+
+    /// Every field, as owned text.
+    pub fn to_vec(&self) -> Vec<String> {
+        (0..self.len()).map(|i| self.get(i).to_string()).collect()
+    }
+}
+
 /// One row as read: its fields aligned with the header, or a whole case (JSON
 /// Lines), or what was wrong with it.
 #[derive(Debug)]
 pub enum RowContent<'r> {
     /// Fields of a table row, one per header column.
-    Fields(&'r [String]),
+    Fields(Fields<'r>),
     /// A case read from a JSON line.
     Case(Box<Case>),
     /// The row could not be read.
@@ -222,20 +262,17 @@ impl CaseReader {
                         ),
                     }));
                 }
-                self.fields.resize(record.len(), String::new());
-                for (i, field) in record.iter().enumerate() {
-                    let Ok(text) = std::str::from_utf8(field) else {
-                        return Some(RowContent::Problem(RowProblem {
-                            column: self.header.get(i).cloned(),
+                match std::str::from_utf8(record.as_slice()) {
+                    Ok(text) => Some(RowContent::Fields(Fields::Csv(text, record))),
+                    Err(_) => {
+                        let bad = record.iter().position(|f| std::str::from_utf8(f).is_err());
+                        Some(RowContent::Problem(RowProblem {
+                            column: bad.and_then(|i| self.header.get(i).cloned()),
                             code: "ras::not-utf8",
                             message: "the field is not UTF-8 text".to_string(),
-                        }));
-                    };
-                    let slot = &mut self.fields[i];
-                    slot.clear();
-                    slot.push_str(text.trim());
+                        }))
+                    }
                 }
-                Some(RowContent::Fields(&self.fields))
             }
             Inner::Rows(rows) => {
                 let next = rows.next()?;
@@ -243,7 +280,7 @@ impl CaseReader {
                 match next {
                     Ok(fields) => {
                         self.fields = fields;
-                        Some(RowContent::Fields(&self.fields))
+                        Some(RowContent::Fields(Fields::Owned(&self.fields)))
                     }
                     Err(p) => Some(RowContent::Problem(p)),
                 }
@@ -388,7 +425,7 @@ mod tests {
             reader("case_id,cohort,q1\nA,older_people,3\nB,older_people\nC, working_age ,1\n");
         assert_eq!(r.header(), ["case_id", "cohort", "q1"]);
         match r.next_row() {
-            Some((1, RowContent::Fields(f))) => assert_eq!(f, ["A", "older_people", "3"]),
+            Some((1, RowContent::Fields(f))) => assert_eq!(f.to_vec(), ["A", "older_people", "3"]),
             other => panic!("{other:?}"),
         }
         match r.next_row() {
@@ -400,7 +437,7 @@ mod tests {
         }
         assert_eq!(r.row_number(), 2);
         match r.next_row() {
-            Some((3, RowContent::Fields(f))) => assert_eq!(f[1], "working_age"),
+            Some((3, RowContent::Fields(f))) => assert_eq!(f.get(1), "working_age"),
             other => panic!("{other:?}"),
         }
         assert!(r.next_row().is_none());

@@ -11,10 +11,10 @@ pub mod input;
 pub mod output;
 mod parallel;
 
-use crate::eval::{CaseError, CaseInput, Evaluator, Scratch, Verdict};
+use crate::eval::{Answer, AnswerValue, CaseError, CaseInput, Evaluator, Scratch, Verdict};
 use crate::model::{AttributeId, Model, ParameterKey, QuestionId};
 use crate::plan::Plan;
-use input::{CaseReader, FileProblem, RowContent, RowProblem};
+use input::{CaseReader, Fields, FileProblem, RowContent, RowProblem};
 use output::{ResultWriter, RowView, Status};
 use std::io::Write;
 
@@ -102,6 +102,30 @@ enum Field {
 pub struct Layout {
     fields: Vec<Field>,
     names: Vec<String>,
+    /// Per column, for a choice question whose codes include single digits:
+    /// the option index of each digit (`NO_OPTION` where none). Most caseloads
+    /// code answers `1`..`5`, so this skips the general look-up for them.
+    digit_codes: Vec<Option<[u32; 10]>>,
+}
+
+const NO_OPTION: u32 = u32::MAX;
+
+/// The option index of each single-digit code of a choice question.
+fn digit_codes(model: &Model, field: Field) -> Option<[u32; 10]> {
+    let Field::Question(q) = field else { return None };
+    let crate::model::QuestionKind::Choice { options, .. } = &model.questions.get(q as usize)?.kind else {
+        return None;
+    };
+    let mut table = [NO_OPTION; 10];
+    for (i, option) in options.iter().enumerate() {
+        if let [d @ b'0'..=b'9'] = option.code.as_bytes() {
+            let slot = &mut table[usize::from(d - b'0')];
+            if *slot == NO_OPTION {
+                *slot = i as u32;
+            }
+        }
+    }
+    table.iter().any(|i| *i != NO_OPTION).then_some(table)
 }
 
 impl Layout {
@@ -166,7 +190,8 @@ impl Layout {
                     .hint(format!("its values are: {}", attribute.values.iter().map(|v| v.code.as_str()).collect::<Vec<_>>().join(", "))));
             }
         }
-        Ok((Layout { fields, names: header.to_vec() }, warnings))
+        let digit_codes = fields.iter().map(|f| digit_codes(model, *f)).collect();
+        Ok((Layout { fields, names: header.to_vec(), digit_codes }, warnings))
     }
 }
 
@@ -293,7 +318,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
     }
 
     /// Decodes a table row into the reused input.
-    fn decode_fields(&mut self, row: u64, fields: &[String]) -> Result<(), RowProblem> {
+    fn decode_fields(&mut self, row: u64, fields: Fields<'_>) -> Result<(), RowProblem> {
         let Some(layout) = &self.layout else {
             return Err(RowProblem { column: None, code: "ras::bad-row", message: "the row has no header to read it by".into() });
         };
@@ -302,7 +327,8 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.input.date = self.options.as_of;
         let mut cohort_seen = false;
         let mut first_problem: Option<RowProblem> = None;
-        for (i, text) in fields.iter().enumerate() {
+        for i in 0..fields.len() {
+            let text = fields.get(i);
             let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
             let column = || layout.names.get(i).cloned();
             let result: Result<(), CaseError> = match field {
@@ -336,11 +362,19 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         *slot = Some(v);
                     }
                 }),
-                Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
-                    if let Some(slot) = self.input.answers.get_mut(q as usize) {
-                        *slot = answer;
+                Field::Question(q) => match (layout.digit_codes.get(i), text.as_bytes()) {
+                    (Some(Some(table)), [d @ b'0'..=b'9']) if table[usize::from(d - b'0')] != NO_OPTION => {
+                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                            *slot = Answer { value: AnswerValue::Choice(table[usize::from(d - b'0')]), defaulted: false };
+                        }
+                        Ok(())
                     }
-                }),
+                    _ => ev.decode_answer(q, text).map(|answer| {
+                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                            *slot = answer;
+                        }
+                    }),
+                },
                 Field::Ignored => Ok(()),
             };
             if let Err(e) = result {

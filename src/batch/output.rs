@@ -280,23 +280,74 @@ impl<W: Write> ResultWriter<W> {
 
 /// A value as `ras eval --format json` prints it: money with at least two
 /// decimals, other quantities without trailing zeros. Exact: never rounded.
+///
+/// Written digit by digit from the mantissa rather than through `Display`,
+/// because this runs for every figure of every row of a caseload.
 pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
-    let value = value.normalize();
-    let start = out.len();
-    // Decimal's Display writes exact digits; write into the buffer directly.
-    let _ = write!(out, "{value}");
-    if unit == Unit::Money {
-        let text = &out[start..];
-        let decimals = text
-            .iter()
-            .position(|b| *b == b'.')
-            .map(|p| text.len() - p - 1);
-        match decimals {
-            None => out.extend_from_slice(b".00"),
-            Some(1) => out.push(b'0'),
-            Some(_) => {}
+    let mantissa = value.mantissa();
+    if mantissa < 0 {
+        out.push(b'-');
+    }
+    let mut digits = [0u8; 40];
+    // Almost every figure fits in 64 bits, where division is far cheaper.
+    let (len, scale) = match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(n) => digits_of(n, value.scale(), &mut digits),
+        Err(_) => digits_of(mantissa.unsigned_abs(), value.scale(), &mut digits),
+    };
+    // Assemble the figure on the stack and copy it once.
+    let mut text = [0u8; 48];
+    let mut at = 0;
+    for i in (scale..len).rev() {
+        text[at] = digits[i];
+        at += 1;
+    }
+    let shown = if unit == Unit::Money { scale.max(2) } else { scale };
+    if shown > 0 {
+        text[at] = b'.';
+        at += 1;
+        for i in (0..scale).rev() {
+            text[at] = digits[i];
+            at += 1;
+        }
+        for _ in scale..shown {
+            text[at] = b'0';
+            at += 1;
         }
     }
+    out.extend_from_slice(&text[..at]);
+}
+
+/// The decimal digits of `n / 10^scale` without trailing fractional zeros,
+/// least significant first, with at least one digit before the point.
+/// Returns how many digits and the scale left.
+fn digits_of<N>(mut n: N, scale: u32, digits: &mut [u8; 40]) -> (usize, usize)
+where
+    N: Copy + PartialEq + From<u8> + std::ops::Rem<Output = N> + std::ops::Div<Output = N> + TryInto<u8>,
+{
+    let (zero, ten) = (N::from(0), N::from(10));
+    let mut scale = scale as usize;
+    while scale > 0 && n % ten == zero && n != zero {
+        n = n / ten;
+        scale -= 1;
+    }
+    if n == zero {
+        scale = 0;
+    }
+    let mut len = 0;
+    loop {
+        let digit: u8 = (n % ten).try_into().unwrap_or(0);
+        digits[len] = b'0' + digit;
+        n = n / ten;
+        len += 1;
+        if n == zero || len == digits.len() {
+            break;
+        }
+    }
+    while len <= scale && len < digits.len() {
+        digits[len] = b'0';
+        len += 1;
+    }
+    (len, scale)
 }
 
 fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
@@ -406,6 +457,11 @@ mod tests {
         assert_eq!(value("38.0000", Unit::Points), "38");
         assert_eq!(value("0.00", Unit::Points), "0");
         assert_eq!(value("-2.50", Unit::Money), "-2.50");
+        assert_eq!(value("0.05", Unit::Points), "0.05");
+        assert_eq!(value("-0.5", Unit::Number), "-0.5");
+        assert_eq!(value("0", Unit::Money), "0.00");
+        assert_eq!(value("1000", Unit::Points), "1000");
+        assert_eq!(value("79228162514264337593543950335", Unit::Number), "79228162514264337593543950335");
     }
 
     #[test]

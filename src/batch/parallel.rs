@@ -147,7 +147,7 @@ fn work(
     let mut errors = Vec::new();
     for (row, owned) in chunk {
         let content = match owned {
-            OwnedRow::Fields(ref f) => RowContent::Fields(f),
+            OwnedRow::Fields(ref f) => RowContent::Fields(super::input::Fields::Owned(f)),
             OwnedRow::Case(c) => RowContent::Case(c),
             OwnedRow::Problem(p) => RowContent::Problem(p),
         };
