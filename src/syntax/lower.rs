@@ -1103,6 +1103,12 @@ fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
         // The operator list already names these.
         expected.retain(|e| !matches!(e.as_str(), "`and`" | "`or`" | "`of`"));
     }
+    let calculation = describe(Rule::expr).unwrap_or_default();
+    if expected.iter().any(|e| e == calculation) {
+        // Where any calculation may start, listing every way one can begin
+        // (names, numbers, `round`, `total`, …) hides the point.
+        expected.retain(|e| !STARTS_OF_CALCULATION.contains(&e.as_str()));
+    }
     expected.sort_unstable();
     expected.dedup();
     let found = describe_found(source, pos);
@@ -1114,6 +1120,18 @@ fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
     let end = next_token_end(source, pos);
     let mut diag = Diagnostic::error("ras::syntax", message).label(Span::new(pos, end), "here");
     let mut hint = syntax_hint(source, pos, &expected);
+    let word_here: String = source
+        .get(pos..)
+        .unwrap_or("")
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    if DECLARATION_KEYWORDS.contains(&word_here.as_str()) {
+        // `let x = a *` then `output …`: the calculation above is unfinished.
+        if let Some(op) = dangling_operator(&source[..pos]) {
+            hint = Some(format!("the line before ends with `{op}`; is something missing after it?"));
+        }
+    }
     if let Some((start, word)) = previous_word(source, pos) {
         let word_end = start + word.len();
         if expected.iter().any(|e| e.contains("a unit"))
@@ -1254,6 +1272,21 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     prev[b.len()]
 }
+
+/// Descriptions that "a calculation" already covers.
+const STARTS_OF_CALCULATION: &[&str] = &[
+    "`choose`",
+    "`not`",
+    "`round`",
+    "`total`",
+    "`true` or `false`",
+    "a date (YYYY-MM-DD)",
+    "a name, e.g. `price_per_point`",
+    "a number, e.g. `1.5`",
+    "a value or `not`",
+    "an amount of money, e.g. `£4.88`",
+    "a value, e.g. `£141.33`, `38 pts` or `10%`",
+];
 
 fn join_or(words: &[String]) -> String {
     match words {
