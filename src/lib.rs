@@ -7,6 +7,7 @@
 
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod case;
 pub mod check;
 pub mod cli;
@@ -15,8 +16,7 @@ pub mod diag;
 pub mod eval;
 pub mod model;
 pub mod plan;
+pub mod sample;
 pub mod syntax;
 pub mod testing;
 pub mod units;
-pub mod sample;
-pub mod batch;

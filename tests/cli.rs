@@ -471,6 +471,72 @@ fn command_line_options_override_the_case_file() {
 }
 
 #[test]
+fn eval_reads_a_case_from_standard_input() {
+    use std::io::Write;
+    let dir = Dir::new();
+    dir.file("ok.ras", OK);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ras"))
+        .args(["eval", "ok.ras", "--case", "-"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run ras");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(CASE.as_bytes())
+        .expect("write case");
+    let out = child.wait_with_output().expect("ras finished");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("25.00"), "{stdout}");
+}
+
+#[test]
+fn as_of_picks_the_rates_in_force_on_another_date() {
+    let dir = Dir::new();
+    dir.file(
+        "dated.ras",
+        &ok_with(
+            "parameter price_per_point \"Price per point\" £/pt = £5.00/pt",
+            "parameter price_per_point \"Price per point\" £/pt {\n  from 2024-04-01 £5.00/pt\n  from 2025-04-01 £6.00/pt\n}",
+        ),
+    );
+    dir.file("case.json", CASE);
+    let indicative = |extra: &[&str]| {
+        let run = dir.ras(
+            &[
+                &[
+                    "eval",
+                    "dated.ras",
+                    "--case",
+                    "case.json",
+                    "--format",
+                    "json",
+                ],
+                extra,
+            ]
+            .concat(),
+        );
+        run.expect_code(0);
+        find(&json(&run.stdout), "indicative")
+            .map(|v| v.to_string())
+            .unwrap_or_default()
+    };
+    assert!(indicative(&[]).contains("25.00"));
+    assert!(indicative(&["--as-of", "2025-05-01"]).contains("30.00"));
+    assert!(indicative(&["--assessed", "2025-05-01"]).contains("30.00"));
+}
+
+#[test]
 fn eval_an_unknown_code_lists_the_valid_ones() {
     let dir = Dir::new();
     dir.file("ok.ras", OK);

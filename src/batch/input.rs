@@ -107,7 +107,11 @@ impl<'r> Fields<'r> {
             // ASCII spaces only: the Unicode-aware trim costs more than the
             // rest of reading a field.
             // `text` is the record's bytes, checked to be UTF-8 as a whole.
-            Fields::Csv(text, record) => record.range(i).and_then(|r| text.get(r)).unwrap_or("").trim_ascii(),
+            Fields::Csv(text, record) => record
+                .range(i)
+                .and_then(|r| text.get(r))
+                .unwrap_or("")
+                .trim_ascii(),
             Fields::Owned(fields) => fields.get(i).map(|f| f.trim_ascii()).unwrap_or(""),
         }
     }

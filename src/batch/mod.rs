@@ -112,8 +112,11 @@ const NO_OPTION: u32 = u32::MAX;
 
 /// The option index of each single-digit code of a choice question.
 fn digit_codes(model: &Model, field: Field) -> Option<[u32; 10]> {
-    let Field::Question(q) = field else { return None };
-    let crate::model::QuestionKind::Choice { options, .. } = &model.questions.get(q as usize)?.kind else {
+    let Field::Question(q) = field else {
+        return None;
+    };
+    let crate::model::QuestionKind::Choice { options, .. } = &model.questions.get(q as usize)?.kind
+    else {
         return None;
     };
     let mut table = [NO_OPTION; 10];
@@ -132,7 +135,11 @@ impl Layout {
     /// Maps a header to the plan; returns warnings for columns the rules do
     /// not know. A question the rules need with no column is a problem with
     /// the whole file.
-    pub fn new(ev: &Evaluator<'_>, header: &[String], options: &RunOptions) -> Result<(Layout, Vec<String>), FileProblem> {
+    pub fn new(
+        ev: &Evaluator<'_>,
+        header: &[String],
+        options: &RunOptions,
+    ) -> Result<(Layout, Vec<String>), FileProblem> {
         let model = &ev.plan().model;
         let mut warnings = Vec::new();
         let mut fields = Vec::with_capacity(header.len());
@@ -152,29 +159,46 @@ impl Layout {
                 },
             };
             if field != Field::Ignored && fields.contains(&field) {
-                return Err(FileProblem::new(format!("the column `{name}` appears twice"))
-                    .hint("each question, attribute and case field has one column"));
+                return Err(
+                    FileProblem::new(format!("the column `{name}` appears twice"))
+                        .hint("each question, attribute and case field has one column"),
+                );
             }
             fields.push(field);
         }
         if !fields.contains(&Field::Cohort) {
-            return Err(FileProblem::new("the caseload has no `cohort` column").hint(format!(
-                "add a `cohort` column holding one of: {}",
-                model.cohorts.iter().map(|c| c.id.as_str()).collect::<Vec<_>>().join(", ")
-            )));
+            return Err(
+                FileProblem::new("the caseload has no `cohort` column").hint(format!(
+                    "add a `cohort` column holding one of: {}",
+                    model
+                        .cohorts
+                        .iter()
+                        .map(|c| c.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
         }
         let read = model.questions_read();
         let missing: Vec<&str> = model
             .questions
             .iter()
             .enumerate()
-            .filter(|(q, _)| read[*q] && !model.has_default(*q as QuestionId) && !fields.contains(&Field::Question(*q as QuestionId)))
+            .filter(|(q, _)| {
+                read[*q]
+                    && !model.has_default(*q as QuestionId)
+                    && !fields.contains(&Field::Question(*q as QuestionId))
+            })
             .map(|(_, q)| q.id.as_str())
             .collect();
         if !missing.is_empty() {
             return Err(FileProblem::new(format!(
                 "the caseload has no column for {} {}, which the rules need",
-                if missing.len() == 1 { "question" } else { "questions" },
+                if missing.len() == 1 {
+                    "question"
+                } else {
+                    "questions"
+                },
                 missing.join(", ")
             ))
             .hint("add a column named after each question id, holding the option code chosen"));
@@ -183,21 +207,47 @@ impl Layout {
             return Err(FileProblem::new("the rules have values that change by date, but the caseload has no `assessed` column")
                 .hint("add an `assessed` column (YYYY-MM-DD), or give `--as-of DATE`"));
         }
-        let used: Vec<&Field> = fields.iter().filter(|f| matches!(f, Field::Attribute(_))).collect();
+        let used: Vec<&Field> = fields
+            .iter()
+            .filter(|f| matches!(f, Field::Attribute(_)))
+            .collect();
         for (a, attribute) in model.attributes.iter().enumerate() {
-            if !used.contains(&&Field::Attribute(a as AttributeId)) && attribute_read(model, a as AttributeId) {
-                return Err(FileProblem::new(format!("the caseload has no `{}` column, which the rules need", attribute.id))
-                    .hint(format!("its values are: {}", attribute.values.iter().map(|v| v.code.as_str()).collect::<Vec<_>>().join(", "))));
+            if !used.contains(&&Field::Attribute(a as AttributeId))
+                && attribute_read(model, a as AttributeId)
+            {
+                return Err(FileProblem::new(format!(
+                    "the caseload has no `{}` column, which the rules need",
+                    attribute.id
+                ))
+                .hint(format!(
+                    "its values are: {}",
+                    attribute
+                        .values
+                        .iter()
+                        .map(|v| v.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )));
             }
         }
         let digit_codes = fields.iter().map(|f| digit_codes(model, *f)).collect();
-        Ok((Layout { fields, names: header.to_vec(), digit_codes }, warnings))
+        Ok((
+            Layout {
+                fields,
+                names: header.to_vec(),
+                digit_codes,
+            },
+            warnings,
+        ))
     }
 }
 
 /// Whether some parameter's value depends on the date.
 fn needs_date(model: &Model) -> bool {
-    model.parameters.iter().any(|p| p.schedule.iter().any(|s| s.from.is_some()))
+    model
+        .parameters
+        .iter()
+        .any(|p| p.schedule.iter().any(|s| s.from.is_some()))
 }
 
 /// Whether an attribute decides anything (a parameter by it, or a test of it).
@@ -247,7 +297,9 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             RowContent::Fields(fields) => self.decode_fields(row, fields),
             RowContent::Case(case) => {
                 self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
-                self.ev.decode_into(&case, self.options.as_of, &mut self.input).map_err(|e| from_case_error(e, None))
+                self.ev
+                    .decode_into(&case, self.options.as_of, &mut self.input)
+                    .map_err(|e| from_case_error(e, None))
             }
             RowContent::Problem(p) => Err(p),
         };
@@ -255,23 +307,38 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             use std::fmt::Write as _;
             let _ = write!(self.case_id, "{row}");
         }
-        let verdict = outcome.and_then(|()| self.ev.run(&self.input, &mut self.scratch).map_err(|e| from_case_error(e, None)));
+        let verdict = outcome.and_then(|()| {
+            self.ev
+                .run(&self.input, &mut self.scratch)
+                .map_err(|e| from_case_error(e, None))
+        });
         let model = &self.ev.plan().model;
         let (status, eligible) = match &verdict {
             Ok(Verdict::Figures) => (Status::Ok, Some(true)),
             Ok(Verdict::NotEligible) => {
                 let steps = self.scratch.all_steps();
-                for (i, r) in self.scratch.failed_requirements().iter().filter_map(|r| model.eligibility.get(*r as usize)).enumerate() {
+                for (i, r) in self
+                    .scratch
+                    .failed_requirements()
+                    .iter()
+                    .filter_map(|r| model.eligibility.get(*r as usize))
+                    .enumerate()
+                {
                     if i > 0 {
                         self.message.push_str("; ");
                     }
-                    self.message.push_str(&crate::eval::requirement_reason(model, r, steps));
+                    self.message
+                        .push_str(&crate::eval::requirement_reason(model, r, steps));
                 }
                 (Status::NotEligible, Some(false))
             }
             Ok(Verdict::NotValidated) => {
-                let reason = model.cohorts.get(self.input.cohort as usize).and_then(|c| c.not_validated.as_deref());
-                self.message.push_str(reason.unwrap_or("the policy is not validated for this cohort"));
+                let reason = model
+                    .cohorts
+                    .get(self.input.cohort as usize)
+                    .and_then(|c| c.not_validated.as_deref());
+                self.message
+                    .push_str(reason.unwrap_or("the policy is not validated for this cohort"));
                 (Status::NotValidated, None)
             }
             Err(p) => {
@@ -301,7 +368,10 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             }
         }
         let route = if figures {
-            self.scratch.route().and_then(|r| model.route.as_ref()?.rules.get(r as usize)).map(|r| r.id.as_str())
+            self.scratch
+                .route()
+                .and_then(|r| model.route.as_ref()?.rules.get(r as usize))
+                .map(|r| r.id.as_str())
         } else {
             None
         };
@@ -320,7 +390,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
     /// Decodes a table row into the reused input.
     fn decode_fields(&mut self, row: u64, fields: Fields<'_>) -> Result<(), RowProblem> {
         let Some(layout) = &self.layout else {
-            return Err(RowProblem { column: None, code: "ras::bad-row", message: "the row has no header to read it by".into() });
+            return Err(RowProblem {
+                column: None,
+                code: "ras::bad-row",
+                message: "the row has no header to read it by".into(),
+            });
         };
         let ev = self.ev;
         self.input.reset(ev);
@@ -346,7 +420,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         self.input.date = Some(d);
                         Ok(())
                     }
-                    None => Err(CaseError::new("ras::bad-date", format!("`{text}` is not a date; write YYYY-MM-DD"), Some("assessed"))),
+                    None => Err(CaseError::new(
+                        "ras::bad-date",
+                        format!("`{text}` is not a date; write YYYY-MM-DD"),
+                        Some("assessed"),
+                    )),
                 },
                 Field::PlanCost if text.is_empty() => Ok(()),
                 Field::PlanCost => match parse_amount(text) {
@@ -354,7 +432,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         self.input.plan_cost = Some(v);
                         Ok(())
                     }
-                    None => Err(CaseError::new("ras::not-a-number", format!("`{text}` is not an amount of money, e.g. 420.00"), Some("plan_cost"))),
+                    None => Err(CaseError::new(
+                        "ras::not-a-number",
+                        format!("`{text}` is not an amount of money, e.g. 420.00"),
+                        Some("plan_cost"),
+                    )),
                 },
                 Field::Attribute(_) | Field::Question(_) if text.is_empty() => Ok(()),
                 Field::Attribute(a) => ev.decode_attribute(a, text).map(|v| {
@@ -363,9 +445,14 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     }
                 }),
                 Field::Question(q) => match (layout.digit_codes.get(i), text.as_bytes()) {
-                    (Some(Some(table)), [d @ b'0'..=b'9']) if table[usize::from(d - b'0')] != NO_OPTION => {
+                    (Some(Some(table)), [d @ b'0'..=b'9'])
+                        if table[usize::from(d - b'0')] != NO_OPTION =>
+                    {
                         if let Some(slot) = self.input.answers.get_mut(q as usize) {
-                            *slot = Answer { value: AnswerValue::Choice(table[usize::from(d - b'0')]), defaulted: false };
+                            *slot = Answer {
+                                value: AnswerValue::Choice(table[usize::from(d - b'0')]),
+                                defaulted: false,
+                            };
                         }
                         Ok(())
                     }
@@ -394,7 +481,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
 /// Reads an amount: `420`, `420.5`, `420.00`, with an optional `£` and commas.
 fn parse_amount(text: &str) -> Option<rust_decimal::Decimal> {
     let t = text.trim().trim_start_matches('£');
-    if t.is_empty() || !t.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b'-') {
+    if t.is_empty()
+        || !t
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b'-')
+    {
         return None;
     }
     let cleaned: String = t.chars().filter(|c| *c != ',').collect();
@@ -402,7 +493,11 @@ fn parse_amount(text: &str) -> Option<rust_decimal::Decimal> {
 }
 
 fn from_case_error(e: CaseError, column: Option<String>) -> RowProblem {
-    RowProblem { column: column.or(e.question), code: e.code, message: e.message }
+    RowProblem {
+        column: column.or(e.question),
+        code: e.code,
+        message: e.message,
+    }
 }
 
 /// Runs a whole caseload on one thread, writing results as they come.
@@ -426,7 +521,9 @@ pub fn run<W: Write>(
     let mut summary = Summary::default();
     let mut pending = Vec::new();
     while let Some((row, content)) = reader.next_row() {
-        let status = rows.process(row, content, out, &mut pending).map_err(RunError::Io)?;
+        let status = rows
+            .process(row, content, out, &mut pending)
+            .map_err(RunError::Io)?;
         summary.count(status);
         for e in pending.drain(..) {
             errors(&e).map_err(RunError::Io)?;
@@ -456,15 +553,30 @@ mod tests {
 
     #[test]
     fn amounts() {
-        assert_eq!(parse_amount("420.00").map(|d| d.to_string()), Some("420.00".into()));
-        assert_eq!(parse_amount("£1,210.50").map(|d| d.to_string()), Some("1210.50".into()));
+        assert_eq!(
+            parse_amount("420.00").map(|d| d.to_string()),
+            Some("420.00".into())
+        );
+        assert_eq!(
+            parse_amount("£1,210.50").map(|d| d.to_string()),
+            Some("1210.50".into())
+        );
         assert_eq!(parse_amount("4e2"), None);
         assert_eq!(parse_amount("abc"), None);
     }
 
     #[test]
     fn summary_line() {
-        let s = Summary { rows: 4, ok: 1, not_eligible: 1, not_validated: 1, errors: 1 };
-        assert_eq!(s.line(), "4 cases: 1 ok, 1 not eligible, 1 not validated, 1 errors");
+        let s = Summary {
+            rows: 4,
+            ok: 1,
+            not_eligible: 1,
+            not_validated: 1,
+            errors: 1,
+        };
+        assert_eq!(
+            s.line(),
+            "4 cases: 1 ok, 1 not eligible, 1 not validated, 1 errors"
+        );
     }
 }

@@ -222,9 +222,19 @@ impl<W: Write> ResultWriter<W> {
 
     /// A writer that writes no header (for a chunk of rows written elsewhere).
     pub fn body_only(out: W, format: OutputFormat, model: &Model, columns: Vec<Column>) -> Self {
-        let names = columns.iter().map(|c| column_name(model, *c).to_string()).collect();
+        let names = columns
+            .iter()
+            .map(|c| column_name(model, *c).to_string())
+            .collect();
         let units = model.steps.iter().map(|s| s.unit).collect();
-        ResultWriter { out, format, columns, names, units, line: Vec::with_capacity(256) }
+        ResultWriter {
+            out,
+            format,
+            columns,
+            names,
+            units,
+            line: Vec::with_capacity(256),
+        }
     }
 
     /// The columns written.
@@ -301,7 +311,11 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
         text[at] = digits[i];
         at += 1;
     }
-    let shown = if unit == Unit::Money { scale.max(2) } else { scale };
+    let shown = if unit == Unit::Money {
+        scale.max(2)
+    } else {
+        scale
+    };
     if shown > 0 {
         text[at] = b'.';
         at += 1;
@@ -322,7 +336,12 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
 /// Returns how many digits and the scale left.
 fn digits_of<N>(mut n: N, scale: u32, digits: &mut [u8; 40]) -> (usize, usize)
 where
-    N: Copy + PartialEq + From<u8> + std::ops::Rem<Output = N> + std::ops::Div<Output = N> + TryInto<u8>,
+    N: Copy
+        + PartialEq
+        + From<u8>
+        + std::ops::Rem<Output = N>
+        + std::ops::Div<Output = N>
+        + TryInto<u8>,
 {
     let (zero, ten) = (N::from(0), N::from(10));
     let mut scale = scale as usize;
@@ -461,7 +480,10 @@ mod tests {
         assert_eq!(value("-0.5", Unit::Number), "-0.5");
         assert_eq!(value("0", Unit::Money), "0.00");
         assert_eq!(value("1000", Unit::Points), "1000");
-        assert_eq!(value("79228162514264337593543950335", Unit::Number), "79228162514264337593543950335");
+        assert_eq!(
+            value("79228162514264337593543950335", Unit::Number),
+            "79228162514264337593543950335"
+        );
     }
 
     #[test]

@@ -39,7 +39,8 @@ pub fn run_parallel<W: Write>(
     threads: usize,
     progress: &mut dyn FnMut(u64),
 ) -> Result<(Summary, Vec<String>), RunError> {
-    let ev = Evaluator::new(plan).map_err(|e| RunError::File(super::input::FileProblem::new(e.to_string())))?;
+    let ev = Evaluator::new(plan)
+        .map_err(|e| RunError::File(super::input::FileProblem::new(e.to_string())))?;
     let (layout, warnings) = if reader.header().is_empty() {
         (None, Vec::new())
     } else {
@@ -79,7 +80,10 @@ pub fn run_parallel<W: Write>(
         let mut next_index = 0u64;
         let mut sent = 0u64;
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
-        let mut write_ready = |waiting: &mut BTreeMap<u64, Done>, next: &mut u64, summary: &mut Summary| -> Result<(), RunError> {
+        let mut write_ready = |waiting: &mut BTreeMap<u64, Done>,
+                               next: &mut u64,
+                               summary: &mut Summary|
+         -> Result<(), RunError> {
             while let Some(done) = waiting.remove(next) {
                 out.write_bytes(&done.bytes).map_err(RunError::Io)?;
                 for e in &done.errors {
@@ -107,7 +111,10 @@ pub fn run_parallel<W: Write>(
             };
             chunk.push((row, owned));
             if chunk.len() == CHUNK {
-                send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)), &mut sent)?;
+                send(
+                    std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)),
+                    &mut sent,
+                )?;
                 for done in done_rx.try_iter() {
                     let done = done.map_err(RunError::Io)?;
                     waiting.insert(done.index, done);
@@ -126,7 +133,9 @@ pub fn run_parallel<W: Write>(
             write_ready(&mut waiting, &mut next_index, &mut summary)?;
         }
         if next_index < sent {
-            return Err(RunError::Io(std::io::Error::other("a worker thread stopped before finishing")));
+            return Err(RunError::Io(std::io::Error::other(
+                "a worker thread stopped before finishing",
+            )));
         }
         Ok(())
     });
@@ -142,7 +151,12 @@ fn work(
     index: u64,
     chunk: Vec<(u64, OwnedRow)>,
 ) -> Result<Done, std::io::Error> {
-    let mut writer = ResultWriter::body_only(Vec::with_capacity(chunk.len() * 64), format, model, columns.to_vec());
+    let mut writer = ResultWriter::body_only(
+        Vec::with_capacity(chunk.len() * 64),
+        format,
+        model,
+        columns.to_vec(),
+    );
     let mut summary = Summary::default();
     let mut errors = Vec::new();
     for (row, owned) in chunk {
@@ -154,5 +168,10 @@ fn work(
         let status = rows.process(row, content, &mut writer, &mut errors)?;
         summary.count(status);
     }
-    Ok(Done { index, bytes: writer.finish()?, summary, errors })
+    Ok(Done {
+        index,
+        bytes: writer.finish()?,
+        summary,
+        errors,
+    })
 }

@@ -179,7 +179,7 @@ fn run_dump(
         }
         Dump::Plan => {
             let plan = rules::load_plan(ctx, path, options, Show::Errors)?;
-            term::print(&rules::plan_json(&plan)?)?;
+            term::print(&rules::plan_json(&plan))?;
         }
     }
     Ok(ExitStatus::Success)

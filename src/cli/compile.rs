@@ -38,7 +38,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         today: args.today.unwrap_or_else(Date::today),
     };
     let plan = rules::load_plan(ctx, &args.file, &options, Show::All)?;
-    let json = rules::plan_json(&plan)?;
+    let json = rules::plan_json(&plan);
     match &args.output {
         Some(path) => files::write_text(path, &json)?,
         None => term::print(&json)?,

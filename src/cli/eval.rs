@@ -6,6 +6,7 @@ use super::{files, values, CliError, ExitStatus};
 use crate::case::Case;
 use crate::check::CheckOptions;
 use crate::date::Date;
+use crate::eval::{self, CaseError, EvalOptions, Status};
 use crate::plan::Plan;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
@@ -21,9 +22,9 @@ use std::path::{Path, PathBuf};
                   line (--answer question=code). --cohort, --assessed, --plan-cost, --attribute \
                   and --case-id fill in the rest of the case, and replace what a --case file says.",
     after_help = "Examples:\n  \
-                  ras eval rules/shire-2025.ras --case examples/shire-older-person.json\n  \
-                  ras eval rules/shire-2025.ras --cohort older_people --answer q01=3 --answer q02=2 …\n  \
-                  ras eval --plan shire-2025.plan.json --case case.json --format json"
+                  ras eval rules/leicestershire/2009-11-pilot.ras --case examples/leicestershire-L-A.json\n  \
+                  ras eval rules/shire-2025.ras --case examples/shire-case.json --answer q01=5 --plan-cost 420\n  \
+                  ras eval --plan shire-2025.plan.json --case examples/shire-case.json --format json"
 )]
 #[command(group = clap::ArgGroup::new("rules").required(true).args(["file", "plan"]))]
 #[command(group = clap::ArgGroup::new("input").required(true).multiple(true).args(["case", "answers"]))]
@@ -92,7 +93,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     // not wait for the rules to be checked.
     let case = build_case(&args)?;
     let plan = load(&args, ctx)?;
-    evaluate(&plan, &case, &args, ctx)
+    evaluate(&plan, &case, &args)
 }
 
 /// The plan from `--plan` or from the rule file.
@@ -143,8 +144,43 @@ fn read_case(path: &Path) -> Result<Case, CliError> {
     })
 }
 
-/// Evaluates the case and prints the result.
-fn evaluate(plan: &Plan, case: &Case, args: &Args, ctx: &Context) -> Result<ExitStatus, CliError> {
-    let _ = (plan, case, args, ctx, term::print);
-    Err(CliError::BadCase("evaluation is not built yet".to_string()))
+/// Evaluates the case and prints the result. A case error is shown on
+/// standard error and fails the run; with `--format json` the result (status
+/// `error`) is printed too, so a program reading it always gets a result.
+fn evaluate(plan: &Plan, case: &Case, args: &Args) -> Result<ExitStatus, CliError> {
+    let options = EvalOptions { as_of: args.as_of };
+    let result = eval::evaluate(plan, case, &options).map_err(|e| CliError::BadPlan {
+        path: plan_source(args),
+        message: e.to_string(),
+    })?;
+    match args.format {
+        Format::Json => term::print(&format!("{}\n", result.to_json()))?,
+        Format::Human if result.status != Status::Error => {
+            term::print(&eval::render_human(&result))?;
+        }
+        Format::Human => {}
+    }
+    if result.status == Status::Error {
+        return Err(CliError::BadCase(case_message(case, result.error.as_ref())));
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// The file the plan came from, for messages.
+fn plan_source(args: &Args) -> PathBuf {
+    args.plan
+        .clone()
+        .or_else(|| args.file.clone())
+        .unwrap_or_default()
+}
+
+/// A case error in words, naming the case when it has an id.
+fn case_message(case: &Case, error: Option<&CaseError>) -> String {
+    // INVARIANT: the evaluator sets `error` with status `error`; should it
+    // not, the run must still fail, with the best message there is.
+    let message = error.map_or("the case could not be evaluated", |e| e.message.as_str());
+    match &case.case_id {
+        Some(id) => format!("case `{id}`: {message}"),
+        None => message.to_string(),
+    }
 }

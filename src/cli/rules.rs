@@ -110,46 +110,19 @@ pub fn load_plan(
     }
 }
 
-/// Reads a compiled plan written by `ras compile`.
+/// Reads a compiled plan written by `ras compile`, checking that it is whole
+/// and consistent (a plan may have been edited or cut short).
 pub fn read_plan(path: &Path) -> Result<Plan, CliError> {
     let text = read_text(path)?;
-    let plan: Plan = serde_json::from_str(&text).map_err(|e| CliError::BadPlan {
+    Plan::from_json(&text).map_err(|e| CliError::BadPlan {
         path: path.to_path_buf(),
-        message: format!(
-            "line {}, column {}: {}",
-            e.line(),
-            e.column(),
-            strip_position(&e.to_string())
-        ),
-    })?;
-    if plan.schema_version != crate::plan::SCHEMA_VERSION {
-        return Err(CliError::BadPlan {
-            path: path.to_path_buf(),
-            message: format!(
-                "it was written in plan format {}, and this ras reads format {}; compile the rule file again",
-                plan.schema_version,
-                crate::plan::SCHEMA_VERSION
-            ),
-        });
-    }
-    Ok(plan)
+        message: e.to_string(),
+    })
 }
 
 /// A compiled plan as JSON text, ending with a line break.
-pub fn plan_json(plan: &Plan) -> Result<String, CliError> {
-    let mut text = serde_json::to_string_pretty(plan).map_err(|e| CliError::BadPlan {
-        path: PathBuf::from("<compiled plan>"),
-        message: e.to_string(),
-    })?;
+pub fn plan_json(plan: &Plan) -> String {
+    let mut text = plan.to_json();
     text.push('\n');
-    Ok(text)
-}
-
-/// serde's message without its trailing " at line L column C", which the
-/// caller already shows.
-fn strip_position(message: &str) -> &str {
-    match message.rfind(" at line ") {
-        Some(i) => &message[..i],
-        None => message,
-    }
+    text
 }

@@ -32,7 +32,11 @@ use std::path::{Path, PathBuf};
 )]
 pub struct Args {
     /// The rule file (or give --plan).
-    #[arg(value_name = "FILE", required_unless_present = "plan", conflicts_with = "plan")]
+    #[arg(
+        value_name = "FILE",
+        required_unless_present = "plan",
+        conflicts_with = "plan"
+    )]
     pub file: Option<PathBuf>,
 
     /// A compiled plan (from `ras compile`) instead of a rule file.
@@ -101,33 +105,54 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         ))
     })?;
     if args.cases.as_os_str() != "-" && !args.cases.exists() {
-        return Err(CliError::read(&args.cases, io::Error::from(io::ErrorKind::NotFound)));
+        return Err(CliError::read(
+            &args.cases,
+            io::Error::from(io::ErrorKind::NotFound),
+        ));
     }
-    let reader = CaseReader::open(&args.cases, format, args.sheet.as_deref()).map_err(file_problem)?;
+    let reader =
+        CaseReader::open(&args.cases, format, args.sheet.as_deref()).map_err(file_problem)?;
     let columns = match &args.columns {
-        Some(names) => named_columns(&plan.model, names).map_err(|p| CliError::Usage(with_hint(&p)))?,
+        Some(names) => {
+            named_columns(&plan.model, names).map_err(|p| CliError::Usage(with_hint(&p)))?
+        }
         None => default_columns(&plan.model),
     };
-    let out_format = args.output.as_deref().map(OutputFormat::from_path).unwrap_or(OutputFormat::Csv);
+    let out_format = args
+        .output
+        .as_deref()
+        .map(OutputFormat::from_path)
+        .unwrap_or(OutputFormat::Csv);
     let sink: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(create(path)?),
         None => Box::new(io::stdout().lock()),
     };
-    let mut writer =
-        ResultWriter::new(io::BufWriter::with_capacity(1 << 16, sink), out_format, &plan.model, columns)
-            .map_err(CliError::Output)?;
+    let mut writer = ResultWriter::new(
+        io::BufWriter::with_capacity(1 << 16, sink),
+        out_format,
+        &plan.model,
+        columns,
+    )
+    .map_err(CliError::Output)?;
     let mut error_file = match &args.errors {
         Some(path) => {
             let mut w = csv::Writer::from_writer(create(path)?);
-            w.write_record(["row", "case_id", "column", "code", "message"]).map_err(|e| write_error(path, e))?;
+            w.write_record(["row", "case_id", "column", "code", "message"])
+                .map_err(|e| write_error(path, e))?;
             Some((path.clone(), w))
         }
         None => None,
     };
     let mut record_error = |e: &ErrorRecord| -> io::Result<()> {
         if let Some((_, w)) = &mut error_file {
-            w.write_record([e.row.to_string().as_str(), &e.case_id, &e.column, e.code, &e.message])
-                .map_err(io::Error::other)?;
+            w.write_record([
+                e.row.to_string().as_str(),
+                &e.case_id,
+                &e.column,
+                e.code,
+                &e.message,
+            ])
+            .map_err(io::Error::other)?;
         }
         Ok(())
     };
@@ -139,9 +164,24 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     };
     let options = RunOptions { as_of: args.as_of };
     let outcome = if args.threads > 1 {
-        crate::batch::run_parallel(&plan, reader, &mut writer, &mut record_error, &options, args.threads as usize, &mut progress)
+        crate::batch::run_parallel(
+            &plan,
+            reader,
+            &mut writer,
+            &mut record_error,
+            &options,
+            args.threads as usize,
+            &mut progress,
+        )
     } else {
-        crate::batch::run(&plan, reader, &mut writer, &mut record_error, &options, &mut progress)
+        crate::batch::run(
+            &plan,
+            reader,
+            &mut writer,
+            &mut record_error,
+            &options,
+            &mut progress,
+        )
     };
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -165,10 +205,14 @@ fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
     match (&args.plan, &args.file) {
         (Some(plan), _) => rules::read_plan(plan),
         (None, Some(file)) => {
-            let options = CheckOptions { today: args.today.unwrap_or_else(Date::today) };
+            let options = CheckOptions {
+                today: args.today.unwrap_or_else(Date::today),
+            };
             rules::load_plan(ctx, file, &options, Show::Errors)
         }
-        (None, None) => Err(CliError::Usage("give a rule file or --plan PLAN.json".into())),
+        (None, None) => Err(CliError::Usage(
+            "give a rule file or --plan PLAN.json".into(),
+        )),
     }
 }
 
@@ -186,18 +230,25 @@ fn progress_bar(hidden: bool) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new_spinner();
-    let style = indicatif::ProgressStyle::with_template("{spinner} {pos} cases  {per_sec}  {elapsed}")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    let style =
+        indicatif::ProgressStyle::with_template("{spinner} {pos} cases  {per_sec}  {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
     bar.set_style(style);
     Some(bar)
 }
 
 fn create(path: &Path) -> Result<std::fs::File, CliError> {
-    std::fs::File::create(path).map_err(|e| CliError::Write { path: path.to_path_buf(), source: e })
+    std::fs::File::create(path).map_err(|e| CliError::Write {
+        path: path.to_path_buf(),
+        source: e,
+    })
 }
 
 fn write_error(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {
-    CliError::Write { path: path.to_path_buf(), source: io::Error::other(e) }
+    CliError::Write {
+        path: path.to_path_buf(),
+        source: io::Error::other(e),
+    }
 }
 
 fn with_hint(p: &FileProblem) -> String {

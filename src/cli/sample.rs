@@ -45,19 +45,32 @@ pub struct Args {
 
 /// Runs `ras sample`.
 pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
-    let options = CheckOptions { today: args.today.unwrap_or_else(Date::today) };
+    let options = CheckOptions {
+        today: args.today.unwrap_or_else(Date::today),
+    };
     let plan = rules::load_plan(ctx, &args.file, &options, Show::Errors)?;
-    let format = match args.output.as_deref().and_then(|p| p.extension()).and_then(|e| e.to_str()) {
+    let format = match args
+        .output
+        .as_deref()
+        .and_then(|p| p.extension())
+        .and_then(|e| e.to_str())
+    {
         Some("jsonl" | "ndjson" | "json") => SampleFormat::JsonLines,
         _ => SampleFormat::Csv,
     };
     match &args.output {
         Some(path) => {
-            let file = std::fs::File::create(path).map_err(|e| CliError::Write { path: path.clone(), source: e })?;
+            let file = std::fs::File::create(path).map_err(|e| CliError::Write {
+                path: path.clone(),
+                source: e,
+            })?;
             let mut out = io::BufWriter::new(file);
             write_sample(&plan.model, args.count, args.seed, format, &mut out)
                 .and_then(|()| out.flush())
-                .map_err(|e| CliError::Write { path: path.clone(), source: e })?;
+                .map_err(|e| CliError::Write {
+                    path: path.clone(),
+                    source: e,
+                })?;
         }
         None => {
             let mut out = io::BufWriter::new(io::stdout().lock());

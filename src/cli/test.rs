@@ -1,12 +1,13 @@
 //! `ras test`: runs the tests written in rule files.
 
 use super::error::plural;
-use super::files::rule_files;
+use super::files::{display_name, rule_files};
 use super::rules::{self, Show};
 use super::term::{self, Context};
 use super::{files, CliError, ExitStatus};
 use crate::check::CheckOptions;
-use std::path::PathBuf;
+use crate::testing::{self, TestFailure, TestOutcome};
+use std::path::{Path, PathBuf};
 
 /// Arguments of `ras test`.
 #[derive(Debug, clap::Args)]
@@ -14,8 +15,8 @@ use std::path::PathBuf;
     about = "Run the tests written in rule files",
     long_about = "Run every `test` block in the rule files: each gives a case's answers and the \
                   budget, flags and route the policy should produce. A failed test shows what \
-                  was expected, what came out, and the first step of the calculation that \
-                  differs. A rule file with errors counts as a failed test.\n\n\
+                  was expected, what came out, and how the calculation reached it (the \
+                  step's formula and the values it read). A rule file with errors counts as a failed test.\n\n\
                   The last line is always `N passed, N failed`.",
     after_help = "Examples:\n  ras test rules/\n  ras test rules/shire-2025.ras --junit test-results.xml"
 )]
@@ -37,6 +38,12 @@ struct Counts {
 }
 
 impl Counts {
+    fn add(&mut self, outcomes: &[TestOutcome]) {
+        let passed = outcomes.iter().filter(|o| o.passed()).count();
+        self.passed += passed;
+        self.failed += outcomes.len() - passed;
+    }
+
     /// The final line, exactly `N passed, N failed`.
     fn summary(self) -> String {
         format!("{} passed, {} failed", self.passed, self.failed)
@@ -48,22 +55,160 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let paths = rule_files(&args.paths)?;
     let options = CheckOptions::default();
     let mut counts = Counts::default();
+    let mut suites = Vec::new();
+    let mut status = ExitStatus::Success;
     for path in &paths {
-        match rules::load_plan(ctx, path, &options, Show::Errors) {
-            Ok(_plan) => {
-                let _ = (plural, files::write_text);
-            }
-            Err(err @ CliError::RulesHaveErrors { .. }) => {
+        // A file that cannot be read fails the run with exit code 2, but the
+        // other files are still tested and the count line still comes last.
+        let outcomes = match test_file(ctx, path, &options) {
+            Ok(outcomes) => outcomes,
+            Err(err) => {
                 term::error(ctx, &err.to_string());
-                counts.failed += 1;
+                status = status.worst(err.exit_status());
+                vec![file_failure(&err.to_string())]
             }
-            Err(err) => return Err(err),
+        };
+        counts.add(&outcomes);
+        let name = display_name(path);
+        term::print(&file_report(&name, &outcomes))?;
+        if args.junit.is_some() {
+            suites.push(testing::junit_xml(&name, &outcomes));
         }
     }
+    if let Some(junit) = &args.junit {
+        files::write_text(junit, &merge_junit(&suites, counts))?;
+    }
     term::print(&format!("{}\n", counts.summary()))?;
-    Ok(if counts.failed == 0 {
-        ExitStatus::Success
-    } else {
-        ExitStatus::Failed
-    })
+    if counts.failed > 0 {
+        status = status.worst(ExitStatus::Failed);
+    }
+    Ok(status)
+}
+
+/// The outcomes of one file's tests. A file with errors cannot be tested: it
+/// becomes one failed test, so it shows in the counts and in JUnit.
+fn test_file(
+    ctx: &Context,
+    path: &Path,
+    options: &CheckOptions,
+) -> Result<Vec<TestOutcome>, CliError> {
+    match rules::load_plan(ctx, path, options, Show::Errors) {
+        Ok(plan) => Ok(testing::run_tests(&plan)),
+        Err(CliError::RulesHaveErrors { count, .. }) => Ok(vec![file_failure(&format!(
+            "{count} error{}, shown above",
+            plural(count)
+        ))]),
+        Err(err) => Err(err),
+    }
+}
+
+/// The one failed "test" standing for a file that could not be tested.
+fn file_failure(actual: &str) -> TestOutcome {
+    TestOutcome {
+        name: "the rule file can be read and has no errors".to_string(),
+        line: 1,
+        failures: vec![TestFailure {
+            line: 1,
+            expected: "a rule file without errors".to_string(),
+            actual: actual.to_string(),
+            detail: vec![],
+        }],
+        result: None,
+    }
+}
+
+/// One file's section: its name, then a line per test and the failures in
+/// detail (from [`testing::render_summary`], without its count line: the
+/// count comes once, for every file, at the end).
+fn file_report(name: &str, outcomes: &[TestOutcome]) -> String {
+    if outcomes.is_empty() {
+        return format!("{name}: no tests\n\n");
+    }
+    let mut counts = Counts::default();
+    counts.add(outcomes);
+    let summary = testing::render_summary(outcomes);
+    let body = summary
+        .strip_suffix(&format!("{}\n", counts.summary()))
+        .unwrap_or(&summary);
+    format!("{name}\n{body}\n")
+}
+
+/// Joins the JUnit documents of several files into one, with a `<testsuite>`
+/// per file, as CI systems expect a single report.
+fn merge_junit(documents: &[String], counts: Counts) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites tests=\"{}\" failures=\"{}\">\n",
+        counts.passed + counts.failed,
+        counts.failed
+    ));
+    for doc in documents {
+        // Each document is line-oriented: the XML declaration, `<testsuites>`,
+        // one suite, `</testsuites>`. Text inside is escaped, so no content
+        // line can start with `<testsuites` or `<?xml`.
+        for line in doc.lines() {
+            let tag = line.trim_start();
+            if !(tag.starts_with("<?xml")
+                || tag.starts_with("<testsuites")
+                || tag.starts_with("</testsuites"))
+            {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(name: &str, passed: bool) -> TestOutcome {
+        TestOutcome {
+            name: name.to_string(),
+            line: 3,
+            failures: if passed {
+                vec![]
+            } else {
+                vec![TestFailure {
+                    line: 4,
+                    expected: "indicative £55.00".to_string(),
+                    actual: "indicative £50.00".to_string(),
+                    detail: vec![],
+                }]
+            },
+            result: None,
+        }
+    }
+
+    #[test]
+    fn file_report_leaves_the_count_for_the_end() {
+        let report = file_report("a.ras", &[outcome("one", true), outcome("two", false)]);
+        assert!(report.starts_with("a.ras\n"), "{report}");
+        assert!(report.contains("one") && report.contains("two"), "{report}");
+        assert!(!report.contains("passed"), "{report}");
+    }
+
+    #[test]
+    fn junit_of_several_files_is_one_document() {
+        let a = testing::junit_xml("a.ras", &[outcome("one", true)]);
+        let b = testing::junit_xml("b.ras", &[outcome("two", false)]);
+        let xml = merge_junit(
+            &[a, b],
+            Counts {
+                passed: 1,
+                failed: 1,
+            },
+        );
+        assert_eq!(xml.matches("<?xml").count(), 1, "{xml}");
+        assert_eq!(xml.matches("<testsuites").count(), 1, "{xml}");
+        assert_eq!(xml.matches("<testsuite ").count(), 2, "{xml}");
+        assert!(
+            xml.contains("<testsuites tests=\"2\" failures=\"1\">"),
+            "{xml}"
+        );
+        assert!(xml.trim_end().ends_with("</testsuites>"), "{xml}");
+    }
 }
