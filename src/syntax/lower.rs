@@ -1129,7 +1129,9 @@ fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
     if DECLARATION_KEYWORDS.contains(&word_here.as_str()) {
         // `let x = a *` then `output …`: the calculation above is unfinished.
         if let Some(op) = dangling_operator(&source[..pos]) {
-            hint = Some(format!("the line before ends with `{op}`; is something missing after it?"));
+            hint = Some(format!(
+                "the line before ends with `{op}`; is something missing after it?"
+            ));
         }
     }
     if let Some((start, word)) = previous_word(source, pos) {
