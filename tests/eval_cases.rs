@@ -460,7 +460,7 @@ fn answer_checks_stop_or_warn() {
     ));
     assert_eq!(
         (code, msg.as_str(), q.as_deref()),
-        (codes::ANSWER_CHECK, "Message of q1_top", Some("q1_top"))
+        (codes::ANSWER_CHECK, "Message of q1_top", None)
     );
 }
 

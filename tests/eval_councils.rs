@@ -269,19 +269,3 @@ fn lancashire_la_a_interpolates() {
     assert_eq!(show(&run("90"), "raw"), "670.00");
     assert_eq!(show(&run("80"), "raw"), "575.00");
 }
-
-#[test]
-#[ignore]
-fn print_l_a() {
-    let r = eval_l(
-        "older_people",
-        "2010-02-01",
-        answers(
-            ["3", "2", "3", "1", "2", "2", "3", "1", "2", "1", "1"],
-            "some",
-            "yes",
-        ),
-    );
-    println!("{}", r.to_json());
-    println!("{}", ras::eval::render_human(&r));
-}

@@ -63,7 +63,13 @@ const WEIGHT: [(&str, bool); 24] = [
     ("1", false),
     ("1", false),
 ];
-const CARERS: [&str; 5] = ["none", "some_willing", "some_unwilling", "most_willing", "most_unwilling"];
+const CARERS: [&str; 5] = [
+    "none",
+    "some_willing",
+    "some_unwilling",
+    "most_willing",
+    "most_unwilling",
+];
 
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
@@ -93,10 +99,15 @@ fn generate(n: usize) -> Vec<Row> {
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
     (0..n)
         .map(|_| Row {
-            cohort: if g.next(10) < 6 { "older_people" } else { "working_age" },
+            cohort: if g.next(10) < 6 {
+                "older_people"
+            } else {
+                "working_age"
+            },
             codes: std::array::from_fn(|q| (g.next(POINTS[q].len() as u64) + 1).to_string()),
             carer: CARERS[g.next(5) as usize],
-            plan_cost: (g.next(5) != 0).then(|| format!("{}.{:02}", 20 + g.next(1480), g.next(100))),
+            plan_cost: (g.next(5) != 0)
+                .then(|| format!("{}.{:02}", 20 + g.next(1480), g.next(100))),
         })
         .collect()
 }
@@ -118,7 +129,11 @@ fn expected(r: &Row) -> (Decimal, Decimal, Decimal, bool, Option<&'static str>) 
         _ => Decimal::ZERO,
     };
     let net = points - rate * daily;
-    let price = if r.cohort == "older_people" { d("4.88") } else { d("5.20") };
+    let price = if r.cohort == "older_people" {
+        d("4.88")
+    } else {
+        d("5.20")
+    };
     let round = |x: Decimal| x.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     let gross = round(net * price);
     let c_rate = if gross < d("100") {
@@ -131,7 +146,11 @@ fn expected(r: &Row) -> (Decimal, Decimal, Decimal, bool, Option<&'static str>) 
         d("0.05")
     };
     let indicative = gross - round(gross * c_rate);
-    let threshold = if r.cohort == "older_people" { d("650") } else { d("1100") };
+    let threshold = if r.cohort == "older_people" {
+        d("650")
+    } else {
+        d("1100")
+    };
     let route = r.plan_cost.as_ref().map(|p| {
         let p = d(p);
         if indicative >= d("1000") || p >= d("1000") {
@@ -164,7 +183,9 @@ fn decode(ev: &Evaluator, qs: &[u32], carer: u32, r: &Row, input: &mut CaseInput
 }
 
 fn question_ids(ev: &Evaluator) -> (Vec<u32>, u32) {
-    let qs = (1..=24).map(|i| ev.question_index(&format!("q{i:02}")).unwrap()).collect();
+    let qs = (1..=24)
+        .map(|i| ev.question_index(&format!("q{i:02}")).unwrap())
+        .collect();
     (qs, ev.question_index("carer").unwrap())
 }
 
@@ -179,7 +200,14 @@ fn shire_agrees_with_the_scenario_text() {
     let step = |name: &str| m.step_named(name).unwrap();
     let (net_s, gross_s, ind_s) = (step("net_points"), step("gross"), step("indicative"));
     let flag = m.flag_named("reasonable_offer_review").unwrap();
-    let route_ids: Vec<&str> = m.route.as_ref().unwrap().rules.iter().map(|r| r.id.as_str()).collect();
+    let route_ids: Vec<&str> = m
+        .route
+        .as_ref()
+        .unwrap()
+        .rules
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
     let (qs, carer) = question_ids(&ev);
     let mut input = CaseInput::new(&ev);
     let mut scratch = Scratch::new(&ev);
@@ -191,7 +219,11 @@ fn shire_agrees_with_the_scenario_text() {
         assert_eq!(scratch.step(gross_s), Some(gross), "case {i}");
         assert_eq!(scratch.step(ind_s), Some(indicative), "case {i}");
         assert_eq!(scratch.flag(flag), Some(review), "case {i}");
-        assert_eq!(scratch.route().map(|r| route_ids[r as usize]), route, "case {i}");
+        assert_eq!(
+            scratch.route().map(|r| route_ids[r as usize]),
+            route,
+            "case {i}"
+        );
         if i % 100 == 0 {
             // The full path gives the same figures.
             let mut case = ras::case::Case {
@@ -220,10 +252,17 @@ fn shire_throughput() {
     let rows = generate(10_000);
     let mut input = CaseInput::new(&ev);
     let mut scratch = Scratch::new(&ev);
-    let rounds: usize = std::env::var("RAS_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(100);
+    let rounds: usize = std::env::var("RAS_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(100);
     let n = (rows.len() * rounds) as f64;
     // RAS_PROBE=eval skips the decoding rounds (for instruction counts).
-    let decode_rounds = if std::env::var("RAS_PROBE").as_deref() == Ok("eval") { 0 } else { rounds };
+    let decode_rounds = if std::env::var("RAS_PROBE").as_deref() == Ok("eval") {
+        0
+    } else {
+        rounds
+    };
     let start = std::time::Instant::now();
     for _ in 0..decode_rounds {
         for row in &rows {

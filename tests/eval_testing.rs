@@ -207,11 +207,3 @@ fn an_unusable_plan_fails_every_test_with_the_reason() {
     assert!(outcomes.iter().all(|o| !o.passed()));
     assert!(outcomes[0].failures[0].actual.contains("inconsistent"));
 }
-
-#[test]
-#[ignore]
-fn print_summary() {
-    let outcomes = run_tests(&with_tests().plan());
-    println!("{}", render_summary(&outcomes));
-    println!("{}", junit_xml("x.ras", &outcomes));
-}

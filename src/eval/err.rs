@@ -233,7 +233,8 @@ impl Failure {
             Fault::Stopped(c) => {
                 let check = m.checks.get(c as usize);
                 let msg = check.map_or(String::new(), |c| c.message.clone());
-                (ANSWER_CHECK, msg, check.map(|c| c.id.clone()))
+                // The message names the answers concerned; a check is not a column.
+                (ANSWER_CHECK, msg, None)
             }
             Fault::BadInput(what) => (BAD_INPUT, format!("the case input does not fit the plan: {what} ({at})"), None),
             Fault::BadPlan(what) => (BAD_PLAN, format!("the plan is inconsistent: {what} ({at})"), None),

@@ -7,11 +7,13 @@
 //! with no recording at all.
 
 use super::err::Fault;
+use super::fastdec;
 use super::input::{AnswerValue, CaseInput};
 use super::program::{Node, Program, Span, TermKind};
 use super::trace::Tracer;
 use crate::model::{ArithOp, BandTable, CompareOp, Model, ParameterKey, Subject};
 use rust_decimal::Decimal;
+use std::cmp::Ordering;
 
 /// What an expression can see: the plan and one case's state.
 pub(crate) struct Ctx<'a> {
@@ -87,7 +89,13 @@ impl Ctx<'_> {
     fn operand<T: Tracer>(&self, id: u32, t: &mut T) -> R<Decimal> {
         match self.prog.nodes.get(id as usize) {
             Some(Node::Const(v)) => Ok(*v),
-            Some(Node::Step(s)) => self.steps.get(*s as usize).copied().ok_or(Fault::BadPlan("step out of range")),
+            Some(Node::Step(s)) => self
+                .steps
+                .get(*s as usize)
+                .copied()
+                .ok_or(Fault::BadPlan("step out of range")),
+            Some(Node::Parameter(p)) => self.parameter(*p, t),
+            Some(Node::PlanCost) => self.input.plan_cost.ok_or(Fault::MissingPlanCost),
             _ => self.num(id, t),
         }
     }
@@ -124,8 +132,20 @@ impl Ctx<'_> {
             Node::PercentOf { percent, value } => {
                 percent_of(self.operand(*percent, t)?, self.operand(*value, t)?)
             }
-            Node::Min(span) => self.fold(*span, t, |a, b| a.min(b)),
-            Node::Max(span) => self.fold(*span, t, |a, b| a.max(b)),
+            Node::Min(span) => self.fold(*span, t, |a, b| {
+                if fastdec::cmp(b, a) == Ordering::Less {
+                    b
+                } else {
+                    a
+                }
+            }),
+            Node::Max(span) => self.fold(*span, t, |a, b| {
+                if fastdec::cmp(b, a) == Ordering::Greater {
+                    b
+                } else {
+                    a
+                }
+            }),
             Node::Count(span) => {
                 let mut n = 0i64;
                 for c in self.kids(*span) {
@@ -137,9 +157,7 @@ impl Ctx<'_> {
                 value,
                 places,
                 strategy,
-            } => Ok(self
-                .operand(*value, t)?
-                .round_dp_with_strategy(*places, *strategy)),
+            } => Ok(fastdec::round(self.operand(*value, t)?, *places, *strategy)),
             Node::Band { band, value } => {
                 let x = self.operand(*value, t)?;
                 self.band(*band, x, t)
@@ -168,13 +186,14 @@ impl Ctx<'_> {
             Node::Or(l, r) => Ok(self.cond(*l, t)? || self.cond(*r, t)?),
             Node::Compare(op, l, r) => {
                 let (a, b) = (self.operand(*l, t)?, self.operand(*r, t)?);
+                let order = fastdec::cmp(a, b);
                 Ok(match op {
-                    CompareOp::Lt => a < b,
-                    CompareOp::Le => a <= b,
-                    CompareOp::Gt => a > b,
-                    CompareOp::Ge => a >= b,
-                    CompareOp::Eq => a == b,
-                    CompareOp::Ne => a != b,
+                    CompareOp::Lt => order == Ordering::Less,
+                    CompareOp::Le => order != Ordering::Greater,
+                    CompareOp::Gt => order == Ordering::Greater,
+                    CompareOp::Ge => order != Ordering::Less,
+                    CompareOp::Eq => order == Ordering::Equal,
+                    CompareOp::Ne => order != Ordering::Equal,
                 })
             }
             Node::CompareBool { equal, left, right } => {
@@ -242,6 +261,24 @@ impl Ctx<'_> {
                 AnswerValue::YesNo(b) => Ok(u32::from(b)),
                 _ => Err(Fault::BadInput("a code test on a number answer")),
             },
+        }
+    }
+
+    /// The chosen option of a choice question (without copying the answer).
+    #[inline(always)]
+    fn choice_index<T: Tracer>(&self, q: u32, t: &mut T) -> R<u32> {
+        let answer = self
+            .input
+            .answers
+            .get(q as usize)
+            .ok_or(Fault::BadInput("question out of range"))?;
+        if T::ON {
+            t.answer(q, answer);
+        }
+        match answer.value {
+            AnswerValue::Choice(o) => Ok(o),
+            AnswerValue::Missing => Err(Fault::MissingAnswer(q)),
+            _ => Err(Fault::BadInput("a choice question has a non-choice answer")),
         }
     }
 
@@ -347,11 +384,11 @@ impl Ctx<'_> {
         // The fast sum is used whenever it applies, traced or not, so that both
         // paths give the same value with the same scale.
         if let Some(fast) = &table.fast {
-            let mut sum: i128 = 0;
+            // INVARIANT (program.rs): each value is below 2^52 in magnitude, so
+            // an i64 sum of fewer than 2^11 terms cannot overflow; checked anyway.
+            let mut sum: i64 = 0;
             for (q, start, len) in &fast.terms {
-                let AnswerValue::Choice(o) = self.answer(*q, t)? else {
-                    return Err(Fault::BadInput("a choice question has a non-choice answer"));
-                };
+                let o = self.choice_index(*q, t)?;
                 if o >= *len {
                     return Err(Fault::BadInput("option out of range"));
                 }
@@ -359,9 +396,9 @@ impl Ctx<'_> {
                     .values
                     .get((start + o) as usize)
                     .ok_or(Fault::BadPlan("total out of range"))?;
-                sum = sum.checked_add(i128::from(*v)).ok_or(Fault::Overflow)?;
+                sum = sum.checked_add(*v).ok_or(Fault::Overflow)?;
             }
-            return Decimal::try_from_i128_with_scale(sum, fast.scale).map_err(|_| Fault::Overflow);
+            return Decimal::try_new(sum, fast.scale).map_err(|_| Fault::Overflow);
         }
         let mut sum = Decimal::ZERO;
         for term in &table.terms {
@@ -396,9 +433,20 @@ impl Ctx<'_> {
             .ok_or(Fault::BadPlan("bands out of range"))?;
         let (value, hit) = match &band.table {
             BandTable::Steps { rows } => {
-                let row = rows
-                    .iter()
-                    .position(|r| r.from.map_or(true, |f| f <= x) && r.to.map_or(true, |to| x < to))
+                let fast = self
+                    .prog
+                    .step_bounds
+                    .get(b as usize)
+                    .and_then(|s| s.as_ref()?.row(x));
+                let row = fast
+                    .unwrap_or_else(|| {
+                        rows.iter().position(|r| {
+                            r.from
+                                .map_or(true, |f| fastdec::cmp(f, x) != Ordering::Greater)
+                                && r.to
+                                    .map_or(true, |to| fastdec::cmp(x, to) == Ordering::Less)
+                        })
+                    })
                     .ok_or(Fault::OutsideBands { band: b, value: x })?;
                 let value = rows
                     .get(row)

@@ -101,7 +101,7 @@ pub(crate) fn default_answer(kind: &QuestionKind) -> Answer {
 
 /// Reads a plain decimal: optional sign, digits, optional point and digits.
 pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let t = text.trim();
+    let t = text.trim_ascii();
     let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
     let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
     let ok = !whole.is_empty()
@@ -128,7 +128,7 @@ impl Evaluator<'_> {
     /// The index of a cohort code.
     pub fn decode_cohort(&self, text: &str) -> Result<u32, CaseError> {
         let m = &self.plan.model;
-        if text.trim().is_empty() {
+        if text.trim_ascii().is_empty() {
             let msg = format!(
                 "the case has no cohort; give one of: {}",
                 list(m.cohorts.iter().map(|c| c.id.as_str()))
@@ -141,7 +141,7 @@ impl Evaluator<'_> {
             .ok_or_else(|| {
                 let msg = format!(
                     "`{}` is not a cohort of this policy; the cohorts are: {}",
-                    text.trim(),
+                    text.trim_ascii(),
                     list(m.cohorts.iter().map(|c| c.id.as_str()))
                 );
                 CaseError::new(codes::UNKNOWN_COHORT, msg, Some("cohort"))
@@ -156,7 +156,7 @@ impl Evaluator<'_> {
             (Some(attr), Some(table)) => table.get(text.as_bytes()).ok_or_else(|| {
                 let msg = format!(
                     "`{}` is not a value of `{}` ({}); the values are: {}",
-                    text.trim(),
+                    text.trim_ascii(),
                     attr.id,
                     attr.label,
                     list(attr.values.iter().map(|v| v.code.as_str()))
@@ -182,7 +182,7 @@ impl Evaluator<'_> {
                 None,
             ));
         };
-        let text = text.trim();
+        let text = text.trim_ascii();
         if text.is_empty() {
             return Ok(self
                 .defaults

@@ -18,6 +18,7 @@
 mod codes;
 mod err;
 mod expr;
+mod fastdec;
 mod input;
 mod program;
 mod render;
@@ -41,8 +42,8 @@ use crate::plan::{Plan, PlanError};
 use input::default_answer;
 use program::Program;
 use std::collections::HashMap;
-use trace::{NoTrace, Recorder};
 pub(crate) use trace::reason_text as requirement_reason;
+use trace::{NoTrace, Recorder};
 
 /// Options of one evaluation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -8,8 +8,9 @@
 //! test's set as a bit mask, a total's pre-multiplied option values.
 
 use super::codes::CodeTable;
+use super::fastdec::StepBounds;
 use crate::model::{
-    ArithOp, CompareOp, Expr, Model, ParameterKey, QuestionKind, Subject, TotalTerm,
+    ArithOp, BandTable, CompareOp, Expr, Model, ParameterKey, QuestionKind, Subject, TotalTerm,
 };
 use crate::plan::{expr_types, PlanError, Ty};
 use crate::syntax::ast::{RoundMode, RoundTo};
@@ -171,6 +172,8 @@ pub(crate) struct Program {
     pub params: Vec<ParamTable>,
     pub param_values: Vec<Decimal>,
     pub totals: Vec<TotalTable>,
+    /// Per band table, its step bounds as integers (when it has steps that fit).
+    pub step_bounds: Vec<Option<StepBounds>>,
     pub cohort_codes: CodeTable,
     pub attribute_codes: Vec<CodeTable>,
     pub question_codes: Vec<CodeTable>,
@@ -208,6 +211,14 @@ impl Program {
             params: Vec::new(),
             param_values: Vec::new(),
             totals: Vec::new(),
+            step_bounds: m
+                .bands
+                .iter()
+                .map(|b| match &b.table {
+                    BandTable::Steps { rows } => StepBounds::new(rows),
+                    BandTable::Interpolate { .. } => None,
+                })
+                .collect(),
             cohort_codes: CodeTable::new(m.cohorts.iter().map(|c| c.id.as_str())),
             attribute_codes: m
                 .attributes
@@ -415,6 +426,9 @@ fn fast_total(terms: &[TermTable]) -> Option<FastTotal> {
         }
     }
     let scale = all.iter().map(|d| d.scale()).max().unwrap_or(0);
+    if terms.len() >= 1 << 11 {
+        return None;
+    }
     let mut fast = FastTotal {
         scale,
         terms: Vec::with_capacity(terms.len()),
@@ -438,4 +452,15 @@ fn fast_total(terms: &[TermTable]) -> Option<FastTotal> {
         }
     }
     Some(fast)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Node;
+
+    /// Nodes are read for every expression of every case: keep them small.
+    #[test]
+    fn node_size_is_pinned() {
+        assert_eq!(std::mem::size_of::<Node>(), 20);
+    }
 }

@@ -504,11 +504,6 @@ pub fn case(cohort: &str, answers: &[(&str, &str)]) -> ras::case::Case {
     }
 }
 
-/// Silences an unused-import warning for CheckAction in files that do not use it.
-pub fn stop() -> CheckAction {
-    CheckAction::Stop
-}
-
 /// Leicestershire 2009 pilot, as COUNCILS.md describes it.
 pub fn leicestershire() -> B {
     let mut b = B::new();
