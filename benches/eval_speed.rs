@@ -16,17 +16,27 @@ const ROUNDS: usize = 20;
 fn main() {
     let source = match std::fs::read_to_string("rules/shire-2025.ras") {
         Ok(s) => s,
-        Err(e) => return eprintln!("run from the repository root: cannot read rules/shire-2025.ras: {e}"),
+        Err(e) => {
+            return eprintln!("run from the repository root: cannot read rules/shire-2025.ras: {e}")
+        }
     };
     let checked = ras::check::check_source(&source, &Default::default());
-    let Some(model) = checked.model else { return eprintln!("rules/shire-2025.ras has errors") };
+    let Some(model) = checked.model else {
+        return eprintln!("rules/shire-2025.ras has errors");
+    };
     let plan = ras::plan::compile(model, &source);
     let ev = match Evaluator::new(&plan) {
         Ok(ev) => ev,
         Err(e) => return eprintln!("bad plan: {e}"),
     };
     let mut jsonl = Vec::new();
-    if let Err(e) = ras::sample::write_sample(&plan.model, DISTINCT_CASES, 2025, ras::sample::SampleFormat::JsonLines, &mut jsonl) {
+    if let Err(e) = ras::sample::write_sample(
+        &plan.model,
+        DISTINCT_CASES,
+        2025,
+        ras::sample::SampleFormat::JsonLines,
+        &mut jsonl,
+    ) {
         return eprintln!("sampling failed: {e}");
     }
     let inputs: Vec<CaseInput> = String::from_utf8_lossy(&jsonl)

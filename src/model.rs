@@ -4,7 +4,7 @@
 //!
 //! INVARIANT: every id held here indexes its vector (`QuestionId` into
 //! `questions`, `ExprId` into `exprs`, …), and steps have no dependency cycle.
-//! The checker guarantees this for models it builds; [`Model::validate`]
+//! The checker guarantees this for models it builds; [`crate::plan::Plan::validate`]
 //! re-establishes it for a model read back from JSON.
 
 use crate::date::Date;
