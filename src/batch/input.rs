@@ -116,6 +116,19 @@ impl<'r> Fields<'r> {
         }
     }
 
+    /// Field `i` as bytes, without surrounding spaces: cheaper than [`Fields::get`]
+    /// where only ASCII matters (single-digit option codes).
+    pub fn bytes(&self, i: usize) -> &'r [u8] {
+        match self {
+            Fields::Csv(_, record) => record.get(i).unwrap_or(b"").trim_ascii(),
+            Fields::Owned(fields) => fields
+                .get(i)
+                .map(|f| f.as_bytes())
+                .unwrap_or(b"")
+                .trim_ascii(),
+        }
+    }
+
     /// Every field, as owned text.
     pub fn to_vec(&self) -> Vec<String> {
         (0..self.len()).map(|i| self.get(i).to_string()).collect()

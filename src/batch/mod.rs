@@ -294,7 +294,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.case_id.clear();
         self.message.clear();
         let outcome = match content {
-            RowContent::Fields(fields) => self.decode_fields(row, fields),
+            RowContent::Fields(fields) => self.decode_fields(fields),
             RowContent::Case(case) => {
                 self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
                 self.ev
@@ -388,7 +388,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
     }
 
     /// Decodes a table row into the reused input.
-    fn decode_fields(&mut self, row: u64, fields: Fields<'_>) -> Result<(), RowProblem> {
+    fn decode_fields(&mut self, fields: Fields<'_>) -> Result<(), RowProblem> {
         let Some(layout) = &self.layout else {
             return Err(RowProblem {
                 column: None,
@@ -399,21 +399,31 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let ev = self.ev;
         self.input.reset(ev);
         self.input.date = self.options.as_of;
-        let mut cohort_seen = false;
         let mut first_problem: Option<RowProblem> = None;
         for i in 0..fields.len() {
-            let text = fields.get(i);
             let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
+            if let (Field::Question(q), Some(Some(table))) = (field, layout.digit_codes.get(i)) {
+                if let [d @ b'0'..=b'9'] = fields.bytes(i) {
+                    let option = table[usize::from(d - b'0')];
+                    if option != NO_OPTION {
+                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                            *slot = Answer {
+                                value: AnswerValue::Choice(option),
+                                defaulted: false,
+                            };
+                        }
+                        continue;
+                    }
+                }
+            }
+            let text = fields.get(i);
             let column = || layout.names.get(i).cloned();
             let result: Result<(), CaseError> = match field {
                 Field::CaseId => {
                     self.case_id.push_str(text);
                     Ok(())
                 }
-                Field::Cohort => {
-                    cohort_seen = true;
-                    ev.decode_cohort(text).map(|c| self.input.cohort = c)
-                }
+                Field::Cohort => ev.decode_cohort(text).map(|c| self.input.cohort = c),
                 Field::Assessed if text.is_empty() || self.options.as_of.is_some() => Ok(()),
                 Field::Assessed => match crate::date::Date::parse(text) {
                     Some(d) => {
@@ -444,24 +454,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         *slot = Some(v);
                     }
                 }),
-                Field::Question(q) => match (layout.digit_codes.get(i), text.as_bytes()) {
-                    (Some(Some(table)), [d @ b'0'..=b'9'])
-                        if table[usize::from(d - b'0')] != NO_OPTION =>
-                    {
-                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
-                            *slot = Answer {
-                                value: AnswerValue::Choice(table[usize::from(d - b'0')]),
-                                defaulted: false,
-                            };
-                        }
-                        Ok(())
+                Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
+                    if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                        *slot = answer;
                     }
-                    _ => ev.decode_answer(q, text).map(|answer| {
-                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
-                            *slot = answer;
-                        }
-                    }),
-                },
+                }),
                 Field::Ignored => Ok(()),
             };
             if let Err(e) = result {
@@ -470,7 +467,6 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 }
             }
         }
-        let _ = (row, cohort_seen);
         match first_problem {
             Some(p) => Err(p),
             None => Ok(()),

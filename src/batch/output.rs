@@ -295,46 +295,24 @@ impl<W: Write> ResultWriter<W> {
 /// because this runs for every figure of every row of a caseload.
 pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
     let mantissa = value.mantissa();
-    if mantissa < 0 {
-        out.push(b'-');
-    }
-    let mut digits = [0u8; 40];
+    let negative = mantissa < 0;
+    let least_decimals = if unit == Unit::Money { 2 } else { 0 };
     // Almost every figure fits in 64 bits, where division is far cheaper.
-    let (len, scale) = match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(n) => digits_of(n, value.scale(), &mut digits),
-        Err(_) => digits_of(mantissa.unsigned_abs(), value.scale(), &mut digits),
-    };
-    // Assemble the figure on the stack and copy it once.
-    let mut text = [0u8; 48];
-    let mut at = 0;
-    for i in (scale..len).rev() {
-        text[at] = digits[i];
-        at += 1;
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(n) => push_scaled(out, n, value.scale(), negative, least_decimals),
+        Err(_) => push_scaled(
+            out,
+            mantissa.unsigned_abs(),
+            value.scale(),
+            negative,
+            least_decimals,
+        ),
     }
-    let shown = if unit == Unit::Money {
-        scale.max(2)
-    } else {
-        scale
-    };
-    if shown > 0 {
-        text[at] = b'.';
-        at += 1;
-        for i in (0..scale).rev() {
-            text[at] = digits[i];
-            at += 1;
-        }
-        for _ in scale..shown {
-            text[at] = b'0';
-            at += 1;
-        }
-    }
-    out.extend_from_slice(&text[..at]);
 }
 
-/// The decimal digits of `n / 10^scale` without trailing fractional zeros,
-/// least significant first, with at least one digit before the point.
-/// Returns how many digits and the scale left.
-fn digits_of<N>(mut n: N, scale: u32, digits: &mut [u8; 40]) -> (usize, usize)
+/// Writes `n / 10^scale` without trailing fractional zeros but with at least
+/// `least_decimals` decimals, assembled right to left on the stack.
+fn push_scaled<N>(out: &mut Vec<u8>, mut n: N, scale: u32, negative: bool, least_decimals: u32)
 where
     N: Copy
         + PartialEq
@@ -344,29 +322,40 @@ where
         + TryInto<u8>,
 {
     let (zero, ten) = (N::from(0), N::from(10));
-    let mut scale = scale as usize;
-    while scale > 0 && n % ten == zero && n != zero {
+    let mut scale = scale;
+    while scale > 0 && n % ten == zero {
         n = n / ten;
         scale -= 1;
     }
-    if n == zero {
-        scale = 0;
+    let decimals = scale.max(least_decimals);
+    // 29 digits, a point, a sign and up to 28 padding zeros fit.
+    let mut text = [0u8; 64];
+    let mut at = text.len();
+    let mut put = |byte: u8| {
+        at -= 1;
+        text[at] = byte;
+    };
+    for _ in scale..decimals {
+        put(b'0');
     }
-    let mut len = 0;
-    loop {
-        let digit: u8 = (n % ten).try_into().unwrap_or(0);
-        digits[len] = b'0' + digit;
+    for _ in 0..scale {
+        put(b'0' + (n % ten).try_into().unwrap_or(0));
         n = n / ten;
-        len += 1;
-        if n == zero || len == digits.len() {
+    }
+    if decimals > 0 {
+        put(b'.');
+    }
+    loop {
+        put(b'0' + (n % ten).try_into().unwrap_or(0));
+        n = n / ten;
+        if n == zero {
             break;
         }
     }
-    while len <= scale && len < digits.len() {
-        digits[len] = b'0';
-        len += 1;
+    if negative {
+        put(b'-');
     }
-    (len, scale)
+    out.extend_from_slice(&text[at..]);
 }
 
 fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
