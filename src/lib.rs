@@ -6,6 +6,8 @@
 //! with trace). The `ras` binary ([`cli`]) is a thin shell over these.
 
 #![warn(missing_docs)]
+// No input may panic the program: outside tests, failures are values.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod batch;
 pub mod case;
