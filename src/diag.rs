@@ -257,6 +257,22 @@ pub fn to_json(diags: &[Diagnostic], file: &str, source: &str) -> Vec<JsonDiagno
         .collect()
 }
 
+/// How many single-character edits turn `a` into `b` (Levenshtein), for
+/// "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 /// Sorts diagnostics by place, errors before warnings at the same place.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| (d.primary_span().map(|s| s.start).unwrap_or(0), d.severity));

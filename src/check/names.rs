@@ -126,24 +126,10 @@ pub fn did_you_mean<'a>(
     let limit = (len / 3).max(1);
     candidates
         .into_iter()
-        .map(|c| (edit_distance(name, c), c))
+        .map(|c| (crate::diag::edit_distance(name, c), c))
         .filter(|(d, _)| *d <= limit && *d < len)
         .min_by_key(|(d, c)| (*d, c.len()))
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// "a, b or c" with backticks, for listing valid choices.

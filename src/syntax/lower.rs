@@ -805,12 +805,32 @@ const MAX_EXPR_DEPTH: usize = 200;
 /// comments aside).
 fn too_deeply_nested(source: &str) -> Option<usize> {
     let mut depth = 0usize;
+    for (at, c) in code_chars(source) {
+        match c {
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(at);
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The characters of a rule file outside strings and comments, with their
+/// byte offsets (quote marks included, so a caller sees where strings are).
+fn code_chars(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut offset = 0;
-    for line in source.split_inclusive('\n') {
+    source.split_inclusive('\n').flat_map(move |line| {
+        let start = offset;
+        offset += line.len();
         let code = &line[..comment_start(line).unwrap_or(line.len())];
         let mut in_string = false;
         let mut escaped = false;
-        for (i, c) in code.char_indices() {
+        code.char_indices().filter_map(move |(i, c)| {
             if in_string {
                 match c {
                     _ if escaped => escaped = false,
@@ -818,23 +838,14 @@ fn too_deeply_nested(source: &str) -> Option<usize> {
                     '"' => in_string = false,
                     _ => {}
                 }
-                continue;
+                return None;
             }
-            match c {
-                '"' => in_string = true,
-                '(' | '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(offset + i);
-                    }
-                }
-                ')' | ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+            if c == '"' {
+                in_string = true;
             }
-        }
-        offset += line.len();
-    }
-    None
+            Some((start + i, c))
+        })
+    })
 }
 
 /// The depth of an expression tree, counted no further than `limit + 1`.
@@ -1216,32 +1227,13 @@ fn dangling_operator(before: &str) -> Option<&str> {
 /// The innermost `{` before `pos` that is never closed anywhere in the file.
 fn unclosed_brace(source: &str, pos: usize) -> Option<usize> {
     let mut open: Vec<usize> = Vec::new();
-    for (n, line) in source.split_inclusive('\n').scan(0, |at, l| {
-        let start = *at;
-        *at += l.len();
-        Some((start, l))
-    }) {
-        let code = &line[..comment_start(line).unwrap_or(line.len())];
-        let mut in_string = false;
-        let mut escaped = false;
-        for (i, c) in code.char_indices() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => in_string = false,
-                    _ => {}
-                }
-                continue;
+    for (at, c) in code_chars(source) {
+        match c {
+            '{' => open.push(at),
+            '}' => {
+                open.pop();
             }
-            match c {
-                '"' => in_string = true,
-                '{' => open.push(n + i),
-                '}' => {
-                    open.pop();
-                }
-                _ => {}
-            }
+            _ => {}
         }
     }
     open.into_iter().rev().find(|&o| o < pos)
@@ -1255,24 +1247,10 @@ fn closest_keyword(word: &str) -> Option<&'static str> {
     DECLARATION_KEYWORDS
         .iter()
         .copied()
-        .map(|k| (edit_distance(word, k), k))
+        .map(|k| (crate::diag::edit_distance(word, k), k))
         .filter(|(d, _)| *d <= 2)
         .min_by_key(|(d, _)| *d)
         .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Descriptions that "a calculation" already covers.
