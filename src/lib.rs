@@ -7,7 +7,10 @@
 
 #![warn(missing_docs)]
 // No input may panic the program: outside tests, failures are values.
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
 
 pub mod batch;
 pub mod case;

@@ -130,6 +130,16 @@ fn uniform_decimal(rng: &mut ChaCha8Rng, min: Decimal, max: Decimal) -> Decimal 
     Decimal::new(lo + step as i64, scale).normalize()
 }
 
+/// A CSV error as the I/O error it is, keeping its kind (a closed pipe stays
+/// `BrokenPipe`, which `ras sample … | head` does not report).
+fn csv_io(e: csv::Error) -> io::Error {
+    let kind = match e.kind() {
+        csv::ErrorKind::Io(io) => io.kind(),
+        _ => io::ErrorKind::Other,
+    };
+    io::Error::new(kind, e)
+}
+
 /// Writes `n` sampled cases.
 pub fn write_sample(
     model: &Model,
@@ -145,7 +155,7 @@ pub fn write_sample(
         SampleFormat::Csv => {
             let columns = csv_columns(model);
             let mut writer = csv::Writer::from_writer(out);
-            writer.write_record(&columns)?;
+            writer.write_record(&columns).map_err(csv_io)?;
             let mut row: Vec<String> = Vec::with_capacity(columns.len());
             for number in 1..=n {
                 let case = draw(model, &mut rng, number, width, date);
@@ -164,7 +174,7 @@ pub fn write_sample(
                             .unwrap_or_default(),
                     });
                 }
-                writer.write_record(&row)?;
+                writer.write_record(&row).map_err(csv_io)?;
             }
             writer.flush()?;
         }

@@ -641,7 +641,8 @@ fn values_format_exactly() {
     let cases = [
         ("141.33", Unit::Money, "141.33"),
         ("7349.16", Unit::Money, "7349.16"),
-        ("176.6560", Unit::Money, "176.6560"),
+        ("176.6560", Unit::Money, "176.656"),
+        ("7349.160", Unit::Money, "7349.16"),
         ("14", Unit::Money, "14.00"),
         ("14.5", Unit::Money, "14.50"),
         ("-0.00", Unit::Money, "0.00"),

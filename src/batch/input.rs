@@ -76,6 +76,9 @@ pub struct RowProblem {
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
+    /// The case id, when the row could be read that far (so that an error
+    /// row still says which case it is).
+    pub case_id: Option<String>,
 }
 
 /// The fields of a table row, one per header column, borrowed from the reader.
@@ -154,6 +157,9 @@ pub struct CaseReader {
     fields: Vec<String>,
     /// 1-based number of the last row read (data rows; the header is row 0 of a table).
     row: u64,
+    /// Reading failed (an I/O error): the error was returned as a row and
+    /// nothing more is read, rather than the same error for ever.
+    ended: bool,
 }
 
 enum Inner {
@@ -196,6 +202,7 @@ impl CaseReader {
                 ),
                 fields: Vec::new(),
                 row: 0,
+                ended: false,
             }),
         }
     }
@@ -231,6 +238,7 @@ impl CaseReader {
             header: columns,
             inner: Inner::Csv(Box::new(csv), csv::ByteRecord::new()),
             row: 0,
+            ended: false,
         })
     }
 
@@ -253,21 +261,33 @@ impl CaseReader {
     }
 
     fn next_content(&mut self) -> Option<RowContent<'_>> {
+        if self.ended {
+            return None;
+        }
         match &mut self.inner {
             Inner::Csv(reader, record) => {
                 match reader.read_byte_record(record) {
                     Ok(false) => return None,
                     Ok(true) => {}
                     Err(e) => {
+                        // With byte records and flexible rows, only reading
+                        // itself can fail, and it would fail again.
                         self.row += 1;
+                        self.ended = true;
                         return Some(RowContent::Problem(RowProblem {
                             column: None,
                             code: "ras::bad-row",
                             message: format!("cannot read the row: {e}"),
+                            case_id: None,
                         }));
                     }
                 }
                 self.row += 1;
+                let case_id = || {
+                    let i = self.header.iter().position(|h| h == "case_id")?;
+                    let id = std::str::from_utf8(record.get(i)?).ok()?.trim();
+                    (!id.is_empty()).then(|| id.to_string())
+                };
                 if record.len() != self.header.len() {
                     return Some(RowContent::Problem(RowProblem {
                         column: None,
@@ -277,6 +297,7 @@ impl CaseReader {
                             record.len(),
                             self.header.len()
                         ),
+                        case_id: case_id(),
                     }));
                 }
                 match std::str::from_utf8(record.as_slice()) {
@@ -287,6 +308,7 @@ impl CaseReader {
                             column: bad.and_then(|i| self.header.get(i).cloned()),
                             code: "ras::not-utf8",
                             message: "the field is not UTF-8 text".to_string(),
+                            case_id: case_id(),
                         }))
                     }
                 }
@@ -309,15 +331,19 @@ impl CaseReader {
                     Ok(_) => {}
                     Err(e) => {
                         self.row += 1;
+                        // A line that is not UTF-8 has been read past; any
+                        // other error would come again.
                         let message = if e.kind() == io::ErrorKind::InvalidData {
                             "the line is not UTF-8 text".to_string()
                         } else {
+                            self.ended = true;
                             format!("cannot read the line: {e}")
                         };
                         return Some(RowContent::Problem(RowProblem {
                             column: None,
                             code: "ras::bad-row",
                             message,
+                            case_id: None,
                         }));
                     }
                 }
@@ -332,6 +358,7 @@ impl CaseReader {
                         column: None,
                         code: "ras::bad-json",
                         message: format!("not a case (column {}): {}", e.column, e.message),
+                        case_id: None,
                     }),
                 });
             },
@@ -386,6 +413,7 @@ fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
                             column: header.get(i).cloned(),
                             code: "ras::bad-cell",
                             message,
+                            case_id: None,
                         })
                     }
                 }
@@ -399,6 +427,7 @@ fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
         inner: Inner::Rows(body.into_iter()),
         fields: Vec::new(),
         row: 0,
+        ended: false,
     })
 }
 

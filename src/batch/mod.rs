@@ -301,7 +301,12 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     .decode_into(&case, self.options.as_of, &mut self.input)
                     .map_err(|e| from_case_error(e, None))
             }
-            RowContent::Problem(p) => Err(p),
+            RowContent::Problem(p) => {
+                if let Some(id) = &p.case_id {
+                    self.case_id.push_str(id);
+                }
+                Err(p)
+            }
         };
         if self.case_id.is_empty() {
             use std::fmt::Write as _;
@@ -394,6 +399,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 column: None,
                 code: "ras::bad-row",
                 message: "the row has no header to read it by".into(),
+                case_id: None,
             });
         };
         let ev = self.ev;
@@ -493,7 +499,23 @@ fn from_case_error(e: CaseError, column: Option<String>) -> RowProblem {
         column: column.or(e.question),
         code: e.code,
         message: e.message,
+        case_id: None,
     }
+}
+
+/// Checks a caseload's columns against the plan without reading a row, so that
+/// a problem with the whole file is reported before anything is written.
+pub fn check_columns(
+    plan: &Plan,
+    reader: &CaseReader,
+    options: &RunOptions,
+) -> Result<Vec<String>, RunError> {
+    let ev = Evaluator::new(plan).map_err(|e| RunError::File(FileProblem::new(e.to_string())))?;
+    if reader.header().is_empty() {
+        return Ok(Vec::new());
+    }
+    let (_, warnings) = Layout::new(&ev, reader.header(), options).map_err(RunError::File)?;
+    Ok(warnings)
 }
 
 /// Runs a whole caseload on one thread, writing results as they come.

@@ -288,8 +288,9 @@ impl<W: Write> ResultWriter<W> {
     }
 }
 
-/// A value as `ras eval --format json` prints it: money with at least two
-/// decimals, other quantities without trailing zeros. Exact: never rounded.
+/// A value as `ras eval --format json` prints it ([`crate::eval::format_value`]):
+/// money with at least two decimals, no trailing zeros beyond them; other
+/// quantities without trailing zeros. Exact: never rounded.
 ///
 /// Written digit by digit from the mantissa rather than through `Display`,
 /// because this runs for every figure of every row of a caseload.
@@ -457,7 +458,9 @@ mod tests {
     #[test]
     fn values_print_as_policy_figures() {
         assert_eq!(value("141.33", Unit::Money), "141.33");
+        // As `ras eval` prints it (`eval::format_value`).
         assert_eq!(value("7349.160", Unit::Money), "7349.16");
+        assert_eq!(value("176.6560", Unit::Money), "176.656");
         assert_eq!(value("69", Unit::Money), "69.00");
         assert_eq!(value("69.5", Unit::Money), "69.50");
         assert_eq!(value("176.656", Unit::Money), "176.656");

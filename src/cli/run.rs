@@ -104,14 +104,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
             args.cases.display()
         ))
     })?;
-    if args.cases.as_os_str() != "-" && !args.cases.exists() {
-        return Err(CliError::read(
-            &args.cases,
-            io::Error::from(io::ErrorKind::NotFound),
-        ));
+    // A caseload that cannot be opened (missing, a folder, not allowed) is an
+    // I/O problem, exit 2; one that opens but cannot be used is exit 1.
+    if args.cases.as_os_str() != "-" {
+        if args.cases.is_dir() {
+            return Err(CliError::read(
+                &args.cases,
+                io::Error::other("it is a folder, not a file"),
+            ));
+        }
+        if let Err(e) = std::fs::File::open(&args.cases) {
+            return Err(CliError::read(&args.cases, e));
+        }
     }
     let reader =
         CaseReader::open(&args.cases, format, args.sheet.as_deref()).map_err(file_problem)?;
+    let options = RunOptions { as_of: args.as_of };
+    // A problem with the whole caseload (a question the rules need has no
+    // column…) is reported before any output is written.
+    match crate::batch::check_columns(&plan, &reader, &options) {
+        Ok(_) => {}
+        Err(RunError::File(p)) => return Err(file_problem(p)),
+        Err(RunError::Io(e)) => return Err(CliError::Output(e)),
+    }
     let columns = match &args.columns {
         Some(names) => {
             named_columns(&plan.model, names).map_err(|p| CliError::Usage(with_hint(&p)))?
@@ -162,7 +177,6 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
             bar.set_position(rows);
         }
     };
-    let options = RunOptions { as_of: args.as_of };
     let outcome = if args.threads > 1 {
         crate::batch::run_parallel(
             &plan,

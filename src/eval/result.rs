@@ -10,9 +10,10 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-/// A value as text: money (`£`) with at least two decimals and otherwise as
-/// exact as computed (`141.33`, `7349.16`, `176.6560`); every other unit
-/// without trailing zeros (`36.2`, `38`, `20`). Never rounds.
+/// A value as text: money (`£`) with at least two decimals and no trailing
+/// zeros beyond them (`141.33`, `7349.16`, `69.00`, `176.656`); every other
+/// unit without trailing zeros (`36.2`, `38`, `20`). Never rounds: how many
+/// decimals a computation happened to carry does not show.
 pub fn format_value(value: Decimal, unit: Unit) -> String {
     let mut value = value;
     if value.is_zero() {
@@ -22,7 +23,7 @@ pub fn format_value(value: Decimal, unit: Unit) -> String {
     if unit != Unit::Money {
         return value.normalize().to_string();
     }
-    let mut text = value.to_string();
+    let mut text = value.normalize().to_string();
     match text.find('.').map(|dot| text.len() - dot - 1) {
         None => text.push_str(".00"),
         Some(0) => text.push_str("00"),
