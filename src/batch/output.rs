@@ -8,30 +8,7 @@ use rust_decimal::Decimal;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// How a row came out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// Figures produced.
-    Ok,
-    /// The eligibility requirements are not met: no figure.
-    NotEligible,
-    /// The cohort is not validated: no figure.
-    NotValidated,
-    /// The row could not be evaluated.
-    Error,
-}
-
-impl Status {
-    /// As written in the `status` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Ok => "ok",
-            Status::NotEligible => "not_eligible",
-            Status::NotValidated => "not_validated",
-            Status::Error => "error",
-        }
-    }
-}
+pub use crate::eval::Status;
 
 /// One column of the results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
