@@ -3,6 +3,7 @@
 //! Only this module touches pest. The grammar is `grammar/ras.pest`.
 
 pub mod ast;
+mod errors;
 mod lower;
 mod parser;
 pub mod span;
