@@ -7,11 +7,14 @@
 //! (test blocks) and `lints` (warnings). Every error is collected, not just the
 //! first.
 
+mod bands;
+mod decisions;
 mod decls;
 mod expr;
 mod lints;
 mod names;
 mod order;
+mod parameters;
 mod tests;
 
 use crate::date::Date;

@@ -1,0 +1,153 @@
+//! Answer checks, eligibility requirements and the approval route: the
+//! conditions that decide whether and how a case gets a figure.
+
+use super::expr::Context;
+use super::names::{did_you_mean, Symbol};
+use super::Checker;
+use crate::diag::Diagnostic;
+use crate::model;
+use crate::syntax::ast;
+use crate::syntax::Span;
+
+impl<'a> Checker<'a> {
+    pub(super) fn answer_checks(&mut self) {
+        for (item, c) in self.decls.checks.clone() {
+            let when = self.condition(
+                &c.when,
+                Context::Condition { item },
+                "an answer check's condition",
+            );
+            self.m.checks.push(model::AnswerCheck {
+                id: c.id.name.clone(),
+                message: c.message.text.clone(),
+                action: c.action,
+                when,
+                line: self.line(c.id.span),
+            });
+        }
+    }
+
+    pub(super) fn eligibility(&mut self) {
+        let blocks = self.decls.eligibility.clone();
+        if let Some((_, second)) = blocks.get(1) {
+            let diag = Diagnostic::error(
+                "ras::duplicate-declaration",
+                "the file has more than one `eligibility` block",
+            )
+            .label(second.keyword, "second block")
+            .label(blocks[0].1.keyword, "first block")
+            .hint("put every requirement in one block");
+            self.error(diag);
+        }
+        for (item, block) in blocks {
+            for r in &block.requirements {
+                let condition =
+                    self.condition(&r.condition, Context::Condition { item }, "a requirement");
+                let reason = self.reason_parts(&r.reason);
+                self.m.eligibility.push(model::Requirement {
+                    condition,
+                    reason,
+                    line: self.line(r.span),
+                });
+            }
+        }
+    }
+
+    /// Splits a reason sentence at `{step}` references.
+    fn reason_parts(&mut self, text: &ast::Text) -> Vec<model::ReasonPart> {
+        let mut parts = Vec::new();
+        let mut rest = text.text.as_str();
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else {
+                break;
+            };
+            if open > 0 {
+                parts.push(model::ReasonPart::Text(rest[..open].to_string()));
+            }
+            let written = &rest[open..=close];
+            let name = rest[open + 1..close].trim();
+            match self.names.get(name) {
+                Some(Symbol::Step(s)) => parts.push(model::ReasonPart::Step(s)),
+                _ => {
+                    let steps: Vec<&str> = self
+                        .decls
+                        .steps
+                        .iter()
+                        .map(|(_, s)| s.id().name.as_str())
+                        .collect();
+                    let hint = match did_you_mean(name, steps.iter().copied()) {
+                        Some(s) => format!("did you mean `{{{s}}}`?"),
+                        None => "`{name}` in a reason inserts the value of a step".to_string(),
+                    };
+                    // Point at `{name}` itself when it is written as is.
+                    let at = self
+                        .text(text.span)
+                        .find(written)
+                        .map(|k| {
+                            Span::new(text.span.start + k, text.span.start + k + written.len())
+                        })
+                        .unwrap_or(text.span);
+                    let diag = Diagnostic::error(
+                        "ras::unknown-name",
+                        format!("the reason refers to `{name}`, which is not a step"),
+                    )
+                    .label(at, "not a step")
+                    .hint(hint);
+                    self.error(diag);
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(model::ReasonPart::Text(rest.to_string()));
+        }
+        parts
+    }
+
+    pub(super) fn route(&mut self) {
+        let routes = self.decls.routes.clone();
+        if let Some((_, second)) = routes.get(1) {
+            let diag = Diagnostic::error(
+                "ras::duplicate-declaration",
+                "the file has more than one `route`",
+            )
+            .label(second.id.span, "second route")
+            .label(routes[0].1.id.span, "first route")
+            .hint("one route decides who approves the costed plan; put every rule in it");
+            self.error(diag);
+        }
+        let Some((item, r)) = routes.first().copied() else {
+            return;
+        };
+        let mut rules = Vec::new();
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for rule in &r.rules {
+            if let Some((_, first)) = seen.iter().find(|(n, _)| *n == rule.id.name) {
+                let diag = Diagnostic::error(
+                    "ras::duplicate-name",
+                    format!("the route `{}` is listed twice", rule.id.name),
+                )
+                .label(rule.id.span, "second")
+                .label(*first, "first");
+                self.error(diag);
+            }
+            seen.push((&rule.id.name, rule.id.span));
+            let when = rule
+                .when
+                .as_ref()
+                .map(|w| self.condition(w, Context::Route { item }, "a route's condition"));
+            rules.push(model::RouteRule {
+                id: rule.id.name.clone(),
+                text: rule.text.text.clone(),
+                when,
+                line: self.line(rule.span),
+            });
+        }
+        self.m.route = Some(model::Route {
+            id: r.id.name.clone(),
+            label: r.label.as_ref().map(|t| t.text.clone()),
+            rules,
+            line: self.line(r.id.span),
+        });
+    }
+}
