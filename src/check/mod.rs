@@ -255,7 +255,8 @@ impl<'a> Checker<'a> {
             }
             words.extend(line[..end].split_whitespace());
         }
-        words.join(" ")
+        // A line break just inside brackets reads as no space at all.
+        words.join(" ").replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]")
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {
