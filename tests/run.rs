@@ -130,7 +130,7 @@ fn run_lib(
             &mut record,
             &options,
             threads,
-            &mut |_| {},
+            &mut |_, _| {},
         )
     } else {
         ras::batch::run(
@@ -139,7 +139,7 @@ fn run_lib(
             &mut writer,
             &mut record,
             &options,
-            &mut |_| {},
+            &mut |_, _| {},
         )
     }
     .unwrap_or_else(|e| panic!("the run stopped: {e}"));
@@ -1587,7 +1587,7 @@ fn as_of_agrees_with_eval() {
             &mut writer,
             &mut |_| Ok(()),
             &options,
-            &mut |_| {},
+            &mut |_, _| {},
         )
         .unwrap();
         assert_eq!(summary.rows, 300);

@@ -160,6 +160,11 @@ pub struct CaseReader {
     /// Reading failed (an I/O error): the error was returned as a row and
     /// nothing more is read, rather than the same error for ever.
     ended: bool,
+    /// Bytes of the file (CSV, JSON Lines) or rows of the sheet (Excel), when
+    /// known: how far there is to go, for a progress bar.
+    total: Option<u64>,
+    /// Bytes of JSON Lines read so far.
+    consumed: u64,
 }
 
 enum Inner {
@@ -192,7 +197,12 @@ impl CaseReader {
                     .map_err(|e| FileProblem::new(format!("cannot open `{name}`: {e}")))?,
             )
         };
-        match format {
+        let size = if name == "-" {
+            None
+        } else {
+            std::fs::metadata(path).ok().map(|m| m.len())
+        };
+        let opened = match format {
             InputFormat::Csv => CaseReader::csv(reader, &name),
             _ => Ok(CaseReader {
                 header: Vec::new(),
@@ -203,8 +213,25 @@ impl CaseReader {
                 fields: Vec::new(),
                 row: 0,
                 ended: false,
+                total: None,
+                consumed: 0,
             }),
-        }
+        };
+        opened.map(|mut r| {
+            r.total = size;
+            r
+        })
+    }
+
+    /// How far reading has got and how far it goes, in the same measure
+    /// (bytes of a file, rows of a sheet); the total is `None` for standard input.
+    pub fn progress(&self) -> (u64, Option<u64>) {
+        let done = match &self.inner {
+            Inner::Csv(reader, _) => reader.position().byte(),
+            Inner::Rows(_) => self.row,
+            Inner::Lines(..) => self.consumed,
+        };
+        (done, self.total)
     }
 
     /// Reads CSV from any reader (used by tests and standard input).
@@ -238,6 +265,8 @@ impl CaseReader {
             header: columns,
             inner: Inner::Csv(Box::new(csv), csv::ByteRecord::new()),
             row: 0,
+            total: None,
+            consumed: 0,
             ended: false,
         })
     }
@@ -328,7 +357,7 @@ impl CaseReader {
                 line.clear();
                 match reader.read_line(line) {
                     Ok(0) => return None,
-                    Ok(_) => {}
+                    Ok(n) => self.consumed += n as u64,
                     Err(e) => {
                         self.row += 1;
                         // A line that is not UTF-8 has been read past; any
@@ -424,10 +453,12 @@ fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
         .collect();
     Ok(CaseReader {
         header,
+        total: Some(body.len() as u64),
         inner: Inner::Rows(body.into_iter()),
         fields: Vec::new(),
         row: 0,
         ended: false,
+        consumed: 0,
     })
 }
 

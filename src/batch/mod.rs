@@ -519,14 +519,15 @@ pub fn check_columns(
 }
 
 /// Runs a whole caseload on one thread, writing results as they come.
-/// `progress` is called every few thousand rows with the rows done.
+/// `progress` is called every few thousand rows with the rows done and the
+/// reader's [`CaseReader::progress`].
 pub fn run<W: Write>(
     plan: &Plan,
     mut reader: CaseReader,
     out: &mut ResultWriter<W>,
     errors: &mut dyn FnMut(&ErrorRecord) -> std::io::Result<()>,
     options: &RunOptions,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
     let ev = Evaluator::new(plan).map_err(|e| RunError::File(FileProblem::new(e.to_string())))?;
     let (layout, warnings) = if reader.header().is_empty() {
@@ -547,10 +548,10 @@ pub fn run<W: Write>(
             errors(&e).map_err(RunError::Io)?;
         }
         if row % 16_384 == 0 {
-            progress(row);
+            progress(row, reader.progress());
         }
     }
-    progress(summary.rows);
+    progress(summary.rows, reader.progress());
     Ok((summary, warnings))
 }
 

@@ -37,7 +37,7 @@ pub fn run_parallel<W: Write>(
     errors: &mut dyn FnMut(&ErrorRecord) -> std::io::Result<()>,
     options: &RunOptions,
     threads: usize,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
     let ev = Evaluator::new(plan)
         .map_err(|e| RunError::File(super::input::FileProblem::new(e.to_string())))?;
@@ -82,7 +82,8 @@ pub fn run_parallel<W: Write>(
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
         let mut write_ready = |waiting: &mut BTreeMap<u64, Done>,
                                next: &mut u64,
-                               summary: &mut Summary|
+                               summary: &mut Summary,
+                               read: (u64, Option<u64>)|
          -> Result<(), RunError> {
             while let Some(done) = waiting.remove(next) {
                 out.write_bytes(&done.bytes).map_err(RunError::Io)?;
@@ -91,7 +92,7 @@ pub fn run_parallel<W: Write>(
                 }
                 summary.add(&done.summary);
                 *next += 1;
-                progress(summary.rows);
+                progress(summary.rows, read);
             }
             Ok(())
         };
@@ -119,18 +120,24 @@ pub fn run_parallel<W: Write>(
                     let done = done.map_err(RunError::Io)?;
                     waiting.insert(done.index, done);
                 }
-                write_ready(&mut waiting, &mut next_index, &mut summary)?;
+                write_ready(
+                    &mut waiting,
+                    &mut next_index,
+                    &mut summary,
+                    reader.progress(),
+                )?;
             }
         }
         if !chunk.is_empty() {
             send(chunk, &mut sent)?;
         }
         drop(job_tx);
+        let read = reader.progress();
         while next_index < sent {
             let Ok(done) = done_rx.recv() else { break };
             let done = done.map_err(RunError::Io)?;
             waiting.insert(done.index, done);
-            write_ready(&mut waiting, &mut next_index, &mut summary)?;
+            write_ready(&mut waiting, &mut next_index, &mut summary, read)?;
         }
         if next_index < sent {
             return Err(RunError::Io(std::io::Error::other(

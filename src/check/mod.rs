@@ -256,7 +256,12 @@ impl<'a> Checker<'a> {
             words.extend(line[..end].split_whitespace());
         }
         // A line break just inside brackets reads as no space at all.
-        words.join(" ").replace("( ", "(").replace(" )", ")").replace("[ ", "[").replace(" ]", "]")
+        words
+            .join(" ")
+            .replace("( ", "(")
+            .replace(" )", ")")
+            .replace("[ ", "[")
+            .replace(" ]", "]")
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {

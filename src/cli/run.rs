@@ -172,9 +172,18 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         Ok(())
     };
     let bar = progress_bar(args.quiet || args.output.is_none());
-    let mut progress = |rows: u64| {
+    let started = std::time::Instant::now();
+    let mut progress = |rows: u64, (done, total): (u64, Option<u64>)| {
         if let Some(bar) = &bar {
-            bar.set_position(rows);
+            if let Some(total) = total {
+                bar.set_length(total);
+            }
+            bar.set_position(done);
+            let seconds = started.elapsed().as_secs_f64().max(0.001);
+            bar.set_message(format!(
+                "{rows} cases, {:.0} cases/s",
+                rows as f64 / seconds
+            ));
         }
     };
     let outcome = if args.threads > 1 {
@@ -243,10 +252,14 @@ fn progress_bar(hidden: bool) -> Option<indicatif::ProgressBar> {
     if hidden || !io::stderr().is_terminal() {
         return None;
     }
-    let bar = indicatif::ProgressBar::new_spinner();
-    let style =
-        indicatif::ProgressStyle::with_template("{spinner} {pos} cases  {per_sec}  {elapsed}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+    // The bar's length is the file's size (or a sheet's rows), set by the
+    // first report; the message counts cases. Standard input has no length:
+    // the bar then shows only the count and the time taken.
+    let bar = indicatif::ProgressBar::no_length();
+    let style = indicatif::ProgressStyle::with_template(
+        "{wide_bar} {percent:>3}%  {msg}  {elapsed} taken, about {eta} left",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
 }
