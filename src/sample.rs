@@ -118,16 +118,23 @@ fn draw(
 fn uniform_decimal(rng: &mut ChaCha8Rng, min: Decimal, max: Decimal) -> Decimal {
     let scale = min.scale().max(max.scale()).min(6);
     let factor = Decimal::from(10u64.pow(scale));
-    let (lo, hi) = ((min * factor).trunc(), (max * factor).trunc());
-    let (Ok(lo), Ok(hi)) = (i64::try_from(lo), i64::try_from(hi)) else {
+    // Ranges too wide for 64-bit steps (a declared range of 1e27, say) are
+    // answered with their smallest value rather than overflowing.
+    let (Some(lo), Some(hi)) = (min.checked_mul(factor), max.checked_mul(factor)) else {
+        return min;
+    };
+    let (Ok(lo), Ok(hi)) = (i64::try_from(lo.trunc()), i64::try_from(hi.trunc())) else {
         return min;
     };
     if hi <= lo {
         return min;
     }
-    let span = (hi - lo) as u64;
+    // INVARIANT: both ends are i64, so their difference fits a u64 and
+    // lo + step lies between them.
+    let span = (i128::from(hi) - i128::from(lo)) as u64;
     let step = rng.gen_range(0..=span);
-    Decimal::new(lo + step as i64, scale).normalize()
+    let value = i64::try_from(i128::from(lo) + i128::from(step)).unwrap_or(hi);
+    Decimal::new(value, scale).normalize()
 }
 
 /// A CSV error as the I/O error it is, keeping its kind (a closed pipe stays
@@ -205,6 +212,17 @@ mod tests {
             let w = uniform_decimal(&mut rng, Decimal::new(5, 1), Decimal::new(25, 1));
             assert!(w >= Decimal::new(5, 1) && w <= Decimal::new(25, 1));
         }
+    }
+
+    #[test]
+    fn ranges_at_the_limits_do_not_overflow() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        let huge = Decimal::MAX;
+        assert_eq!(uniform_decimal(&mut rng, -huge, huge), -huge);
+        let wide = uniform_decimal(&mut rng, Decimal::from(i64::MIN), Decimal::from(i64::MAX));
+        assert!(wide >= Decimal::from(i64::MIN) && wide <= Decimal::from(i64::MAX));
+        let fine = uniform_decimal(&mut rng, Decimal::new(1, 6), Decimal::new(2, 6));
+        assert!(fine >= Decimal::new(1, 6) && fine <= Decimal::new(2, 6));
     }
 
     const PINNED: [u64; 3] = [681, 950, 427];
