@@ -20,6 +20,7 @@ pub mod date;
 pub mod diag;
 pub mod eval;
 pub mod model;
+pub mod number;
 pub mod plan;
 pub mod sample;
 pub mod syntax;

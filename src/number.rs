@@ -1,0 +1,188 @@
+//! The one reading of numbers and amounts written by people: rule files, case
+//! files (CSV, JSON Lines, Excel), the command line and compiled plans all read
+//! decimals through here, so the same text means the same value everywhere.
+//!
+//! Nothing is rounded: a number with more significant digits than a decimal
+//! holds exactly (28) is an error, not a nearby value.
+
+use rust_decimal::Decimal;
+
+/// The most significant digits a number may have: what `rust_decimal` holds
+/// exactly whatever the digits are.
+pub const MAX_DIGITS: usize = 28;
+
+/// Why a text is not a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberError {
+    /// Nothing was written.
+    Empty,
+    /// Not a plain decimal. Example: `1e3`, `1_000`, `12,50`, `five`.
+    NotANumber,
+    /// More significant digits than can be held exactly.
+    /// Example: `4.884999999999999999999999999999`.
+    TooPrecise {
+        /// How many significant digits were written.
+        digits: usize,
+    },
+    /// Money written below zero where it cannot be. Example: `-5.00` as a plan cost.
+    Negative,
+}
+
+impl NumberError {
+    /// The stable code of a number with too many digits.
+    pub const TOO_PRECISE: &'static str = "ras::number-too-precise";
+
+    /// A sentence for a policy officer, naming the text.
+    pub fn message(&self, text: &str) -> String {
+        match self {
+            NumberError::Empty => "no number is written".to_string(),
+            NumberError::NotANumber => format!("`{text}` is not a number"),
+            NumberError::TooPrecise { digits } => format!(
+                "`{text}` has {digits} significant digits, more than the {MAX_DIGITS} \
+                 that can be held exactly"
+            ),
+            NumberError::Negative => format!("`{text}` is below zero"),
+        }
+    }
+}
+
+/// Reads a plain decimal: an optional `-` or `+`, digits, and optionally a
+/// point followed by digits. No exponent, no `_`, no thousands separators.
+pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
+    let t = text.trim_ascii();
+    if t.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let (negative, digits) = match t.as_bytes().first() {
+        Some(b'-') => (true, &t[1..]),
+        Some(b'+') => (false, &t[1..]),
+        _ => (false, t),
+    };
+    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let plain = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !plain(whole) || !plain(frac) || digits.ends_with('.') {
+        return Err(NumberError::NotANumber);
+    }
+    exact(negative, whole, frac)
+}
+
+/// Reads an amount of money: an optional `£`, digits with commas only between
+/// groups of three (`1,210.50`), and an optional point and digits. Never
+/// negative: money written by people (a plan cost, an answer in pounds) is
+/// not below zero.
+pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
+    let t = text.trim_ascii();
+    if t.is_empty() {
+        return Err(NumberError::Empty);
+    }
+    let t = t.strip_prefix('£').unwrap_or(t).trim_start();
+    if t.starts_with('-') {
+        return match parse_money(&t[1..]) {
+            Ok(v) if v.is_zero() => Ok(Decimal::ZERO),
+            Ok(_) => Err(NumberError::Negative),
+            Err(e) => Err(e),
+        };
+    }
+    let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
+    let plain = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if t.ends_with('.') || !(frac.is_empty() || plain(frac)) {
+        return Err(NumberError::NotANumber);
+    }
+    let whole_digits: String = if whole.contains(',') {
+        let mut groups = whole.split(',');
+        let first = groups.next().unwrap_or("");
+        let first_ok = plain(first) && first.len() <= 3;
+        let rest: Vec<&str> = groups.collect();
+        if !first_ok || !rest.iter().all(|g| plain(g) && g.len() == 3) {
+            return Err(NumberError::NotANumber);
+        }
+        std::iter::once(first).chain(rest).collect()
+    } else if plain(whole) {
+        whole.to_string()
+    } else {
+        return Err(NumberError::NotANumber);
+    };
+    exact(false, &whole_digits, frac)
+}
+
+/// Builds the decimal from checked digits, refusing any that would be rounded.
+fn exact(negative: bool, whole: &str, frac: &str) -> Result<Decimal, NumberError> {
+    let significant = {
+        let all = whole.trim_start_matches('0').len() + frac.len();
+        // Leading zeros of the fraction count only when nothing precedes them,
+        // e.g. `0.0001` has one significant digit, `10.0001` six.
+        if whole.trim_start_matches('0').is_empty() {
+            frac.trim_start_matches('0').len()
+        } else {
+            all
+        }
+    };
+    if significant > MAX_DIGITS || frac.len() > MAX_DIGITS {
+        return Err(NumberError::TooPrecise {
+            digits: significant.max(frac.len()),
+        });
+    }
+    let text = format!(
+        "{}{}{}{}",
+        if negative { "-" } else { "" },
+        whole,
+        if frac.is_empty() { "" } else { "." },
+        frac
+    );
+    Decimal::from_str_exact(&text).map_err(|_| NumberError::TooPrecise {
+        digits: significant,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn plain_decimals() {
+        assert_eq!(parse_decimal("4.88"), Ok(d("4.88")));
+        assert_eq!(parse_decimal(" -3 "), Ok(d("-3")));
+        assert_eq!(parse_decimal("+0.5"), Ok(d("0.5")));
+        for bad in [
+            "1e3", "1_000", "12,50", ".5", "5.", "--1", "£5", "five", "0x10",
+        ] {
+            assert_eq!(parse_decimal(bad), Err(NumberError::NotANumber), "{bad}");
+        }
+        assert_eq!(parse_decimal("  "), Err(NumberError::Empty));
+    }
+
+    #[test]
+    fn too_many_digits_are_refused_not_rounded() {
+        assert_eq!(
+            parse_decimal("4.884999999999999999999999999999"),
+            Err(NumberError::TooPrecise { digits: 31 })
+        );
+        assert_eq!(
+            parse_decimal("168.0000000000000000000000000001"),
+            Err(NumberError::TooPrecise { digits: 31 })
+        );
+        // 28 digits are held exactly.
+        let ok = "1.234567890123456789012345678";
+        assert_eq!(parse_decimal(ok).map(|v| v.to_string()), Ok(ok.to_string()));
+        assert!(parse_decimal("0.0000000000000000000000000001").is_ok());
+    }
+
+    #[test]
+    fn money() {
+        assert_eq!(parse_money("£1,210.50"), Ok(d("1210.50")));
+        assert_eq!(parse_money("420"), Ok(d("420")));
+        assert_eq!(parse_money("1,000,000"), Ok(d("1000000")));
+        assert_eq!(parse_money("-0.00"), Ok(Decimal::ZERO));
+        assert_eq!(parse_money("-5"), Err(NumberError::Negative));
+        for bad in [
+            "12,50", "0,99", "1_000", "££5", "1e3", "1,0000", ",100", "1,,000", "£", "1.2.3",
+        ] {
+            assert!(parse_money(bad).is_err(), "{bad}");
+        }
+    }
+}
