@@ -76,8 +76,8 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
         return Err(NumberError::Empty);
     }
     let t = t.strip_prefix('£').unwrap_or(t).trim_start();
-    if t.starts_with('-') {
-        return match parse_money(&t[1..]) {
+    if let Some(positive) = t.strip_prefix('-') {
+        return match parse_money(positive) {
             Ok(v) if v.is_zero() => Ok(Decimal::ZERO),
             Ok(_) => Err(NumberError::Negative),
             Err(e) => Err(e),
