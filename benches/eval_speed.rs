@@ -24,14 +24,14 @@ fn main() {
     let Some(model) = checked.model else {
         return eprintln!("rules/shire-2025.ras has errors");
     };
-    let plan = ras::plan::compile(model, &source);
-    let ev = match Evaluator::new(&plan) {
-        Ok(ev) => ev,
+    let plan = match ras::plan::compile(model, &source) {
+        Ok(plan) => plan,
         Err(e) => return eprintln!("bad plan: {e}"),
     };
+    let ev = Evaluator::new(&plan);
     let mut jsonl = Vec::new();
     if let Err(e) = ras::sample::write_sample(
-        &plan.model,
+        plan.model(),
         DISTINCT_CASES,
         2025,
         ras::sample::SampleFormat::JsonLines,

@@ -47,25 +47,7 @@ pub struct TestFailure {
 /// Runs every test of the plan's rule file.
 pub fn run_tests(plan: &Plan) -> Vec<TestOutcome> {
     let tests = &plan.model.tests;
-    let evaluator = match Evaluator::new(plan) {
-        Ok(ev) => ev,
-        Err(e) => {
-            return tests
-                .iter()
-                .map(|t| TestOutcome {
-                    name: t.name.clone(),
-                    line: t.line,
-                    failures: vec![TestFailure {
-                        line: t.line,
-                        expected: "a usable plan".to_string(),
-                        actual: e.to_string(),
-                        detail: vec![],
-                    }],
-                    result: None,
-                })
-                .collect()
-        }
-    };
+    let evaluator = Evaluator::new(plan);
     tests.iter().map(|t| run_one(&evaluator, t)).collect()
 }
 

@@ -28,10 +28,10 @@ fn corpus() -> &'static [(Plan, Vec<String>)] {
                 let model = ras::check::check_source(&source, &Default::default())
                     .model
                     .unwrap();
-                let plan = ras::plan::compile(model, &source);
+                let plan = ras::plan::compile(model, &source).unwrap();
                 let mut out = Vec::new();
                 ras::sample::write_sample(
-                    &plan.model,
+                    &plan.model(),
                     50,
                     11,
                     ras::sample::SampleFormat::JsonLines,
@@ -164,7 +164,7 @@ proptest! {
     ) {
         let (plan, lines) = &corpus()[file];
         let text = apply(line.get(lines.as_slice()).as_str(), &changes);
-        let ev = Evaluator::new(plan).unwrap();
+        let ev = Evaluator::new(plan);
         match Case::from_json(&text) {
             Err(e) => prop_assert!(!e.message.is_empty()),
             Ok(case) => {
@@ -176,7 +176,7 @@ proptest! {
                 // The fast path agrees with the full path on success or failure.
                 let fast = ev.decode(&case, None).and_then(|input| {
                     let mut scratch = Scratch::new(&ev);
-                    ev.run(&input, &mut scratch).map(|_| scratch.step(plan.model.indicative))
+                    ev.run(&input, &mut scratch).map(|_| scratch.step(plan.model().indicative))
                 });
                 prop_assert_eq!(fast.is_err(), result.status == Status::Error);
             }
@@ -187,7 +187,7 @@ proptest! {
 #[test]
 fn sampled_cases_of_every_council_evaluate_without_case_errors() {
     for (plan, lines) in corpus() {
-        let ev = Evaluator::new(plan).unwrap();
+        let ev = Evaluator::new(plan);
         for line in lines {
             let case = Case::from_json(line).unwrap();
             let result = ev.evaluate(&case, &EvalOptions::default());
@@ -195,7 +195,7 @@ fn sampled_cases_of_every_council_evaluate_without_case_errors() {
                 result.status,
                 Status::Error,
                 "{}: {line}: {:?}",
-                plan.model.header.council,
+                plan.model().header.council,
                 result.error
             );
         }
@@ -214,8 +214,6 @@ fn a_replaced_answer_reaches_the_evaluator_as_a_case_error() {
     let text = apply(line, &[Change::Replace(q01, serde_json::json!("99"))]);
     assert_ne!(&text, line);
     let case = Case::from_json(&text).unwrap();
-    let result = Evaluator::new(plan)
-        .unwrap()
-        .evaluate(&case, &EvalOptions::default());
+    let result = Evaluator::new(plan).evaluate(&case, &EvalOptions::default());
     assert_eq!(result.error.map(|e| e.code), Some("ras::unknown-code"));
 }

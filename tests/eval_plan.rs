@@ -1,5 +1,6 @@
 //! The compiled plan: fingerprint, order, exact JSON round trip, and
-//! validation that turns every corrupted plan into an error (never a panic).
+//! validation that turns every corrupted plan into an error (never a panic),
+//! whether or not its content hash was recomputed to match.
 
 mod eval_support;
 
@@ -10,6 +11,20 @@ use ras::model::{Expr, ReasonPart, Subject};
 use ras::plan::{compile, fingerprint, Plan, PlanError, SCHEMA_VERSION};
 use ras::units::Unit;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+
+/// Recomputes `content_hash` as the plan module documents it: SHA-256 of the
+/// compact JSON of every other field, in the order written.
+fn reseal(v: &mut Value) {
+    let mut content = v.clone();
+    content
+        .as_object_mut()
+        .unwrap()
+        .shift_remove("content_hash");
+    let digest = Sha256::digest(serde_json::to_string(&content).unwrap().as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    v["content_hash"] = json!(hex);
+}
 
 #[test]
 fn fingerprint_is_sha256_of_the_source() {
@@ -17,9 +32,22 @@ fn fingerprint_is_sha256_of_the_source() {
         fingerprint("abc"),
         "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
     );
-    let plan = compile(leicestershire().m, "abc");
-    assert_eq!(plan.fingerprint, fingerprint("abc"));
-    assert_eq!(plan.schema_version, SCHEMA_VERSION);
+    let plan = compile(leicestershire().m, "abc").unwrap();
+    assert_eq!(plan.fingerprint(), fingerprint("abc"));
+    let v: Value = serde_json::from_str(&plan.to_json()).unwrap();
+    assert_eq!(v["schema_version"], json!(SCHEMA_VERSION));
+    assert_eq!(v["content_hash"], json!(plan.content_hash()));
+}
+
+#[test]
+fn the_content_hash_is_the_documented_one() {
+    let plan = leicestershire().plan();
+    let mut v: Value = serde_json::from_str(&plan.to_json()).unwrap();
+    let written = v["content_hash"].clone();
+    reseal(&mut v);
+    assert_eq!(v["content_hash"], written);
+    // Layout is not content: compact or indented, the plan loads.
+    assert!(Plan::from_json(&v.to_string()).is_ok());
 }
 
 #[test]
@@ -40,10 +68,9 @@ fn order_puts_what_eligibility_needs_first() {
     let m = b.step_ref(money);
     b.output("indicative", m, Unit::Points, "money");
     let plan = b.plan();
-    assert_eq!(plan.eligibility_steps, 2);
-    assert_eq!(&plan.order[..2], &[base, outcomes]);
-    assert_eq!(plan.order.len(), 5);
-    plan.validate().unwrap();
+    assert_eq!(plan.eligibility_steps(), 2);
+    assert_eq!(&plan.order()[..2], &[base, outcomes]);
+    assert_eq!(plan.order().len(), 5);
 }
 
 #[test]
@@ -74,7 +101,13 @@ fn json_of(b: &B) -> Value {
     serde_json::from_str(&b.plan().to_json()).unwrap()
 }
 
+/// The edited plan is refused as changed; with its hash recomputed, it is
+/// still refused, for the reason `want`.
 fn reject(v: &Value, want: &str) {
+    let err = Plan::from_json(&v.to_string()).unwrap_err();
+    assert_eq!(err, PlanError::Modified, "{want}");
+    let mut v = v.clone();
+    reseal(&mut v);
     let err = Plan::from_json(&v.to_string()).unwrap_err();
     assert!(err.to_string().contains(want), "wanted `{want}` in: {err}");
 }
@@ -89,13 +122,22 @@ fn validation_rejects_corrupted_plans() {
         Err(PlanError::SchemaVersion { found: 99, .. })
     ));
     assert!(matches!(
-        Plan::from_json("{\"schema_version\": 1"),
+        Plan::from_json("{\"schema_version\": 2"),
         Err(PlanError::Json { .. })
     ));
     assert!(matches!(Plan::from_json("[]"), Err(PlanError::Json { .. })));
     let mut v = base.clone();
     v["fingerprint"] = json!("xyz");
-    reject(&v, "fingerprint");
+    reject(&v, "fingerprint is not 64 lowercase hex digits");
+    let mut v = base.clone();
+    v["fingerprint"] = json!("0".repeat(64));
+    reject(&v, "64 zeros");
+    let mut v = base.clone();
+    v["fingerprint"] = json!(fingerprint("abc").to_uppercase());
+    reject(&v, "fingerprint is not 64 lowercase hex digits");
+    let mut v = base.clone();
+    v["eligibility_steps"] = json!(99);
+    reject(&v, "eligibility_steps is 99");
     let mut v = base.clone();
     v["model"]["steps"][0]["expr"] = json!(9999);
     reject(&v, "9999");
@@ -128,56 +170,38 @@ fn validation_rejects_cycles_and_ill_typed_expressions() {
     let mut b = B::new();
     let s = b.step_ref(0);
     b.output("indicative", s, Unit::Money, "indicative");
-    let err = Plan::from_json(&b.plan().to_json()).unwrap_err();
+    let err = b.compiled().unwrap_err();
     assert!(err.to_string().contains("cycle"), "{err}");
     // An expression that contains itself.
     let mut b = B::new();
     b.e(Expr::Neg { value: 0 });
     b.output("indicative", 0, Unit::Money, "-…");
-    assert!(Plan::from_json(&b.plan().to_json())
-        .unwrap_err()
-        .to_string()
-        .contains("itself"));
+    assert!(b.compiled().unwrap_err().to_string().contains("itself"));
     // A flag whose condition reads the flag.
     let mut b = B::new();
     let f = b.e(Expr::Flag { flag: 0 });
     b.flag("loop", f);
     let n = b.num("1");
     b.output("indicative", n, Unit::Money, "1");
-    assert!(Plan::from_json(&b.plan().to_json())
-        .unwrap_err()
-        .to_string()
-        .contains("itself"));
+    assert!(b.compiled().unwrap_err().to_string().contains("itself"));
     // Arithmetic on a condition; a code that does not exist.
     let mut b = B::new();
     let (t, one) = (b.boolean(true), b.num("1"));
     let x = b.arith(ras::model::ArithOp::Add, t, one);
     b.output("indicative", x, Unit::Money, "true + 1");
-    assert!(Plan::from_json(&b.plan().to_json())
-        .unwrap_err()
-        .to_string()
-        .contains("true/false"));
+    assert!(b.compiled().unwrap_err().to_string().contains("true/false"));
     let mut b = B::new();
     let q = b.yes_no("q", None);
     let c = b.code_in(Subject::Question(q), &[2]);
     b.flag("f", c);
     let n = b.num("1");
     b.output("indicative", n, Unit::Money, "1");
-    assert!(Plan::from_json(&b.plan().to_json())
-        .unwrap_err()
-        .to_string()
-        .contains("code"));
+    assert!(b.compiled().unwrap_err().to_string().contains("code"));
     // Eligibility reads a step that is not in the first `eligibility_steps`.
-    let mut b = eligibility_like();
-    let mut plan = b.plan();
-    plan.eligibility_steps = 0;
-    assert!(plan
-        .validate()
-        .unwrap_err()
-        .to_string()
-        .contains("eligibility"));
-    b.m.eligibility.clear();
-    b.plan().validate().unwrap();
+    let b = eligibility_like();
+    let mut v = json_of(&b);
+    v["eligibility_steps"] = json!(0);
+    reject(&v, "needed by eligibility");
 }
 
 fn eligibility_like() -> B {
@@ -298,8 +322,9 @@ proptest! {
                 }
             }
         }
+        reseal(&mut v);
         if let Ok(plan) = Plan::from_json(&v.to_string()) {
-            let ev = Evaluator::new(&plan).unwrap();
+            let ev = Evaluator::new(&plan);
             for c in sample_cases() {
                 let _ = ev.evaluate(&c, &EvalOptions::default());
                 if let Ok(input) = ev.decode(&c, None) {

@@ -27,7 +27,7 @@ fn plan_of(path: &Path) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
     let checked = check_source(&source, &CheckOptions::default());
     match checked.model {
-        Some(model) => compile(model, &source),
+        Some(model) => compile(model, &source).unwrap(),
         None => panic!("{}: {:?}", path.display(), checked.diagnostics),
     }
 }
@@ -58,11 +58,8 @@ fn rule_files_pass_their_tests() {
         let Ok(back) = back else { continue };
         // Every test case evaluates to the same result, trace included, from
         // the JSON plan as from the source.
-        let (from_source, from_json) = (
-            Evaluator::new(&plan).unwrap(),
-            Evaluator::new(&back).unwrap(),
-        );
-        for test in &plan.model.tests {
+        let (from_source, from_json) = (Evaluator::new(&plan), Evaluator::new(&back));
+        for test in &plan.model().tests {
             let options = EvalOptions::default();
             assert_eq!(
                 from_source.evaluate(&test.case, &options).to_json(),

@@ -510,7 +510,7 @@ pub fn check_columns(
     reader: &CaseReader,
     options: &RunOptions,
 ) -> Result<Vec<String>, RunError> {
-    let ev = Evaluator::new(plan).map_err(|e| RunError::File(FileProblem::new(e.to_string())))?;
+    let ev = Evaluator::new(plan);
     if reader.header().is_empty() {
         return Ok(Vec::new());
     }
@@ -529,7 +529,7 @@ pub fn run<W: Write>(
     options: &RunOptions,
     progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
-    let ev = Evaluator::new(plan).map_err(|e| RunError::File(FileProblem::new(e.to_string())))?;
+    let ev = Evaluator::new(plan);
     let (layout, warnings) = if reader.header().is_empty() {
         (None, Vec::new())
     } else {

@@ -39,8 +39,7 @@ pub fn run_parallel<W: Write>(
     threads: usize,
     progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
-    let ev = Evaluator::new(plan)
-        .map_err(|e| RunError::File(super::input::FileProblem::new(e.to_string())))?;
+    let ev = Evaluator::new(plan);
     let (layout, warnings) = if reader.header().is_empty() {
         (None, Vec::new())
     } else {

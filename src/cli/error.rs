@@ -33,13 +33,19 @@ pub enum CliError {
     #[error("no rule files (`*.ras`) found in `{}`", .0.display())]
     NoRuleFiles(PathBuf),
     /// A compiled plan file is not a plan this `ras` can use. Trigger: `ras eval --plan notes.txt …`.
-    #[error("`{}` is not a compiled plan this version of ras can use: {message}", path.display())]
+    #[error("`{}` is not a compiled plan this version of ras can use: {message} ({code})", path.display())]
     BadPlan {
         /// The plan file.
         path: PathBuf,
         /// What is wrong with it.
         message: String,
+        /// The plan error's code, e.g. `ras::plan-modified`.
+        code: &'static str,
     },
+    /// A fault in ras itself, not in the user's files. Trigger: none known; a
+    /// checked rule file whose model fails plan validation would be one.
+    #[error("{0} (a bug in ras, not in your files; please report it)")]
+    Internal(String),
     /// The rule file has errors; they have already been shown.
     #[error("`{}` has {count} error{}", path.display(), plural(*count))]
     RulesHaveErrors {
@@ -67,7 +73,8 @@ impl CliError {
             | CliError::Output(_)
             | CliError::NoRuleFiles(_)
             | CliError::Usage(_)
-            | CliError::BadPlan { .. } => ExitStatus::Usage,
+            | CliError::BadPlan { .. }
+            | CliError::Internal(_) => ExitStatus::Usage,
         }
     }
 

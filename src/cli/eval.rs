@@ -149,10 +149,7 @@ fn read_case(path: &Path) -> Result<Case, CliError> {
 /// `error`) is printed too, so a program reading it always gets a result.
 fn evaluate(plan: &Plan, case: &Case, args: &Args) -> Result<ExitStatus, CliError> {
     let options = EvalOptions { as_of: args.as_of };
-    let result = eval::evaluate(plan, case, &options).map_err(|e| CliError::BadPlan {
-        path: plan_source(args),
-        message: e.to_string(),
-    })?;
+    let result = eval::evaluate(plan, case, &options);
     match args.format {
         Format::Json => term::print(&format!("{}\n", result.to_json()))?,
         Format::Human if result.status != Status::Error => {
@@ -164,14 +161,6 @@ fn evaluate(plan: &Plan, case: &Case, args: &Args) -> Result<ExitStatus, CliErro
         return Err(CliError::BadCase(case_message(case, result.error.as_ref())));
     }
     Ok(ExitStatus::Success)
-}
-
-/// The file the plan came from, for messages.
-fn plan_source(args: &Args) -> PathBuf {
-    args.plan
-        .clone()
-        .or_else(|| args.file.clone())
-        .unwrap_or_default()
 }
 
 /// A case error in words, naming the case when it has an id.

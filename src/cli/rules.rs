@@ -99,8 +99,14 @@ pub fn load_plan(
     let file = check_file(path, options)?;
     show(ctx, &file, which);
     let errors = file.count(Severity::Error);
+    let name = file.name();
     match file.checked.model {
-        Some(model) if errors == 0 => Ok(crate::plan::compile(model, &file.source)),
+        Some(model) if errors == 0 => crate::plan::compile(model, &file.source).map_err(|e| {
+            CliError::Internal(format!(
+                "`{name}` checks but cannot be compiled: {e} ({})",
+                e.code()
+            ))
+        }),
         // INVARIANT: the checker gives no model only with an error; if it ever
         // breaks that, still refuse the file rather than evaluate nothing.
         _ => Err(CliError::RulesHaveErrors {
@@ -117,6 +123,7 @@ pub fn read_plan(path: &Path) -> Result<Plan, CliError> {
     Plan::from_json(&text).map_err(|e| CliError::BadPlan {
         path: path.to_path_buf(),
         message: e.to_string(),
+        code: e.code(),
     })
 }
 

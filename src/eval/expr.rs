@@ -9,9 +9,9 @@
 use super::err::Fault;
 use super::fastdec;
 use super::input::{AnswerValue, CaseInput};
-use super::program::{Node, Program, Span, TermKind};
 use super::trace::Tracer;
 use crate::model::{ArithOp, BandTable, CompareOp, Model, ParameterKey, Subject};
+use crate::plan::program::{Node, Program, Span, TermKind};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 

@@ -1,8 +1,9 @@
 //! Stage 4, evaluation: compiled [`Plan`] + case -> [`EvalResult`] with trace.
 //!
-//! [`Evaluator::new`] validates the plan and resolves it once into dense tables
-//! (option values per question, code look-ups, parameter schedules, weighted
-//! totals). Then, per case:
+//! A [`Plan`] is validated when it is made and carries its program (the
+//! expressions resolved into dense tables: option values per question, code
+//! look-ups, parameter schedules, weighted totals), so [`Evaluator::new`]
+//! cannot fail. Then, per case:
 //!
 //! - fast path: decode into a reusable [`CaseInput`] ([`Evaluator::decode_into`],
 //!   or field by field with [`Evaluator::decode_answer`]…), then
@@ -15,12 +16,10 @@
 //! they cannot disagree. No input panics: every problem with a case is a
 //! [`CaseError`] with a stable code.
 
-mod codes;
 mod err;
 mod expr;
 mod fastdec;
 mod input;
-mod program;
 mod render;
 mod result;
 mod run;
@@ -38,9 +37,11 @@ pub use trace::{BandPointUsed, BandRowUsed, TraceEntry, TraceValue};
 use crate::case::Case;
 use crate::date::Date;
 use crate::model::StepKind;
-use crate::plan::{Plan, PlanError};
+pub(crate) use fastdec::StepBounds;
+
+use crate::plan::program::Program;
+use crate::plan::Plan;
 use input::default_answer;
-use program::Program;
 use std::collections::HashMap;
 pub(crate) use trace::reason_text as requirement_reason;
 use trace::{NoTrace, Recorder};
@@ -56,7 +57,7 @@ pub struct EvalOptions {
 #[derive(Debug, Clone)]
 pub struct Evaluator<'p> {
     plan: &'p Plan,
-    program: Program,
+    program: &'p Program,
     /// Each question's answer when the case gives none.
     defaults: Vec<input::Answer>,
     question_ids: HashMap<String, u32>,
@@ -64,9 +65,8 @@ pub struct Evaluator<'p> {
 }
 
 impl<'p> Evaluator<'p> {
-    /// Validates the plan and resolves it for evaluation.
-    pub fn new(plan: &'p Plan) -> Result<Evaluator<'p>, PlanError> {
-        plan.validate()?;
+    /// An evaluator of the plan (validated when it was made).
+    pub fn new(plan: &'p Plan) -> Evaluator<'p> {
         let m = &plan.model;
         let index = |ids: Vec<&str>| {
             ids.into_iter()
@@ -74,9 +74,9 @@ impl<'p> Evaluator<'p> {
                 .map(|(i, id)| (id.to_string(), i as u32))
                 .collect()
         };
-        Ok(Evaluator {
+        Evaluator {
             plan,
-            program: Program::build(m)?,
+            program: &plan.program,
             defaults: m
                 .questions
                 .iter()
@@ -84,7 +84,7 @@ impl<'p> Evaluator<'p> {
                 .collect(),
             question_ids: index(m.questions.iter().map(|q| q.id.as_str()).collect()),
             attribute_ids: index(m.attributes.iter().map(|a| a.id.as_str()).collect()),
-        })
+        }
     }
 
     /// The plan evaluated.
@@ -210,21 +210,18 @@ impl<'p> Evaluator<'p> {
                         .0
                         .push((flag.id.clone(), s.flag(i as u32).unwrap_or(false)));
                 }
-                let route = m.route.as_ref();
+                // A plan's route ends with `otherwise` (validated), so a case
+                // with a plan cost always gets one.
                 r.route = s
                     .route()
-                    .and_then(|i| route?.rules.get(i as usize))
+                    .and_then(|i| m.route.as_ref()?.rules.get(i as usize))
                     .map(|rule| rule.id.clone());
-                if route.is_some() && input.plan_cost.is_some() && r.route.is_none() {
-                    r.warnings
-                        .push("no rule of the approval route applies to this case".to_string());
-                }
             }
         }
     }
 }
 
-/// Evaluates one case against a plan (validating the plan first).
-pub fn evaluate(plan: &Plan, case: &Case, options: &EvalOptions) -> Result<EvalResult, PlanError> {
-    Ok(Evaluator::new(plan)?.evaluate(case, options))
+/// Evaluates one case against a plan.
+pub fn evaluate(plan: &Plan, case: &Case, options: &EvalOptions) -> EvalResult {
+    Evaluator::new(plan).evaluate(case, options)
 }

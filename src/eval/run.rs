@@ -119,7 +119,7 @@ impl Evaluator<'_> {
     fn ctx<'a>(&'a self, input: &'a CaseInput, steps: &'a [Decimal]) -> Ctx<'a> {
         Ctx {
             model: &self.plan.model,
-            prog: &self.program,
+            prog: self.program,
             input,
             steps,
         }

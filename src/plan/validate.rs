@@ -1,14 +1,22 @@
-//! Plan validation: re-establishes, for a plan read from JSON, every invariant
-//! the checker guarantees for the models it builds. Each function returns the
-//! first problem found as a [`PlanError::Invalid`] with a sentence naming the
-//! item concerned. Nothing here recurses over plan data (a hand-edited plan
-//! may be arbitrarily deep), and every index is read with `.get()`.
+//! Plan validation: re-establishes, for a plan read from JSON (and for a
+//! model compiled by hand), every invariant the checker guarantees for the
+//! models it builds. Each function returns the first problem found as a
+//! [`PlanError::Invalid`] with a sentence naming the item concerned. Nothing
+//! here recurses over plan data (a hand-edited plan may be arbitrarily deep),
+//! and every index is read with `.get()`.
+//!
+//! The checks of bands and of the route are written over one model item and
+//! return every problem as a value ([`band_problems`], [`route_problems`]),
+//! independent of the checker, so that the checker can report the same rules
+//! with spans.
 
-use super::{Plan, PlanError, MAX_EXPR_DEPTH, SCHEMA_VERSION};
+use super::{PlanError, MAX_EXPR_DEPTH};
 use crate::model::{
-    children, BandTable, CompareOp, Expr, ExprId, Model, ParameterKey, QuestionKind, ReasonPart,
-    StepId, StepKind, Subject,
+    children, Band, BandTable, CompareOp, Expr, ExprId, Model, ParameterKey, QuestionKind,
+    ReasonPart, Route, StepId, StepKind, Subject,
 };
+use crate::units::Unit;
+use rust_decimal::Decimal;
 use std::collections::HashSet;
 
 /// The type of an expression's value.
@@ -24,14 +32,15 @@ fn bad(message: impl Into<String>) -> PlanError {
     PlanError::Invalid(message.into())
 }
 
-pub(super) fn validate(plan: &Plan) -> Result<(), PlanError> {
-    if plan.schema_version != SCHEMA_VERSION {
-        return Err(PlanError::SchemaVersion {
-            found: plan.schema_version,
-            expected: SCHEMA_VERSION,
-        });
-    }
-    let fp = &plan.fingerprint;
+/// Validates a plan's parts and gives the type of every expression (which the
+/// program builder reads).
+pub(super) fn validate(
+    fingerprint: &str,
+    order: &[StepId],
+    eligibility_steps: u32,
+    m: &Model,
+) -> Result<Vec<Ty>, PlanError> {
+    let fp = fingerprint;
     if fp.len() != 64
         || !fp
             .bytes()
@@ -39,12 +48,17 @@ pub(super) fn validate(plan: &Plan) -> Result<(), PlanError> {
     {
         return Err(bad("the fingerprint is not 64 lowercase hex digits"));
     }
-    let m = &plan.model;
+    if fp.bytes().all(|b| b == b'0') {
+        return Err(bad(
+            "the fingerprint is 64 zeros, which is not the fingerprint of a rule file",
+        ));
+    }
     declarations(m)?;
     let types = expr_types(m)?;
     roots(m, &types)?;
-    order(plan)?;
-    tests(m)
+    steps_order(m, order, eligibility_steps)?;
+    tests(m)?;
+    Ok(types)
 }
 
 fn unique<'a>(what: &str, ids: impl Iterator<Item = &'a str>) -> Result<(), PlanError> {
@@ -194,29 +208,218 @@ fn parameter(m: &Model, p: &crate::model::Parameter) -> Result<(), PlanError> {
     Ok(())
 }
 
-fn band(b: &crate::model::Band) -> Result<(), PlanError> {
+fn band(b: &Band) -> Result<(), PlanError> {
+    match band_problems(b).first() {
+        Some(problem) => Err(bad(problem.message(b))),
+        None => Ok(()),
+    }
+}
+
+/// Something wrong with a band table; `row` indexes its rows or points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum BandProblem {
+    /// Step bands with no rows.
+    NoRows,
+    /// Straight-line bands with fewer than two points.
+    TooFewPoints,
+    /// A percentage result below 0% or above 100%.
+    RateOutOfRange {
+        /// The row or point.
+        row: usize,
+        /// The rate, in percent.
+        rate: Decimal,
+    },
+    /// A row whose lower bound is not below its upper bound.
+    NotUpwards {
+        /// The row.
+        row: usize,
+    },
+    /// A row that starts above where the row before ends.
+    Gap {
+        /// The row.
+        row: usize,
+        /// Where it starts.
+        from: Decimal,
+        /// Where the row before ends.
+        previous_to: Decimal,
+    },
+    /// A row that starts below where the row before ends.
+    Overlap {
+        /// The row.
+        row: usize,
+        /// Where it starts.
+        from: Decimal,
+        /// Where the row before ends.
+        previous_to: Decimal,
+    },
+    /// A row after an open-ended one (`… and above`).
+    AfterOpenEnded {
+        /// The row.
+        row: usize,
+    },
+    /// A row other than the first with no lower bound (`below …`).
+    BelowNotFirst {
+        /// The row.
+        row: usize,
+    },
+    /// A point not above the one before.
+    PointsNotRising {
+        /// The point.
+        row: usize,
+    },
+}
+
+impl BandProblem {
+    /// A sentence naming the bands and the row (by number and line).
+    pub(crate) fn message(&self, b: &Band) -> String {
+        let at = |row: usize| {
+            let line = match &b.table {
+                BandTable::Steps { rows } => rows.get(row).map(|r| r.line),
+                BandTable::Interpolate { points, .. } => points.get(row).map(|p| p.line),
+            };
+            match line {
+                Some(line) => format!("row {} (line {line})", row + 1),
+                None => format!("row {}", row + 1),
+            }
+        };
+        let id = &b.id;
+        match self {
+            BandProblem::NoRows => format!("the bands `{id}` have no rows"),
+            BandProblem::TooFewPoints => {
+                format!("the straight-line bands `{id}` have fewer than two points")
+            }
+            BandProblem::RateOutOfRange { row, rate } => format!(
+                "{} of the bands `{id}` gives a rate of {rate}%, outside 0% to 100%",
+                at(*row)
+            ),
+            BandProblem::NotUpwards { row } => format!(
+                "{} of the bands `{id}` does not run upwards from its lower bound to its upper",
+                at(*row)
+            ),
+            BandProblem::Gap {
+                row,
+                from,
+                previous_to,
+            } => format!(
+                "{} of the bands `{id}` starts at {from}, above {previous_to} where the row before ends, leaving a gap",
+                at(*row)
+            ),
+            BandProblem::Overlap {
+                row,
+                from,
+                previous_to,
+            } => format!(
+                "{} of the bands `{id}` starts at {from}, below {previous_to} where the row before ends, so they overlap",
+                at(*row)
+            ),
+            BandProblem::AfterOpenEnded { row } => format!(
+                "{} of the bands `{id}` comes after a row with no upper bound, so they overlap",
+                at(*row)
+            ),
+            BandProblem::BelowNotFirst { row } => format!(
+                "{} of the bands `{id}` has no lower bound but is not the first row",
+                at(*row)
+            ),
+            BandProblem::PointsNotRising { row } => format!(
+                "{} of the bands `{id}` is not above the point before",
+                at(*row)
+            ),
+        }
+    }
+}
+
+/// Every problem of one band table: rates within 0% to 100% when its results
+/// are percentages; step rows with ordered bounds, no gaps and no overlaps;
+/// at least two points, in increasing order.
+pub(crate) fn band_problems(b: &Band) -> Vec<BandProblem> {
+    let mut out = Vec::new();
+    let rate = |row: usize, value: Decimal, out: &mut Vec<BandProblem>| {
+        if b.unit == Unit::Percent && (value.is_sign_negative() || value > Decimal::ONE_HUNDRED) {
+            out.push(BandProblem::RateOutOfRange { row, rate: value });
+        }
+    };
     match &b.table {
         BandTable::Steps { rows } => {
             if rows.is_empty() {
-                return Err(bad(format!("bands `{}` have no rows", b.id)));
+                out.push(BandProblem::NoRows);
+            }
+            for (row, r) in rows.iter().enumerate() {
+                rate(row, r.value, &mut out);
+                if let (Some(from), Some(to)) = (r.from, r.to) {
+                    if from >= to {
+                        out.push(BandProblem::NotUpwards { row });
+                    }
+                }
+            }
+            for (row, pair) in rows.windows(2).enumerate() {
+                let (Some(previous), Some(r)) = (pair.first(), pair.get(1)) else {
+                    continue;
+                };
+                let row = row + 1;
+                match (previous.to, r.from) {
+                    (None, _) => out.push(BandProblem::AfterOpenEnded { row }),
+                    (Some(_), None) => out.push(BandProblem::BelowNotFirst { row }),
+                    (Some(previous_to), Some(from)) if from > previous_to => {
+                        out.push(BandProblem::Gap {
+                            row,
+                            from,
+                            previous_to,
+                        })
+                    }
+                    (Some(previous_to), Some(from)) if from < previous_to => {
+                        out.push(BandProblem::Overlap {
+                            row,
+                            from,
+                            previous_to,
+                        })
+                    }
+                    _ => {}
+                }
             }
         }
         BandTable::Interpolate { points, .. } => {
-            if points.is_empty() {
-                return Err(bad(format!("bands `{}` have no points", b.id)));
+            if points.len() < 2 {
+                out.push(BandProblem::TooFewPoints);
             }
-            if points
-                .windows(2)
-                .any(|w| w.first().map(|p| p.at) >= w.get(1).map(|p| p.at))
-            {
-                return Err(bad(format!(
-                    "the points of bands `{}` are not in increasing order",
-                    b.id
-                )));
+            for (row, p) in points.iter().enumerate() {
+                rate(row, p.value, &mut out);
+            }
+            for (row, pair) in points.windows(2).enumerate() {
+                if pair.first().map(|p| p.at) >= pair.get(1).map(|p| p.at) {
+                    out.push(BandProblem::PointsNotRising { row: row + 1 });
+                }
             }
         }
     }
-    Ok(())
+    out
+}
+
+/// Something wrong with the approval route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RouteProblem {
+    /// The last rule has a condition (or there are no rules), so a costed
+    /// plan may match no rule and get no route.
+    NoOtherwise,
+}
+
+impl RouteProblem {
+    /// A sentence naming the route.
+    pub(crate) fn message(&self, route: &Route) -> String {
+        match self {
+            RouteProblem::NoOtherwise => format!(
+                "the route `{}` does not end with an `otherwise` rule, so a costed plan may get no route",
+                route.id
+            ),
+        }
+    }
+}
+
+/// Every problem of the route: it must end with `otherwise`.
+pub(crate) fn route_problems(route: &Route) -> Vec<RouteProblem> {
+    match route.rules.last() {
+        Some(last) if last.when.is_none() => vec![],
+        _ => vec![RouteProblem::NoOtherwise],
+    }
 }
 
 /// The expressions an expression's value depends on: its children and, for a
@@ -512,6 +715,9 @@ fn roots(m: &Model, types: &[Ty]) -> Result<(), PlanError> {
         }
     }
     if let Some(route) = &m.route {
+        if let Some(problem) = route_problems(route).first() {
+            return Err(bad(problem.message(route)));
+        }
         for rule in &route.rules {
             if let Some(w) = rule.when {
                 root(types, w, Ty::Bool, &format!("route rule `{}`", rule.id))?;
@@ -548,17 +754,16 @@ pub(crate) fn eligibility_closure(m: &Model) -> Vec<bool> {
     needed
 }
 
-fn order(plan: &Plan) -> Result<(), PlanError> {
-    let m = &plan.model;
+fn steps_order(m: &Model, order: &[StepId], eligibility_steps: u32) -> Result<(), PlanError> {
     let n = m.steps.len();
-    if plan.order.len() != n {
+    if order.len() != n {
         return Err(bad(format!(
             "the order lists {} steps but the plan has {n}",
-            plan.order.len()
+            order.len()
         )));
     }
     let mut position = vec![usize::MAX; n];
-    for (i, s) in plan.order.iter().enumerate() {
+    for (i, s) in order.iter().enumerate() {
         match position.get_mut(*s as usize) {
             None => {
                 return Err(bad(format!(
@@ -571,7 +776,7 @@ fn order(plan: &Plan) -> Result<(), PlanError> {
             Some(p) => *p = i,
         }
     }
-    for (i, s) in plan.order.iter().enumerate() {
+    for (i, s) in order.iter().enumerate() {
         for r in m.step_roots(*s) {
             for dep in m.steps_read(r) {
                 if position.get(dep as usize).map_or(true, |p| *p >= i) {
@@ -585,7 +790,7 @@ fn order(plan: &Plan) -> Result<(), PlanError> {
             }
         }
     }
-    let prefix = plan.eligibility_steps as usize;
+    let prefix = eligibility_steps as usize;
     if prefix > n {
         return Err(bad(format!(
             "eligibility_steps is {prefix} but the plan has {n} steps"

@@ -4,7 +4,7 @@
 
 use ras::date::Date;
 use ras::model::*;
-use ras::plan::{compile, Plan};
+use ras::plan::{compile, Plan, PlanError};
 use ras::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 
 use ras::units::Unit;
@@ -487,7 +487,16 @@ impl B {
         });
     }
 
+    /// The model compiled; it must be a valid plan.
     pub fn plan(&self) -> Plan {
+        match self.compiled() {
+            Ok(plan) => plan,
+            Err(e) => panic!("the test model does not compile: {e}"),
+        }
+    }
+
+    /// The model compiled, or why it is not a valid plan.
+    pub fn compiled(&self) -> Result<Plan, PlanError> {
         compile(self.m.clone(), "# test source\n")
     }
 }

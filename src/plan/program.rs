@@ -1,6 +1,7 @@
 //! The evaluator's program: the plan's expressions resolved into dense nodes
-//! and tables, built once per plan so that evaluating a case does no string
-//! look-up and no allocation per step.
+//! and tables, built once when a plan is made (compiled or read from JSON,
+//! never serialised) so that evaluating a case does no string look-up and no
+//! allocation per step.
 //!
 //! `nodes[i]` is expression `i` of the model. Node kinds are specialised by
 //! type (numbers and conditions are evaluated by separate functions) and carry
@@ -8,11 +9,11 @@
 //! test's set as a bit mask, a total's pre-multiplied option values.
 
 use super::codes::CodeTable;
-use super::fastdec::StepBounds;
+use super::{PlanError, Ty};
+use crate::eval::StepBounds;
 use crate::model::{
     ArithOp, BandTable, CompareOp, Expr, Model, ParameterKey, QuestionKind, Subject, TotalTerm,
 };
-use crate::plan::{expr_types, PlanError, Ty};
 use crate::syntax::ast::{RoundMode, RoundTo};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -199,9 +200,9 @@ pub(crate) fn rounding(to: RoundTo, mode: RoundMode) -> (u32, RoundingStrategy) 
 }
 
 impl Program {
-    /// Resolves a model that has passed [`crate::plan::Plan::validate`].
-    pub(crate) fn build(m: &Model) -> Result<Program, PlanError> {
-        let types = expr_types(m)?;
+    /// Resolves a model that has passed validation; `types` is the type of
+    /// each expression, as validation found it.
+    pub(crate) fn build(m: &Model, types: &[Ty]) -> Result<Program, PlanError> {
         let mut p = Program {
             nodes: Vec::with_capacity(m.exprs.len()),
             kids: Vec::new(),
@@ -230,7 +231,7 @@ impl Program {
         p.question_tables(m);
         p.param_tables(m);
         for expr in &m.exprs {
-            let node = p.node(m, &types, expr)?;
+            let node = p.node(m, types, expr)?;
             p.nodes.push(node);
         }
         Ok(p)
