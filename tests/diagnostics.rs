@@ -45,6 +45,7 @@ const ERROR_CODES: &[&str] = &[
     "test-unknown-cohort",
     "test-missing-answer",
     "plan-cost-outside-route",
+    "route-without-otherwise",
     "wrong-arguments",
     "unknown-function",
     "unknown-code",

@@ -6,6 +6,7 @@ use super::names::{did_you_mean, Symbol};
 use super::Checker;
 use crate::diag::Diagnostic;
 use crate::model;
+use crate::plan::RouteProblem;
 use crate::syntax::ast;
 use crate::syntax::Span;
 
@@ -143,11 +144,36 @@ impl<'a> Checker<'a> {
                 line: self.line(rule.span),
             });
         }
-        self.m.route = Some(model::Route {
+        let route = model::Route {
             id: r.id.name.clone(),
             label: r.label.as_ref().map(|t| t.text.clone()),
             rules,
             line: self.line(r.id.span),
-        });
+        };
+        for problem in crate::plan::route_problems(&route) {
+            match problem {
+                RouteProblem::NoOtherwise => self.route_without_otherwise(r),
+            }
+        }
+        self.m.route = Some(route);
+    }
+
+    /// A route whose last rule has a condition: a costed plan that matches no
+    /// rule would get no route, and nobody would be told who approves it.
+    fn route_without_otherwise(&mut self, r: &ast::Route) {
+        let at = r.rules.last().map_or(r.id.span, |rule| rule.span);
+        let diag = Diagnostic::error(
+            "ras::route-without-otherwise",
+            format!(
+                "the route `{}` does not end with an `otherwise` rule",
+                r.id.name
+            ),
+        )
+        .label(at, "a costed plan that matches no rule gets no route")
+        .hint(
+            "end the route with a rule for every other case, e.g. \
+             `authorise \"The plan can be authorised\" otherwise`",
+        );
+        self.error(diag);
     }
 }
