@@ -31,7 +31,7 @@ fn corpus() -> &'static [(Plan, Vec<String>)] {
                 let plan = ras::plan::compile(model, &source).unwrap();
                 let mut out = Vec::new();
                 ras::sample::write_sample(
-                    &plan.model(),
+                    plan.model(),
                     50,
                     11,
                     ras::sample::SampleFormat::JsonLines,

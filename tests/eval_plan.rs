@@ -204,6 +204,31 @@ fn validation_rejects_cycles_and_ill_typed_expressions() {
     reject(&v, "needed by eligibility");
 }
 
+#[test]
+fn validation_rejects_steps_in_the_wrong_unit() {
+    let mut b = B::new();
+    let q = b.number_q("h", Unit::Hours, "0", "10", None);
+    let a = b.answer(q, 0);
+    b.output("indicative", a, Unit::Money, "h");
+    let err = b.compiled().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the plan is inconsistent: step `indicative` is in money (£) but its calculation gives \
+         hours (h); compile the rule file again rather than editing the plan"
+    );
+    let mut b = B::new();
+    let h = b.number_q("h", Unit::Hours, "0", "10", None);
+    let (a, c) = (b.answer(h, 0), b.e(Expr::PlanCost));
+    let sum = b.arith(ras::model::ArithOp::Add, a, c);
+    b.output("indicative", sum, Unit::Money, "h + plan_cost");
+    let err = b.compiled().unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the calculation of step `indicative` adds hours (h) and money (£)"),
+        "{err}"
+    );
+}
+
 fn eligibility_like() -> B {
     let mut b = B::new();
     let n = b.num("3");

@@ -196,7 +196,7 @@ fn question_ids(ev: &Evaluator) -> (Vec<u32>, u32) {
 fn shire_agrees_with_the_scenario_text() {
     let plan = shire_plan();
     let ev = Evaluator::new(&plan);
-    let m = &plan.model();
+    let m = plan.model();
     let step = |name: &str| m.step_named(name).unwrap();
     let (net_s, gross_s, ind_s) = (step("net_points"), step("gross"), step("indicative"));
     let flag = m.flag_named("reasonable_offer_review").unwrap();

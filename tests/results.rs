@@ -23,7 +23,7 @@ fn result_json(rules: &str, case_file: &str) -> String {
     let result = Evaluator::new(&plan).evaluate(&case, &EvalOptions::default());
     result
         .to_json()
-        .replace(&plan.fingerprint(), "<fingerprint of the rule file>")
+        .replace(plan.fingerprint(), "<fingerprint of the rule file>")
 }
 
 #[test]

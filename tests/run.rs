@@ -70,14 +70,14 @@ fn plan_of(path: &Path) -> Plan {
 /// `n` sampled cases of a plan, as `ras sample` writes them.
 fn sample(plan: &Plan, n: u64, seed: u64, format: SampleFormat) -> Vec<u8> {
     let mut out = Vec::new();
-    write_sample(&plan.model(), n, seed, format, &mut out).unwrap();
+    write_sample(plan.model(), n, seed, format, &mut out).unwrap();
     out
 }
 
 /// Every column there is: case id, every step, every flag, route, eligible,
 /// status, message.
 fn every_column(plan: &Plan) -> Vec<Column> {
-    let m = &plan.model();
+    let m = plan.model();
     let mut columns = vec![Column::CaseId];
     columns.extend((0..m.steps.len()).map(|s| Column::Step(s as u32)));
     columns.extend((0..m.flags.len()).map(|f| Column::Flag(f as u32)));
@@ -91,7 +91,7 @@ fn every_column(plan: &Plan) -> Vec<Column> {
 }
 
 fn every_column_name(plan: &Plan) -> Vec<String> {
-    let m = &plan.model();
+    let m = plan.model();
     let mut names = vec!["case_id".to_string()];
     names.extend(m.steps.iter().map(|s| s.id.clone()));
     names.extend(m.flags.iter().map(|f| f.id.clone()));
@@ -115,7 +115,7 @@ fn run_lib(
     columns: Vec<Column>,
     threads: usize,
 ) -> LibRun {
-    let mut writer = ResultWriter::new(Vec::new(), format, &plan.model(), columns).unwrap();
+    let mut writer = ResultWriter::new(Vec::new(), format, plan.model(), columns).unwrap();
     let mut errors = Vec::new();
     let mut record = |e: &ErrorRecord| {
         errors.push(e.clone());
@@ -202,7 +202,7 @@ fn json_cell_text(value: &serde_json::Value) -> String {
 /// The row `ras run` should write for a case, from the full evaluation: one
 /// cell per column of [`every_column_name`] ("" for none).
 fn expected_row(plan: &Plan, case: &Case, r: &EvalResult) -> Vec<String> {
-    let m = &plan.model();
+    let m = plan.model();
     let ok = r.status == ras::eval::Status::Ok;
     let mut row = vec![case.case_id.clone().unwrap()];
     for step in &m.steps {
@@ -696,7 +696,7 @@ fn each_bad_row_becomes_an_error_row_with_its_message() {
         &plan,
         csv_reader(shire_bad_rows()),
         OutputFormat::Csv,
-        ras::batch::output::named_columns(&plan.model(), "case_id,indicative,status,message")
+        ras::batch::output::named_columns(plan.model(), "case_id,indicative,status,message")
             .unwrap(),
         1,
     );
@@ -1577,7 +1577,7 @@ fn as_of_agrees_with_eval() {
         let mut writer = ResultWriter::new(
             Vec::new(),
             OutputFormat::Csv,
-            &plan.model(),
+            plan.model(),
             every_column(&plan),
         )
         .unwrap();

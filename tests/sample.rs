@@ -42,7 +42,7 @@ fn plan_of(path: &Path) -> Plan {
 
 fn sample(plan: &Plan, n: u64, seed: u64, format: SampleFormat) -> Vec<u8> {
     let mut out = Vec::new();
-    write_sample(&plan.model(), n, seed, format, &mut out).unwrap();
+    write_sample(plan.model(), n, seed, format, &mut out).unwrap();
     out
 }
 
@@ -151,7 +151,7 @@ fn every_sampled_case_of_every_rule_file_evaluates() {
     const N: u64 = 2_000;
     for file in RULE_FILES {
         let plan = plan_of(&root().join(file));
-        let m = &plan.model();
+        let m = plan.model();
         let ev = Evaluator::new(&plan);
         let cases = cases_of(&sample(&plan, N, 99, SampleFormat::JsonLines));
         assert_eq!(cases.len() as u64, N, "{file}");
@@ -261,7 +261,7 @@ fn csv_and_json_lines_hold_the_same_cases() {
         let csv = sample(&plan, 200, 5, SampleFormat::Csv);
         let mut reader = csv::Reader::from_reader(csv.as_slice());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-        assert_eq!(header, csv_columns(&plan.model()), "{file}");
+        assert_eq!(header, csv_columns(plan.model()), "{file}");
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), cases.len());
         for (row, case) in rows.iter().zip(&cases) {
@@ -316,7 +316,7 @@ fn the_binary_writes_what_the_library_writes() {
     assert_eq!(code, Some(0));
     assert_eq!(
         String::from_utf8(stdout).unwrap(),
-        format!("{}\n", csv_columns(&plan.model()).join(","))
+        format!("{}\n", csv_columns(plan.model()).join(","))
     );
     // Dated prices: the cases carry an assessment date at which every price is in force.
     let cases = cases_of(&sample(&plan, 10, 1, SampleFormat::JsonLines));

@@ -17,13 +17,19 @@ use std::path::{Path, PathBuf};
                   budget, flags and route the policy should produce. A failed test shows what \
                   was expected, what came out, and how the calculation reached it (the \
                   step's formula and the values it read). A rule file with errors counts as a failed test.\n\n\
-                  The last line is always `N passed, N failed`.",
-    after_help = "Examples:\n  ras test rules/\n  ras test rules/shire-2025.ras --junit test-results.xml"
+                  The last line is always `N passed, N failed`.\n\n\
+                  `--plan` runs the tests a compiled plan carries (those of the rule file it \
+                  was compiled from), with the same output.",
+    after_help = "Examples:\n  ras test rules/\n  ras test rules/shire-2025.ras --junit test-results.xml\n  ras test --plan shire-2025.plan.json"
 )]
 pub struct Args {
     /// Rule files to test, or folders to search for `*.ras` files.
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "plans", value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// A compiled plan (from `ras compile`) whose tests to run; may be repeated.
+    #[arg(long = "plan", value_name = "PLAN.json")]
+    pub plans: Vec<PathBuf>,
 
     /// Also write the results as JUnit XML to this file, for CI systems.
     #[arg(long, value_name = "FILE")]
@@ -52,15 +58,26 @@ impl Counts {
 
 /// Runs `ras test`.
 pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
-    let paths = rule_files(&args.paths)?;
+    let mut paths = if args.paths.is_empty() {
+        Vec::new()
+    } else {
+        rule_files(&args.paths)?
+    };
+    let rule_file_count = paths.len();
+    paths.extend(args.plans.iter().cloned());
     let options = CheckOptions::default();
     let mut counts = Counts::default();
     let mut suites = Vec::new();
     let mut status = ExitStatus::Success;
-    for path in &paths {
+    for (i, path) in paths.iter().enumerate() {
         // A file that cannot be read fails the run with exit code 2, but the
         // other files are still tested and the count line still comes last.
-        let outcomes = match test_file(ctx, path, &options) {
+        let outcome = if i < rule_file_count {
+            test_file(ctx, path, &options)
+        } else {
+            rules::read_plan(path).map(|plan| testing::run_tests(&plan))
+        };
+        let outcomes = match outcome {
             Ok(outcomes) => outcomes,
             Err(err) => {
                 term::error(ctx, &err.to_string());

@@ -4,8 +4,8 @@
 //!
 //! INVARIANT: every id held here indexes its vector (`QuestionId` into
 //! `questions`, `ExprId` into `exprs`, …), and steps have no dependency cycle.
-//! The checker guarantees this for models it builds; [`crate::plan::Plan::validate`]
-//! re-establishes it for a model read back from JSON.
+//! The checker guarantees this for models it builds; [`crate::plan::compile`]
+//! and [`crate::plan::Plan::from_json`] validate it again.
 
 use crate::date::Date;
 use crate::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};

@@ -32,6 +32,7 @@
 mod codes;
 mod json;
 pub(crate) mod program;
+mod units;
 mod validate;
 
 use crate::model::{Model, StepId};

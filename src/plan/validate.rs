@@ -56,6 +56,7 @@ pub(super) fn validate(
     declarations(m)?;
     let types = expr_types(m)?;
     roots(m, &types)?;
+    super::units::check_units(m)?;
     steps_order(m, order, eligibility_steps)?;
     tests(m)?;
     Ok(types)
