@@ -131,6 +131,14 @@ fn each_hand_edit_is_refused_as_a_changed_plan() {
     edited["content_hash"] = json!(format!("{first}{}", &hash[1..]));
     refused(&edited, MODIFIED, "ras::plan-modified");
 
+    // A field ras does not read, which would otherwise be dropped unseen,
+    // with the hash recomputed or not.
+    let mut edited = plan.clone();
+    edited["model"]["bands"][0]["table"]["beyond"] = json!("5");
+    refused(&edited, MODIFIED, "ras::plan-modified");
+    reseal(&mut edited);
+    refused(&edited, MODIFIED, "ras::plan-modified");
+
     // Without a hash at all.
     let mut edited = plan.clone();
     edited

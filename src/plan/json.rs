@@ -113,8 +113,9 @@ pub(super) fn read(text: &str) -> Result<Read, PlanError> {
 /// Compares the JSON as written with the plan as read, written back: a text
 /// read as a decimal comes back the same unless reading changed it, and then
 /// it is read again with the one decimal reader, [`parse_decimal`], which
-/// refuses what would be rounded. Walks without recursion: a hand-made plan
-/// may nest arbitrarily deep.
+/// refuses what would be rounded. A field that reading ignored means the plan
+/// was changed (ras writes only what it reads). Walks without recursion: a
+/// hand-made plan may nest arbitrarily deep.
 fn exact(raw: &Value, back: &Value) -> Result<(), PlanError> {
     let mut stack: Vec<(&Value, &Value, String)> = vec![(raw, back, String::new())];
     while let Some((raw, back, at)) = stack.pop() {
@@ -124,13 +125,21 @@ fn exact(raw: &Value, back: &Value) -> Result<(), PlanError> {
             }
             (Value::Object(written), Value::Object(read)) => {
                 for (key, value) in written {
-                    if let Some(read) = read.get(key) {
-                        let path = if at.is_empty() {
-                            key.clone()
-                        } else {
-                            format!("{at}.{key}")
-                        };
-                        stack.push((value, read, path));
+                    match read.get(key) {
+                        Some(read) => {
+                            let path = if at.is_empty() {
+                                key.clone()
+                            } else {
+                                format!("{at}.{key}")
+                            };
+                            stack.push((value, read, path));
+                        }
+                        // A field ras does not read would be dropped without
+                        // a word; ras never writes one, so it was added.
+                        None if !value.is_null() && key != "content_hash" => {
+                            return Err(PlanError::Modified)
+                        }
+                        None => {}
                     }
                 }
             }

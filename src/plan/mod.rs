@@ -22,8 +22,8 @@
 //!   order above, written compactly (no spaces or line breaks, as
 //!   `serde_json::to_string` writes it) and encoded as UTF-8. On load the hash
 //!   is computed again over the plan as read, so indenting the file or
-//!   reordering its keys is not a change, but changing any value is: the plan
-//!   is refused with `ras::plan-modified`.
+//!   reordering its keys is not a change, but changing any value, or adding a
+//!   field ras does not read, is: the plan is refused with `ras::plan-modified`.
 //!
 //! The hash guards against hand edits and corruption, not against someone who
 //! recomputes it: it is not a signature. That is why a plan is also validated
