@@ -4,7 +4,7 @@
 //! A [`Plan`] is made only by [`compile`] or [`Plan::from_json`], and both
 //! validate it once: every id in range, the order consistent with the
 //! dependencies, no cycle, expressions well typed and not too deep, and what
-//! the checker guarantees of bands and the route (see [`validate`]). Both then
+//! the checker guarantees of bands and the route (see `validate.rs`). Both then
 //! build the program the evaluator runs (`program.rs`). So the evaluator trusts
 //! a plan and never checks it again.
 //!
