@@ -2,6 +2,9 @@
 //! output. Rule files are small and written inline, so these tests do not
 //! depend on the council files in `rules/`.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -9,6 +9,9 @@
 //! - the Shire output matches a hand-checked file byte for byte;
 //! - JSON Lines in and out, standard input, `--plan`, Excel.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::batch::input::{CaseReader, InputFormat};
 use ras::batch::output::{Column, OutputFormat, ResultWriter};
 use ras::batch::{ErrorRecord, RunOptions, Summary};
