@@ -31,6 +31,32 @@ pub enum NumberError {
 impl NumberError {
     /// The stable code of a number with too many digits.
     pub const TOO_PRECISE: &'static str = "ras::number-too-precise";
+    /// The stable code of a text that is not a number or an amount of money.
+    pub const NOT_A_NUMBER: &'static str = "ras::not-a-number";
+    /// The stable code of an amount of money written below zero.
+    pub const NEGATIVE: &'static str = "ras::negative-amount";
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NumberError::Empty | NumberError::NotANumber => Self::NOT_A_NUMBER,
+            NumberError::TooPrecise { .. } => Self::TOO_PRECISE,
+            NumberError::Negative => Self::NEGATIVE,
+        }
+    }
+
+    /// A sentence for a policy officer about `text` written as an amount of
+    /// money (a plan cost), saying how to write one.
+    pub fn money_message(&self, text: &str) -> String {
+        match self {
+            NumberError::Empty => "no amount of money is written, e.g. 420.00".to_string(),
+            NumberError::NotANumber => format!("`{text}` is not an amount of money, e.g. 420.00"),
+            NumberError::TooPrecise { .. } => self.message(text),
+            NumberError::Negative => {
+                format!("`{text}` is below zero; an amount of money here cannot be negative")
+            }
+        }
+    }
 
     /// A sentence for a policy officer, naming the text.
     pub fn message(&self, text: &str) -> String {
@@ -184,5 +210,24 @@ mod tests {
         ] {
             assert!(parse_money(bad).is_err(), "{bad}");
         }
+        assert_eq!(
+            parse_money("1000.0000000000000000000000000001"),
+            Err(NumberError::TooPrecise { digits: 32 })
+        );
+    }
+
+    #[test]
+    fn codes_and_messages() {
+        let negative = parse_money("-5").unwrap_err();
+        assert_eq!(negative.code(), "ras::negative-amount");
+        assert!(negative.money_message("-5").contains("below zero"));
+        let bad = parse_money("12,50").unwrap_err();
+        assert_eq!(bad.code(), "ras::not-a-number");
+        assert_eq!(
+            bad.money_message("12,50"),
+            "`12,50` is not an amount of money, e.g. 420.00"
+        );
+        let fine = parse_decimal("168.0000000000000000000000000001").unwrap_err();
+        assert_eq!(fine.code(), "ras::number-too-precise");
     }
 }

@@ -362,6 +362,18 @@ fn usage_errors_are_exit_code_2() {
     assert!(run.stderr.contains("NAME=VALUE"), "{}", run.stderr);
     dir.ras(&["eval", "ok.ras", "--answer", "a=b", "--plan-cost", "lots"])
         .expect_code(2);
+    // A plan cost is read as a case file's: no decimal comma, no exponent, not below zero.
+    for (cost, says) in [
+        ("12,50", "`12,50` is not an amount of money"),
+        ("1e3", "`1e3` is not an amount of money"),
+        ("££5", "`££5` is not an amount of money"),
+        ("-5", "below zero"),
+    ] {
+        let flag = format!("--plan-cost={cost}");
+        let run = dir.ras(&["eval", "ok.ras", "--answer", "personal_care=some", &flag]);
+        run.expect_code(2);
+        assert!(run.stderr.contains(says), "{cost}: {}", run.stderr);
+    }
 }
 
 #[test]

@@ -50,6 +50,11 @@ pub mod codes {
     pub const UNKNOWN_CODE: &str = "ras::unknown-code";
     /// A number answer that is not a plain decimal.
     pub const NOT_A_NUMBER: &str = "ras::not-a-number";
+    /// A number answer with more significant digits than are held exactly
+    /// (28), which would otherwise be rounded: `168.0000000000000000000000000001`.
+    pub const NUMBER_TOO_PRECISE: &str = crate::number::NumberError::TOO_PRECISE;
+    /// A plan cost below zero.
+    pub const NEGATIVE_AMOUNT: &str = crate::number::NumberError::NEGATIVE;
     /// A number answer outside the question's range.
     pub const OUT_OF_RANGE: &str = "ras::out-of-range";
     /// A cohort the policy does not declare.
