@@ -33,4 +33,5 @@ pub mod plan;
 pub mod sample;
 pub mod syntax;
 pub mod testing;
+pub mod text;
 pub mod units;

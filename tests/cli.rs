@@ -454,6 +454,61 @@ fn eval_answers_from_the_command_line() {
     assert!(indicative.to_string().contains("50.00"), "{result}");
 }
 
+/// Names as long as a rule file allows are shown in full and aligned, and a
+/// rate of money shows its pence as money does (`£5.20/pt`, not `£5.2/pt`).
+#[test]
+fn eval_shows_very_long_names_and_rates_in_pence() {
+    let dir = Dir::new();
+    let rate = "r".repeat(65_536);
+    let annual = "a".repeat(70_000);
+    let rules = OK.replace("£5.00/pt", "£5.2/pt").replace(
+        "output indicative \"Indicative weekly personal budget\" = round(points * price_per_point)",
+        &format!(
+            "let {rate} = price_per_point\n\
+                 output indicative \"Indicative weekly personal budget\" = round(points * {rate})\n\
+                 output {annual} \"Indicative yearly budget\" = indicative * 52"
+        ),
+    );
+    assert!(rules.contains(&annual), "the rule file was not rewritten");
+    dir.file("long.ras", &rules);
+    let run = dir.ras(&[
+        "eval",
+        "long.ras",
+        "--answer",
+        "personal_care=some",
+        "--cohort",
+        "older_people",
+    ]);
+    run.expect_code(0);
+    let (steps, outputs) = run
+        .stdout
+        .split_once("Outputs:\n")
+        .expect("an Outputs section");
+    let line_of = |text: &str, start: &str| {
+        text.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line `{}…`", &start[..20]))
+            .to_string()
+    };
+    let rate_line = line_of(steps, &format!("  {rate} "));
+    assert!(
+        rate_line.contains("= £5.20/pt  (line"),
+        "{}",
+        &rate_line[65_536..]
+    );
+    let points = line_of(steps, "  points ");
+    assert_eq!(points.find(" = "), Some(2 + 70_000), "steps are aligned");
+    assert_eq!(rate_line.find(" = "), Some(2 + 70_000), "steps are aligned");
+    let yearly = line_of(outputs, &format!("  {annual} = "));
+    assert!(
+        yearly.ends_with("= £1,352.00  Indicative yearly budget"),
+        "{}",
+        &yearly[70_000..]
+    );
+    let weekly = line_of(outputs, "  indicative ");
+    assert_eq!(weekly.find(" = "), Some(2 + 70_000), "outputs are aligned");
+}
+
 #[test]
 fn command_line_options_override_the_case_file() {
     let dir = Dir::new();

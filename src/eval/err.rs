@@ -7,6 +7,7 @@
 
 use crate::date::Date;
 use crate::model::{Model, QuestionKind};
+use crate::text::list;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -160,11 +161,6 @@ pub(crate) fn valid_codes(m: &Model, question: u32) -> String {
         }
         None => String::new(),
     }
-}
-
-/// Joins codes with commas.
-pub(crate) fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.collect::<Vec<_>>().join(", ")
 }
 
 impl Failure {

@@ -4,11 +4,12 @@
 //! with [`Evaluator::decode_answer`] and friends; a [`Case`] goes through
 //! [`Evaluator::decode`].
 
-use super::err::{codes, list, valid_codes, CaseError};
+use super::err::{codes, valid_codes, CaseError};
 use super::Evaluator;
 use crate::case::Case;
 use crate::date::Date;
 use crate::model::{AttributeId, QuestionId, QuestionKind};
+use crate::text::list;
 use rust_decimal::Decimal;
 
 /// One question's answer.
