@@ -12,8 +12,10 @@ pub mod output;
 mod parallel;
 
 use crate::eval::{Answer, AnswerValue, CaseError, CaseInput, Evaluator, Scratch, Verdict};
-use crate::model::{AttributeId, Model, ParameterKey, QuestionId};
+use crate::model::needs::Needs;
+use crate::model::{AttributeId, Model, QuestionId};
 use crate::plan::Plan;
+use crate::text::list;
 use input::{CaseReader, Fields, FileProblem, RowContent, RowProblem};
 use output::{ResultWriter, RowView, Status};
 use std::io::Write;
@@ -170,24 +172,18 @@ impl Layout {
             return Err(
                 FileProblem::new("the caseload has no `cohort` column").hint(format!(
                     "add a `cohort` column holding one of: {}",
-                    model
-                        .cohorts
-                        .iter()
-                        .map(|c| c.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(model.cohorts.iter().map(|c| c.id.as_str()))
                 )),
             );
         }
-        let read = model.questions_read();
+        let needs = Needs::of(model);
         let missing: Vec<&str> = model
             .questions
             .iter()
             .enumerate()
             .filter(|(q, _)| {
-                read[*q]
-                    && !model.has_default(*q as QuestionId)
-                    && !fields.contains(&Field::Question(*q as QuestionId))
+                let q = *q as QuestionId;
+                needs.answer_required(model, q) && !fields.contains(&Field::Question(q))
             })
             .map(|(_, q)| q.id.as_str())
             .collect();
@@ -199,11 +195,11 @@ impl Layout {
                 } else {
                     "questions"
                 },
-                missing.join(", ")
+                list(missing)
             ))
             .hint("add a column named after each question id, holding the option code chosen"));
         }
-        if needs_date(model) && options.as_of.is_none() && !fields.contains(&Field::Assessed) {
+        if needs.date && options.as_of.is_none() && !fields.contains(&Field::Assessed) {
             return Err(FileProblem::new("the rules have values that change by date, but the caseload has no `assessed` column")
                 .hint("add an `assessed` column (YYYY-MM-DD), or give `--as-of DATE`"));
         }
@@ -213,7 +209,7 @@ impl Layout {
             .collect();
         for (a, attribute) in model.attributes.iter().enumerate() {
             if !used.contains(&&Field::Attribute(a as AttributeId))
-                && attribute_read(model, a as AttributeId)
+                && needs.attribute(a as AttributeId)
             {
                 return Err(FileProblem::new(format!(
                     "the caseload has no `{}` column, which the rules need",
@@ -221,12 +217,7 @@ impl Layout {
                 ))
                 .hint(format!(
                     "its values are: {}",
-                    attribute
-                        .values
-                        .iter()
-                        .map(|v| v.code.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(attribute.values.iter().map(|v| v.code.as_str()))
                 )));
             }
         }
@@ -240,20 +231,6 @@ impl Layout {
             warnings,
         ))
     }
-}
-
-/// Whether some parameter's value depends on the date.
-fn needs_date(model: &Model) -> bool {
-    model
-        .parameters
-        .iter()
-        .any(|p| p.schedule.iter().any(|s| s.from.is_some()))
-}
-
-/// Whether an attribute decides anything (a parameter by it, or a test of it).
-fn attribute_read(model: &Model, a: AttributeId) -> bool {
-    model.parameters.iter().any(|p| p.key == ParameterKey::Attribute(a))
-        || model.exprs.iter().any(|e| matches!(e, crate::model::Expr::CodeIn { subject: crate::model::Subject::Attribute(x), .. } if *x == a))
 }
 
 /// Decodes and evaluates rows one at a time, reusing every buffer.

@@ -13,6 +13,8 @@ use crate::units::Unit;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub mod needs;
+
 /// Index of a question in [`Model::questions`].
 pub type QuestionId = u32;
 /// Index of a step in [`Model::steps`].
