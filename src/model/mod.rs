@@ -775,28 +775,6 @@ impl Model {
         roots
     }
 
-    /// Which questions some calculation, flag, check or route reads.
-    pub fn questions_read(&self) -> Vec<bool> {
-        let mut read = vec![false; self.questions.len()];
-        let mut mark = |q: QuestionId| {
-            if let Some(r) = read.get_mut(q as usize) {
-                *r = true;
-            }
-        };
-        for root in self.roots() {
-            self.walk(root, &mut |_, e| match e {
-                Expr::Answer { question, .. } => mark(*question),
-                Expr::CodeIn {
-                    subject: Subject::Question(q),
-                    ..
-                } => mark(*q),
-                Expr::Total { terms, .. } => terms.iter().for_each(|t| mark(t.question)),
-                _ => {}
-            });
-        }
-        read
-    }
-
     /// Whether a question has an explicit default answer.
     pub fn has_default(&self, question: QuestionId) -> bool {
         match self.questions.get(question as usize).map(|q| &q.kind) {
