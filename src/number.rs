@@ -175,11 +175,17 @@ mod tests {
         assert_eq!(parse_decimal(" -3 "), Ok(d("-3")));
         assert_eq!(parse_decimal("+0.5"), Ok(d("0.5")));
         for bad in [
-            "1e3", "1_000", "12,50", ".5", "5.", "--1", "£5", "five", "0x10",
+            "1e3", "1_000", "12,50", ".5", "5.", "--1", "£5", "five", "0x10", "1.2.3", "1,000",
+            "abc",
         ] {
             assert_eq!(parse_decimal(bad), Err(NumberError::NotANumber), "{bad}");
         }
         assert_eq!(parse_decimal("  "), Err(NumberError::Empty));
+        assert_eq!(parse_decimal(""), Err(NumberError::Empty));
+        assert_eq!(
+            parse_decimal("99999999999999999999999999999999"),
+            Err(NumberError::TooPrecise { digits: 32 })
+        );
     }
 
     #[test]
