@@ -114,50 +114,55 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
     if t.ends_with('.') || !(frac.is_empty() || plain(frac)) {
         return Err(NumberError::NotANumber);
     }
-    let whole_digits: String = if whole.contains(',') {
+    if whole.contains(',') {
         let mut groups = whole.split(',');
         let first = groups.next().unwrap_or("");
-        let first_ok = plain(first) && first.len() <= 3;
-        let rest: Vec<&str> = groups.collect();
-        if !first_ok || !rest.iter().all(|g| plain(g) && g.len() == 3) {
+        if !(plain(first) && first.len() <= 3 && groups.all(|g| plain(g) && g.len() == 3)) {
             return Err(NumberError::NotANumber);
         }
-        std::iter::once(first).chain(rest).collect()
-    } else if plain(whole) {
-        whole.to_string()
-    } else {
+    } else if !plain(whole) {
         return Err(NumberError::NotANumber);
-    };
-    exact(false, &whole_digits, frac)
+    }
+    exact(false, whole, frac)
 }
 
-/// Builds the decimal from checked digits, refusing any that would be rounded.
+/// Builds the decimal from checked digits (`whole` may hold the commas of
+/// checked thousands groups), refusing any that would be rounded. Runs for
+/// every number in a caseload, so it builds the mantissa without allocating.
 fn exact(negative: bool, whole: &str, frac: &str) -> Result<Decimal, NumberError> {
-    let significant = {
-        let all = whole.trim_start_matches('0').len() + frac.len();
-        // Leading zeros of the fraction count only when nothing precedes them,
-        // e.g. `0.0001` has one significant digit, `10.0001` six.
-        if whole.trim_start_matches('0').is_empty() {
-            frac.trim_start_matches('0').len()
-        } else {
-            all
-        }
+    let digits = |s: &str| s.bytes().filter(u8::is_ascii_digit).count();
+    let leading_zeros = whole
+        .bytes()
+        .take_while(|b| matches!(b, b'0' | b','))
+        .count();
+    let whole_significant = digits(&whole[leading_zeros..]);
+    // Leading zeros of the fraction count only when nothing precedes them,
+    // e.g. `0.0001` has one significant digit, `10.0001` six.
+    let significant = if whole_significant == 0 {
+        frac.trim_start_matches('0').len()
+    } else {
+        whole_significant + frac.len()
+    };
+    let too_precise = NumberError::TooPrecise {
+        digits: significant.max(frac.len()),
     };
     if significant > MAX_DIGITS || frac.len() > MAX_DIGITS {
-        return Err(NumberError::TooPrecise {
-            digits: significant.max(frac.len()),
-        });
+        return Err(too_precise);
     }
-    let text = format!(
-        "{}{}{}{}",
-        if negative { "-" } else { "" },
-        whole,
-        if frac.is_empty() { "" } else { "." },
-        frac
-    );
-    Decimal::from_str_exact(&text).map_err(|_| NumberError::TooPrecise {
-        digits: significant,
-    })
+    // INVARIANT: at most 28 significant digits, so the mantissa is below
+    // 10^28 and fits a decimal's 96 bits; the checked arithmetic only keeps
+    // that promise without a panic.
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(frac.bytes()).filter(u8::is_ascii_digit) {
+        mantissa = mantissa
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(b - b'0')))
+            .ok_or(too_precise)?;
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, frac.len() as u32).map_err(|_| too_precise)
 }
 
 #[cfg(test)]
@@ -235,5 +240,18 @@ mod tests {
         );
         let fine = parse_decimal("168.0000000000000000000000000001").unwrap_err();
         assert_eq!(fine.code(), "ras::number-too-precise");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_decimal_reads_back_exactly(mantissa: i64, scale in 0u32..=18) {
+            let value = Decimal::new(mantissa, scale);
+            let text = value.to_string();
+            let read = parse_decimal(&text).unwrap();
+            proptest::prop_assert_eq!(read.to_string(), text.clone());
+            if mantissa >= 0 {
+                proptest::prop_assert_eq!(parse_money(&text).unwrap().to_string(), text);
+            }
+        }
     }
 }
