@@ -106,7 +106,6 @@ fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>,
 mod decimal_text_opt {
     use rust_decimal::Decimal;
     use serde::{Deserialize, Deserializer, Serializer};
-    use std::str::FromStr;
 
     pub fn serialize<S: Serializer>(value: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         match value {
@@ -130,15 +129,9 @@ mod decimal_text_opt {
                         )))
                     }
                 };
-                let cleaned: String = text
-                    .trim()
-                    .trim_start_matches('£')
-                    .chars()
-                    .filter(|c| *c != ',')
-                    .collect();
-                Decimal::from_str(&cleaned).map(Some).map_err(|_| {
-                    D::Error::custom(format!("plan_cost `{text}` is not an amount of money"))
-                })
+                crate::number::parse_money(&text)
+                    .map(Some)
+                    .map_err(|e| D::Error::custom(format!("plan_cost: {}", e.money_message(&text))))
             }
         }
     }

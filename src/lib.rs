@@ -3,7 +3,12 @@
 //! The pipeline runs one way: [`syntax::parse`] (text -> syntax tree),
 //! [`check::check`] (syntax tree -> checked model + diagnostics),
 //! [`plan::compile`] (model -> compiled plan), [`eval`] (plan + case -> result
-//! with trace). The `ras` binary ([`cli`]) is a thin shell over these.
+//! with trace). The `ras` binary (`cli`) is a thin shell over these.
+//!
+//! The language core (every module but `cli`, `batch` and `sample`) reads no
+//! files, starts no threads and reads no clock: today's date is an input.
+//! Those three sit behind the default feature `cli`; build with
+//! `--no-default-features` for the core alone.
 
 #![warn(missing_docs)]
 // No input may panic the program: outside tests, failures are values.
@@ -12,9 +17,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+#[cfg(feature = "cli")]
 pub mod batch;
 pub mod case;
 pub mod check;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod date;
 pub mod diag;
@@ -22,7 +29,9 @@ pub mod eval;
 pub mod model;
 pub mod number;
 pub mod plan;
+#[cfg(feature = "cli")]
 pub mod sample;
 pub mod syntax;
 pub mod testing;
+pub mod text;
 pub mod units;

@@ -31,6 +31,32 @@ pub enum NumberError {
 impl NumberError {
     /// The stable code of a number with too many digits.
     pub const TOO_PRECISE: &'static str = "ras::number-too-precise";
+    /// The stable code of a text that is not a number or an amount of money.
+    pub const NOT_A_NUMBER: &'static str = "ras::not-a-number";
+    /// The stable code of an amount of money written below zero.
+    pub const NEGATIVE: &'static str = "ras::negative-amount";
+
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NumberError::Empty | NumberError::NotANumber => Self::NOT_A_NUMBER,
+            NumberError::TooPrecise { .. } => Self::TOO_PRECISE,
+            NumberError::Negative => Self::NEGATIVE,
+        }
+    }
+
+    /// A sentence for a policy officer about `text` written as an amount of
+    /// money (a plan cost), saying how to write one.
+    pub fn money_message(&self, text: &str) -> String {
+        match self {
+            NumberError::Empty => "no amount of money is written, e.g. 420.00".to_string(),
+            NumberError::NotANumber => format!("`{text}` is not an amount of money, e.g. 420.00"),
+            NumberError::TooPrecise { .. } => self.message(text),
+            NumberError::Negative => {
+                format!("`{text}` is below zero; an amount of money here cannot be negative")
+            }
+        }
+    }
 
     /// A sentence for a policy officer, naming the text.
     pub fn message(&self, text: &str) -> String {
@@ -88,50 +114,55 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
     if t.ends_with('.') || !(frac.is_empty() || plain(frac)) {
         return Err(NumberError::NotANumber);
     }
-    let whole_digits: String = if whole.contains(',') {
+    if whole.contains(',') {
         let mut groups = whole.split(',');
         let first = groups.next().unwrap_or("");
-        let first_ok = plain(first) && first.len() <= 3;
-        let rest: Vec<&str> = groups.collect();
-        if !first_ok || !rest.iter().all(|g| plain(g) && g.len() == 3) {
+        if !(plain(first) && first.len() <= 3 && groups.all(|g| plain(g) && g.len() == 3)) {
             return Err(NumberError::NotANumber);
         }
-        std::iter::once(first).chain(rest).collect()
-    } else if plain(whole) {
-        whole.to_string()
-    } else {
+    } else if !plain(whole) {
         return Err(NumberError::NotANumber);
-    };
-    exact(false, &whole_digits, frac)
+    }
+    exact(false, whole, frac)
 }
 
-/// Builds the decimal from checked digits, refusing any that would be rounded.
+/// Builds the decimal from checked digits (`whole` may hold the commas of
+/// checked thousands groups), refusing any that would be rounded. Runs for
+/// every number in a caseload, so it builds the mantissa without allocating.
 fn exact(negative: bool, whole: &str, frac: &str) -> Result<Decimal, NumberError> {
-    let significant = {
-        let all = whole.trim_start_matches('0').len() + frac.len();
-        // Leading zeros of the fraction count only when nothing precedes them,
-        // e.g. `0.0001` has one significant digit, `10.0001` six.
-        if whole.trim_start_matches('0').is_empty() {
-            frac.trim_start_matches('0').len()
-        } else {
-            all
-        }
+    let digits = |s: &str| s.bytes().filter(u8::is_ascii_digit).count();
+    let leading_zeros = whole
+        .bytes()
+        .take_while(|b| matches!(b, b'0' | b','))
+        .count();
+    let whole_significant = digits(&whole[leading_zeros..]);
+    // Leading zeros of the fraction count only when nothing precedes them,
+    // e.g. `0.0001` has one significant digit, `10.0001` six.
+    let significant = if whole_significant == 0 {
+        frac.trim_start_matches('0').len()
+    } else {
+        whole_significant + frac.len()
+    };
+    let too_precise = NumberError::TooPrecise {
+        digits: significant.max(frac.len()),
     };
     if significant > MAX_DIGITS || frac.len() > MAX_DIGITS {
-        return Err(NumberError::TooPrecise {
-            digits: significant.max(frac.len()),
-        });
+        return Err(too_precise);
     }
-    let text = format!(
-        "{}{}{}{}",
-        if negative { "-" } else { "" },
-        whole,
-        if frac.is_empty() { "" } else { "." },
-        frac
-    );
-    Decimal::from_str_exact(&text).map_err(|_| NumberError::TooPrecise {
-        digits: significant,
-    })
+    // INVARIANT: at most 28 significant digits, so the mantissa is below
+    // 10^28 and fits a decimal's 96 bits; the checked arithmetic only keeps
+    // that promise without a panic.
+    let mut mantissa: i128 = 0;
+    for b in whole.bytes().chain(frac.bytes()).filter(u8::is_ascii_digit) {
+        mantissa = mantissa
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(i128::from(b - b'0')))
+            .ok_or(too_precise)?;
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, frac.len() as u32).map_err(|_| too_precise)
 }
 
 #[cfg(test)]
@@ -149,11 +180,17 @@ mod tests {
         assert_eq!(parse_decimal(" -3 "), Ok(d("-3")));
         assert_eq!(parse_decimal("+0.5"), Ok(d("0.5")));
         for bad in [
-            "1e3", "1_000", "12,50", ".5", "5.", "--1", "£5", "five", "0x10",
+            "1e3", "1_000", "12,50", ".5", "5.", "--1", "£5", "five", "0x10", "1.2.3", "1,000",
+            "abc",
         ] {
             assert_eq!(parse_decimal(bad), Err(NumberError::NotANumber), "{bad}");
         }
         assert_eq!(parse_decimal("  "), Err(NumberError::Empty));
+        assert_eq!(parse_decimal(""), Err(NumberError::Empty));
+        assert_eq!(
+            parse_decimal("99999999999999999999999999999999"),
+            Err(NumberError::TooPrecise { digits: 32 })
+        );
     }
 
     #[test]
@@ -183,6 +220,38 @@ mod tests {
             "12,50", "0,99", "1_000", "££5", "1e3", "1,0000", ",100", "1,,000", "£", "1.2.3",
         ] {
             assert!(parse_money(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse_money("1000.0000000000000000000000000001"),
+            Err(NumberError::TooPrecise { digits: 32 })
+        );
+    }
+
+    #[test]
+    fn codes_and_messages() {
+        let negative = parse_money("-5").unwrap_err();
+        assert_eq!(negative.code(), "ras::negative-amount");
+        assert!(negative.money_message("-5").contains("below zero"));
+        let bad = parse_money("12,50").unwrap_err();
+        assert_eq!(bad.code(), "ras::not-a-number");
+        assert_eq!(
+            bad.money_message("12,50"),
+            "`12,50` is not an amount of money, e.g. 420.00"
+        );
+        let fine = parse_decimal("168.0000000000000000000000000001").unwrap_err();
+        assert_eq!(fine.code(), "ras::number-too-precise");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_decimal_reads_back_exactly(mantissa: i64, scale in 0u32..=18) {
+            let value = Decimal::new(mantissa, scale);
+            let text = value.to_string();
+            let read = parse_decimal(&text).unwrap();
+            proptest::prop_assert_eq!(read.to_string(), text.clone());
+            if mantissa >= 0 {
+                proptest::prop_assert_eq!(parse_money(&text).unwrap().to_string(), text);
+            }
         }
     }
 }

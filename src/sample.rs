@@ -7,6 +7,7 @@
 
 use crate::case::Case;
 use crate::date::Date;
+use crate::model::needs::Needs;
 use crate::model::{Model, QuestionKind};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -24,13 +25,17 @@ pub enum SampleFormat {
 
 /// The columns of a sampled CSV, in order.
 pub fn csv_columns(model: &Model) -> Vec<String> {
+    columns(model, &Needs::of(model))
+}
+
+fn columns(model: &Model, needs: &Needs) -> Vec<String> {
     let mut columns = vec!["case_id".to_string(), "cohort".to_string()];
-    if assessment_date(model).is_some() {
+    if assessment_date(model, needs).is_some() {
         columns.push("assessed".into());
     }
     columns.extend(model.attributes.iter().map(|a| a.id.clone()));
     columns.extend(model.questions.iter().map(|q| q.id.clone()));
-    if model.route.is_some() {
+    if needs.plan_cost {
         columns.push("plan_cost".into());
     }
     columns
@@ -38,8 +43,12 @@ pub fn csv_columns(model: &Model) -> Vec<String> {
 
 /// The assessment date sampled cases carry: the latest date any value takes
 /// effect (or the policy's effective date, if later), so every dated parameter
-/// has a value in force. `None` when nothing in the file depends on a date.
-fn assessment_date(model: &Model) -> Option<Date> {
+/// has a value in force. `None` when the policy reads no value that depends
+/// on a date.
+fn assessment_date(model: &Model, needs: &Needs) -> Option<Date> {
+    if !needs.date {
+        return None;
+    }
     let latest_from = model
         .parameters
         .iter()
@@ -54,6 +63,7 @@ fn assessment_date(model: &Model) -> Option<Date> {
 /// Draws one case.
 fn draw(
     model: &Model,
+    needs: &Needs,
     rng: &mut ChaCha8Rng,
     number: u64,
     width: usize,
@@ -102,7 +112,7 @@ fn draw(
             case.answers.insert(q.id.clone(), a);
         }
     }
-    if model.route.is_some() {
+    if needs.plan_cost {
         // As SCENARIO's generator: no costed plan for one case in five, else
         // £20.00 to £1,500.00 in pennies, independent of the answers.
         if rng.gen_range(0..5u64) != 0 {
@@ -157,15 +167,16 @@ pub fn write_sample(
 ) -> io::Result<()> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let width = n.max(1).to_string().len();
-    let date = assessment_date(model);
+    let needs = Needs::of(model);
+    let date = assessment_date(model, &needs);
     match format {
         SampleFormat::Csv => {
-            let columns = csv_columns(model);
+            let columns = columns(model, &needs);
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(&columns).map_err(csv_io)?;
             let mut row: Vec<String> = Vec::with_capacity(columns.len());
             for number in 1..=n {
-                let case = draw(model, &mut rng, number, width, date);
+                let case = draw(model, &needs, &mut rng, number, width, date);
                 row.clear();
                 for column in &columns {
                     row.push(match column.as_str() {
@@ -188,7 +199,7 @@ pub fn write_sample(
         SampleFormat::JsonLines => {
             let mut out = io::BufWriter::new(out);
             for number in 1..=n {
-                let case = draw(model, &mut rng, number, width, date);
+                let case = draw(model, &needs, &mut rng, number, width, date);
                 serde_json::to_writer(&mut out, &case)?;
                 out.write_all(b"\n")?;
             }

@@ -162,7 +162,7 @@ fn check(m: &Model, r: &EvalResult, e: &Expectation) -> Option<TestFailure> {
             (!raised.is_empty()).then(|| {
                 fail(
                     "no flags".to_string(),
-                    format!("raised: {}", raised.join(", ")),
+                    format!("raised: {}", crate::text::list(raised)),
                 )
             })
         }
@@ -307,7 +307,7 @@ fn step_detail(m: &Model, r: &EvalResult, step: StepId) -> Vec<String> {
         }
     }
     if !reads.is_empty() {
-        lines.push(format!("reads {}", reads.join(", ")));
+        lines.push(format!("reads {}", crate::text::list(reads)));
     }
     lines
 }

@@ -3,6 +3,9 @@
 //! huge or negative numbers, dates and text; keys dropped or invented; the JSON
 //! text itself damaged. Each must give figures or a case error, never a panic.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use proptest::prelude::*;
 use ras::case::Case;
 use ras::eval::{EvalOptions, Evaluator, Scratch, Status};

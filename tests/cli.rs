@@ -2,6 +2,9 @@
 //! output. Rule files are small and written inline, so these tests do not
 //! depend on the council files in `rules/`.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -359,6 +362,18 @@ fn usage_errors_are_exit_code_2() {
     assert!(run.stderr.contains("NAME=VALUE"), "{}", run.stderr);
     dir.ras(&["eval", "ok.ras", "--answer", "a=b", "--plan-cost", "lots"])
         .expect_code(2);
+    // A plan cost is read as a case file's: no decimal comma, no exponent, not below zero.
+    for (cost, says) in [
+        ("12,50", "`12,50` is not an amount of money"),
+        ("1e3", "`1e3` is not an amount of money"),
+        ("££5", "`££5` is not an amount of money"),
+        ("-5", "below zero"),
+    ] {
+        let flag = format!("--plan-cost={cost}");
+        let run = dir.ras(&["eval", "ok.ras", "--answer", "personal_care=some", &flag]);
+        run.expect_code(2);
+        assert!(run.stderr.contains(says), "{cost}: {}", run.stderr);
+    }
 }
 
 #[test]
@@ -437,6 +452,61 @@ fn eval_answers_from_the_command_line() {
     let result = json(&run.stdout);
     let indicative = find(&result, "indicative").expect("an indicative value");
     assert!(indicative.to_string().contains("50.00"), "{result}");
+}
+
+/// Names as long as a rule file allows are shown in full and aligned, and a
+/// rate of money shows its pence as money does (`£5.20/pt`, not `£5.2/pt`).
+#[test]
+fn eval_shows_very_long_names_and_rates_in_pence() {
+    let dir = Dir::new();
+    let rate = "r".repeat(65_536);
+    let annual = "a".repeat(70_000);
+    let rules = OK.replace("£5.00/pt", "£5.2/pt").replace(
+        "output indicative \"Indicative weekly personal budget\" = round(points * price_per_point)",
+        &format!(
+            "let {rate} = price_per_point\n\
+                 output indicative \"Indicative weekly personal budget\" = round(points * {rate})\n\
+                 output {annual} \"Indicative yearly budget\" = indicative * 52"
+        ),
+    );
+    assert!(rules.contains(&annual), "the rule file was not rewritten");
+    dir.file("long.ras", &rules);
+    let run = dir.ras(&[
+        "eval",
+        "long.ras",
+        "--answer",
+        "personal_care=some",
+        "--cohort",
+        "older_people",
+    ]);
+    run.expect_code(0);
+    let (steps, outputs) = run
+        .stdout
+        .split_once("Outputs:\n")
+        .expect("an Outputs section");
+    let line_of = |text: &str, start: &str| {
+        text.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line `{}…`", &start[..20]))
+            .to_string()
+    };
+    let rate_line = line_of(steps, &format!("  {rate} "));
+    assert!(
+        rate_line.contains("= £5.20/pt  (line"),
+        "{}",
+        &rate_line[65_536..]
+    );
+    let points = line_of(steps, "  points ");
+    assert_eq!(points.find(" = "), Some(2 + 70_000), "steps are aligned");
+    assert_eq!(rate_line.find(" = "), Some(2 + 70_000), "steps are aligned");
+    let yearly = line_of(outputs, &format!("  {annual} = "));
+    assert!(
+        yearly.ends_with("= £1,352.00  Indicative yearly budget"),
+        "{}",
+        &yearly[70_000..]
+    );
+    let weekly = line_of(outputs, "  indicative ");
+    assert_eq!(weekly.find(" = "), Some(2 + 70_000), "outputs are aligned");
 }
 
 #[test]

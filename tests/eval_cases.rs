@@ -265,6 +265,9 @@ fn step_bands_include_the_lower_bound_and_exclude_the_upper() {
     let (code, msg, _) = err(&at("-0.01"));
     assert_eq!(code, codes::OUTSIDE_BANDS);
     assert!(msg.contains("rate") && msg.contains("-0.01"), "{msg}");
+    // The value looked up prints as money prints.
+    let (_, msg, _) = err(&at("-5"));
+    assert!(msg.starts_with("-5.00 falls in no row"), "{msg}");
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! End to end: every rule file in `rules/` parses, checks, compiles, survives
 //! a JSON round trip, and passes its own `test` blocks.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::check::{check_source, CheckOptions};
 use ras::eval::{EvalOptions, Evaluator};
 use ras::plan::{compile, Plan};

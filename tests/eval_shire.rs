@@ -4,6 +4,9 @@
 //! (`cargo test --release --test eval_shire -- --ignored --nocapture`),
 //! never a timed assertion.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::check::{check_source, CheckOptions};
 use ras::eval::{CaseInput, EvalOptions, Evaluator, Scratch, Status, Verdict};
 use ras::plan::{compile, Plan};

@@ -2,6 +2,9 @@
 //! JSON results (with their traces) of the worked examples in `examples/`.
 //! Review a changed snapshot as you would a change of policy output.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::case::Case;
 use ras::eval::{EvalOptions, Evaluator};
 use ras::plan::Plan;

@@ -9,6 +9,9 @@
 //! - the Shire output matches a hand-checked file byte for byte;
 //! - JSON Lines in and out, standard input, `--plan`, Excel.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::batch::input::{CaseReader, InputFormat};
 use ras::batch::output::{Column, OutputFormat, ResultWriter};
 use ras::batch::{ErrorRecord, RunOptions, Summary};
@@ -782,6 +785,108 @@ fn bad_numbers_are_errors_and_ineligible_cases_are_counted_apart() {
         run.stderr_lines(),
         ["5 cases: 2 ok, 1 not eligible, 0 not validated, 2 errors"]
     );
+}
+
+/// Amounts and numbers are read one way in CSV and JSON Lines alike: money
+/// written with a decimal comma, `_`, two `£`, an exponent or below zero is
+/// refused, and a number with more digits than are held exactly is an error,
+/// not a nearby value that passes the range.
+#[test]
+fn amounts_and_numbers_that_would_be_misread_are_refused() {
+    let dir = tempdir();
+    let oldham = root().join("rules/oldham/2019-01.ras");
+    let header = "case_id,cohort,nutrition,hygiene,toileting,clothing,home_safety,habitable_home,relationships,community,work_training,caring_child,wellbeing_impact,informal_hours,night_support,plan_cost";
+    let row = |id: &str, hours: &str, cost: &str| {
+        format!("{id},older_people,3,4,2,3,1,2,1,3,1,1,yes,{hours},1,\"{cost}\"\n")
+    };
+    let mut csv = format!("{header}\n");
+    csv += &row("P1", "168.0000000000000000000000000001", "420.00");
+    for (id, cost) in [
+        ("P2", "12,50"),
+        ("P3", "0,99"),
+        ("P4", "1_000"),
+        ("P5", "££5"),
+        ("P6", "1e3"),
+        ("P7", "-5.00"),
+    ] {
+        csv += &row(id, "6", cost);
+    }
+    csv += &row("P8", "6", "£1,210.50");
+    std::fs::write(dir.path().join("p.csv"), csv).unwrap();
+    let run = ras(
+        dir.path(),
+        &[
+            "run",
+            oldham.to_str().unwrap(),
+            "--cases",
+            "p.csv",
+            "--columns",
+            "case_id,status",
+            "--errors",
+            "e.csv",
+        ],
+    );
+    run.expect_code(1);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("e.csv")).unwrap(),
+        "row,case_id,column,code,message\n\
+         1,P1,informal_hours,ras::number-too-precise,\"the answer to question `informal_hours`: `168.0000000000000000000000000001` has 31 significant digits, more than the 28 that can be held exactly; write at most 28 digits\"\n\
+         2,P2,plan_cost,ras::not-a-number,\"`12,50` is not an amount of money, e.g. 420.00\"\n\
+         3,P3,plan_cost,ras::not-a-number,\"`0,99` is not an amount of money, e.g. 420.00\"\n\
+         4,P4,plan_cost,ras::not-a-number,\"`1_000` is not an amount of money, e.g. 420.00\"\n\
+         5,P5,plan_cost,ras::not-a-number,\"`££5` is not an amount of money, e.g. 420.00\"\n\
+         6,P6,plan_cost,ras::not-a-number,\"`1e3` is not an amount of money, e.g. 420.00\"\n\
+         7,P7,plan_cost,ras::negative-amount,`-5.00` is below zero; an amount of money here cannot be negative\n"
+    );
+    assert!(run.stdout.ends_with("P8,ok\n"), "{}", run.stdout);
+
+    let answers = r#""nutrition":3,"hygiene":4,"toileting":2,"clothing":3,"home_safety":1,"habitable_home":2,"relationships":1,"community":3,"work_training":1,"caring_child":1,"wellbeing_impact":"yes","night_support":1"#;
+    let jsonl = [
+        format!(r#"{{"case_id":"J1","cohort":"older_people","answers":{{{answers},"informal_hours":168.0000000000000000000000000001}}}}"#),
+        format!(r#"{{"case_id":"J2","cohort":"older_people","plan_cost":"12,50","answers":{{{answers},"informal_hours":6}}}}"#),
+        format!(r#"{{"case_id":"J3","cohort":"older_people","plan_cost":1e3,"answers":{{{answers},"informal_hours":6}}}}"#),
+        format!(r#"{{"case_id":"J4","cohort":"older_people","plan_cost":-5,"answers":{{{answers},"informal_hours":6}}}}"#),
+        format!(r#"{{"case_id":"J5","cohort":"older_people","plan_cost":"£420","answers":{{{answers},"informal_hours":6}}}}"#),
+    ]
+    .join("\n");
+    std::fs::write(dir.path().join("p.jsonl"), jsonl).unwrap();
+    let run = ras(
+        dir.path(),
+        &[
+            "run",
+            oldham.to_str().unwrap(),
+            "--cases",
+            "p.jsonl",
+            "--columns",
+            "case_id,status,message",
+        ],
+    );
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines.len(), 6, "{}", run.stdout);
+    assert!(
+        lines[1].contains(
+            "`informal_hours`: `168.0000000000000000000000000001` has 31 significant digits"
+        ),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains("plan_cost: `12,50` is not an amount of money"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].contains("plan_cost: `1e") && lines[3].contains("is not an amount of money"),
+        "{}",
+        lines[3]
+    );
+    assert!(
+        lines[4].contains("plan_cost: `-5` is below zero"),
+        "{}",
+        lines[4]
+    );
+    assert_eq!(lines[5], "J5,ok,");
 }
 
 /// A cohort the policy is not validated for is its own status (Lancashire v7,

@@ -7,6 +7,9 @@
 //! - CSV and JSON Lines hold the same cases; the binary writes what the
 //!   library writes.
 
+// Needs the `cli` feature (on by default): it reads the clock, the command line or batch files.
+#![cfg(feature = "cli")]
+
 use ras::case::Case;
 use ras::check::{check_source, CheckOptions};
 use ras::eval::{EvalOptions, Evaluator, Status};

@@ -407,7 +407,7 @@ fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
         Some(s) => {
             return Err(
                 FileProblem::new(format!("`{name}` has no sheet called `{s}`"))
-                    .hint(format!("its sheets are: {}", sheets.join(", "))),
+                    .hint(format!("its sheets are: {}", crate::text::list(sheets))),
             )
         }
         None => sheets

@@ -12,8 +12,10 @@ pub mod output;
 mod parallel;
 
 use crate::eval::{Answer, AnswerValue, CaseError, CaseInput, Evaluator, Scratch, Verdict};
-use crate::model::{AttributeId, Model, ParameterKey, QuestionId};
+use crate::model::needs::Needs;
+use crate::model::{AttributeId, Model, QuestionId};
 use crate::plan::Plan;
+use crate::text::list;
 use input::{CaseReader, Fields, FileProblem, RowContent, RowProblem};
 use output::{ResultWriter, RowView, Status};
 use std::io::Write;
@@ -170,24 +172,18 @@ impl Layout {
             return Err(
                 FileProblem::new("the caseload has no `cohort` column").hint(format!(
                     "add a `cohort` column holding one of: {}",
-                    model
-                        .cohorts
-                        .iter()
-                        .map(|c| c.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(model.cohorts.iter().map(|c| c.id.as_str()))
                 )),
             );
         }
-        let read = model.questions_read();
+        let needs = Needs::of(model);
         let missing: Vec<&str> = model
             .questions
             .iter()
             .enumerate()
             .filter(|(q, _)| {
-                read[*q]
-                    && !model.has_default(*q as QuestionId)
-                    && !fields.contains(&Field::Question(*q as QuestionId))
+                let q = *q as QuestionId;
+                needs.answer_required(model, q) && !fields.contains(&Field::Question(q))
             })
             .map(|(_, q)| q.id.as_str())
             .collect();
@@ -199,11 +195,11 @@ impl Layout {
                 } else {
                     "questions"
                 },
-                missing.join(", ")
+                list(missing)
             ))
             .hint("add a column named after each question id, holding the option code chosen"));
         }
-        if needs_date(model) && options.as_of.is_none() && !fields.contains(&Field::Assessed) {
+        if needs.date && options.as_of.is_none() && !fields.contains(&Field::Assessed) {
             return Err(FileProblem::new("the rules have values that change by date, but the caseload has no `assessed` column")
                 .hint("add an `assessed` column (YYYY-MM-DD), or give `--as-of DATE`"));
         }
@@ -213,7 +209,7 @@ impl Layout {
             .collect();
         for (a, attribute) in model.attributes.iter().enumerate() {
             if !used.contains(&&Field::Attribute(a as AttributeId))
-                && attribute_read(model, a as AttributeId)
+                && needs.attribute(a as AttributeId)
             {
                 return Err(FileProblem::new(format!(
                     "the caseload has no `{}` column, which the rules need",
@@ -221,12 +217,7 @@ impl Layout {
                 ))
                 .hint(format!(
                     "its values are: {}",
-                    attribute
-                        .values
-                        .iter()
-                        .map(|v| v.code.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    list(attribute.values.iter().map(|v| v.code.as_str()))
                 )));
             }
         }
@@ -240,20 +231,6 @@ impl Layout {
             warnings,
         ))
     }
-}
-
-/// Whether some parameter's value depends on the date.
-fn needs_date(model: &Model) -> bool {
-    model
-        .parameters
-        .iter()
-        .any(|p| p.schedule.iter().any(|s| s.from.is_some()))
-}
-
-/// Whether an attribute decides anything (a parameter by it, or a test of it).
-fn attribute_read(model: &Model, a: AttributeId) -> bool {
-    model.parameters.iter().any(|p| p.key == ParameterKey::Attribute(a))
-        || model.exprs.iter().any(|e| matches!(e, crate::model::Expr::CodeIn { subject: crate::model::Subject::Attribute(x), .. } if *x == a))
 }
 
 /// Decodes and evaluates rows one at a time, reusing every buffer.
@@ -443,14 +420,14 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     )),
                 },
                 Field::PlanCost if text.is_empty() => Ok(()),
-                Field::PlanCost => match parse_amount(text) {
-                    Some(v) => {
+                Field::PlanCost => match crate::number::parse_money(text) {
+                    Ok(v) => {
                         self.input.plan_cost = Some(v);
                         Ok(())
                     }
-                    None => Err(CaseError::new(
-                        "ras::not-a-number",
-                        format!("`{text}` is not an amount of money, e.g. 420.00"),
+                    Err(e) => Err(CaseError::new(
+                        e.code(),
+                        e.money_message(text),
                         Some("plan_cost"),
                     )),
                 },
@@ -478,20 +455,6 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             None => Ok(()),
         }
     }
-}
-
-/// Reads an amount: `420`, `420.5`, `420.00`, with an optional `£` and commas.
-fn parse_amount(text: &str) -> Option<rust_decimal::Decimal> {
-    let t = text.trim().trim_start_matches('£');
-    if t.is_empty()
-        || !t
-            .bytes()
-            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',' || b == b'-')
-    {
-        return None;
-    }
-    let cleaned: String = t.chars().filter(|c| *c != ',').collect();
-    cleaned.parse().ok()
 }
 
 fn from_case_error(e: CaseError, column: Option<String>) -> RowProblem {
@@ -570,18 +533,49 @@ pub enum RunError {
 mod tests {
     use super::*;
 
+    const PLAN_COST_RULES: &str = r#"policy "Test RAS" {
+  council "Test Council"  version "1"
+  effective 2024-04-01  review 2030-04-01
+  period weekly  rounding penny half_up
+}
+cohorts { all "Everyone" }
+question care "Help needed" { none "None" 0 pts  some "Some" 5 pts }
+parameter price_per_point "Price per point" £/pt = £5.00/pt
+output indicative "Indicative weekly personal budget" = round(total points * price_per_point)
+route approval "Who approves" {
+  panel "Panel" when plan_cost >= £1,000
+  manager "Manager" otherwise
+}
+"#;
+
     #[test]
-    fn amounts() {
-        assert_eq!(
-            parse_amount("420.00").map(|d| d.to_string()),
-            Some("420.00".into())
+    fn plan_costs_are_read_as_money() {
+        let plan = crate::plan::compile(
+            crate::check::check_source(PLAN_COST_RULES, &crate::check::CheckOptions::default())
+                .model
+                .unwrap(),
+            PLAN_COST_RULES,
         );
+        let ev = Evaluator::new(&plan).unwrap();
+        let header = ["cohort", "care", "plan_cost"].map(String::from);
+        let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
+        let mut rows = RowEvaluator::new(&ev, Some(layout), RunOptions::default());
+        let mut cost = |text: &str| {
+            let row = ["all", "some", text].map(String::from);
+            rows.decode_fields(input::Fields::Owned(&row))
+                .map(|()| rows.input.plan_cost.map(|d| d.to_string()))
+                .map_err(|p| p.code)
+        };
+        assert_eq!(cost("420.00"), Ok(Some("420.00".into())));
+        assert_eq!(cost("£1,210.50"), Ok(Some("1210.50".into())));
+        for bad in ["4e2", "abc", "12,50", "0,99", "1_000", "££5", "1e3"] {
+            assert_eq!(cost(bad), Err("ras::not-a-number"), "{bad}");
+        }
+        assert_eq!(cost("-5.00"), Err("ras::negative-amount"));
         assert_eq!(
-            parse_amount("£1,210.50").map(|d| d.to_string()),
-            Some("1210.50".into())
+            cost("420.0000000000000000000000000001"),
+            Err("ras::number-too-precise")
         );
-        assert_eq!(parse_amount("4e2"), None);
-        assert_eq!(parse_amount("abc"), None);
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub fn named_columns(model: &Model, names: &str) -> Result<Vec<Column>, FileProb
                         .collect();
                     let hint = match did_you_mean(other, known.iter().copied()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the columns available are {}", known.join(", ")),
+                        None => format!("the columns available are {}", crate::text::list(known)),
                     };
                     return Err(FileProblem::new(format!(
                         "`--columns` names `{other}`, which is not a step, output or flag"
@@ -265,76 +265,8 @@ impl<W: Write> ResultWriter<W> {
     }
 }
 
-/// A value as `ras eval --format json` prints it ([`crate::eval::format_value`]):
-/// money with at least two decimals, no trailing zeros beyond them; other
-/// quantities without trailing zeros. Exact: never rounded.
-///
-/// Written digit by digit from the mantissa rather than through `Display`,
-/// because this runs for every figure of every row of a caseload.
-pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
-    let mantissa = value.mantissa();
-    let negative = mantissa < 0;
-    let least_decimals = if unit == Unit::Money { 2 } else { 0 };
-    // Almost every figure fits in 64 bits, where division is far cheaper.
-    match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(n) => push_scaled(out, n, value.scale(), negative, least_decimals),
-        Err(_) => push_scaled(
-            out,
-            mantissa.unsigned_abs(),
-            value.scale(),
-            negative,
-            least_decimals,
-        ),
-    }
-}
-
-/// Writes `n / 10^scale` without trailing fractional zeros but with at least
-/// `least_decimals` decimals, assembled right to left on the stack.
-fn push_scaled<N>(out: &mut Vec<u8>, mut n: N, scale: u32, negative: bool, least_decimals: u32)
-where
-    N: Copy
-        + PartialEq
-        + From<u8>
-        + std::ops::Rem<Output = N>
-        + std::ops::Div<Output = N>
-        + TryInto<u8>,
-{
-    let (zero, ten) = (N::from(0), N::from(10));
-    let mut scale = scale;
-    while scale > 0 && n % ten == zero {
-        n = n / ten;
-        scale -= 1;
-    }
-    let decimals = scale.max(least_decimals);
-    // 29 digits, a point, a sign and up to 28 padding zeros fit.
-    let mut text = [0u8; 64];
-    let mut at = text.len();
-    let mut put = |byte: u8| {
-        at -= 1;
-        text[at] = byte;
-    };
-    for _ in scale..decimals {
-        put(b'0');
-    }
-    for _ in 0..scale {
-        put(b'0' + (n % ten).try_into().unwrap_or(0));
-        n = n / ten;
-    }
-    if decimals > 0 {
-        put(b'.');
-    }
-    loop {
-        put(b'0' + (n % ten).try_into().unwrap_or(0));
-        n = n / ten;
-        if n == zero {
-            break;
-        }
-    }
-    if negative {
-        put(b'-');
-    }
-    out.extend_from_slice(&text[at..]);
-}
+/// Values are written as `ras eval --format json` prints them, by the one printer.
+pub use crate::eval::push_value;
 
 fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
     match column {

@@ -313,11 +313,7 @@ impl<'a> Checker<'a> {
                             }
                             (None, false) => format!(
                                 "the options of `{id}` carry several values ({}); say which",
-                                units
-                                    .iter()
-                                    .map(|u| u.symbol())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
+                                crate::text::list(units.iter().map(|u| u.symbol()))
                             ),
                         };
                         let hint = if units.is_empty() {

@@ -32,6 +32,7 @@ pub struct CheckOptions {
     pub today: Date,
 }
 
+#[cfg(feature = "cli")]
 impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {

@@ -132,15 +132,7 @@ pub fn did_you_mean<'a>(
         .map(|(_, c)| c)
 }
 
-/// "a, b or c" with backticks, for listing valid choices.
-pub fn list_codes<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
-    let codes: Vec<String> = codes.into_iter().map(|c| format!("`{c}`")).collect();
-    match codes.as_slice() {
-        [] => "none".to_string(),
-        [one] => one.clone(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
-}
+pub use crate::text::codes_or as list_codes;
 
 #[cfg(test)]
 mod tests {

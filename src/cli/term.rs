@@ -41,11 +41,6 @@ impl Context {
     pub fn color_stderr(&self) -> bool {
         self.color.enabled(io::stderr().is_terminal())
     }
-
-    /// Whether results on standard output are coloured.
-    pub fn color_stdout(&self) -> bool {
-        self.color.enabled(io::stdout().is_terminal())
-    }
 }
 
 /// Writes results to standard output. Unlike `print!`, a closed pipe is an

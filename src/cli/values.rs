@@ -3,7 +3,6 @@
 
 use crate::date::Date;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// A date written `YYYY-MM-DD`.
 pub fn date(text: &str) -> Result<Date, String> {
@@ -11,18 +10,9 @@ pub fn date(text: &str) -> Result<Date, String> {
         .ok_or_else(|| format!("`{text}` is not a date; write it as YYYY-MM-DD, e.g. 2025-04-01"))
 }
 
-/// An amount of money: `420`, `420.00`, `£1,210.50`.
+/// An amount of money: `420`, `420.00`, `£1,210.50`, read as a case file's.
 pub fn money(text: &str) -> Result<Decimal, String> {
-    // Accept the forms people copy from a support plan; the same as a case file.
-    let cleaned: String = text
-        .trim()
-        .trim_start_matches('£')
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
-    Decimal::from_str(&cleaned).map_err(|_| {
-        format!("`{text}` is not an amount of money; write it like 420.00 or £1,210.50")
-    })
+    crate::number::parse_money(text).map_err(|e| e.money_message(text))
 }
 
 /// A `NAME=VALUE` pair, e.g. `personal_care=3`.
@@ -57,7 +47,10 @@ mod tests {
         assert!(date("1/2/2010").is_err_and(|e| e.contains("YYYY-MM-DD")));
         assert_eq!(money("£1,210.50"), Ok(Decimal::new(121050, 2)));
         assert_eq!(money("420"), Ok(Decimal::new(420, 0)));
-        assert!(money("lots").is_err());
+        for refused in ["lots", "12,50", "0,99", "1_000", "££5", "1e3", "-5"] {
+            assert!(money(refused).is_err(), "{refused}");
+        }
+        assert!(money("-5").is_err_and(|e| e.contains("below zero")));
         assert_eq!(pair("q1 = 3"), Ok(("q1".to_string(), "3".to_string())));
         assert_eq!(
             pair("note=a=b"),

@@ -5,8 +5,10 @@
 //! path); it becomes a [`CaseError`] with names and wording only when reported,
 //! together with the [`Place`] (step, flag, check…) where it happened.
 
+use super::result::format_value;
 use crate::date::Date;
 use crate::model::{Model, QuestionKind};
+use crate::text::list;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -50,6 +52,11 @@ pub mod codes {
     pub const UNKNOWN_CODE: &str = "ras::unknown-code";
     /// A number answer that is not a plain decimal.
     pub const NOT_A_NUMBER: &str = "ras::not-a-number";
+    /// A number answer with more significant digits than are held exactly
+    /// (28), which would otherwise be rounded: `168.0000000000000000000000000001`.
+    pub const NUMBER_TOO_PRECISE: &str = crate::number::NumberError::TOO_PRECISE;
+    /// A plan cost below zero.
+    pub const NEGATIVE_AMOUNT: &str = crate::number::NumberError::NEGATIVE;
     /// A number answer outside the question's range.
     pub const OUT_OF_RANGE: &str = "ras::out-of-range";
     /// A cohort the policy does not declare.
@@ -157,11 +164,6 @@ pub(crate) fn valid_codes(m: &Model, question: u32) -> String {
     }
 }
 
-/// Joins codes with commas.
-pub(crate) fn list<'a>(items: impl Iterator<Item = &'a str>) -> String {
-    items.collect::<Vec<_>>().join(", ")
-}
-
 impl Failure {
     /// The error as reported, with names and wording from the model.
     pub(crate) fn to_case_error(self, m: &Model, date: Option<Date>) -> CaseError {
@@ -170,6 +172,12 @@ impl Failure {
         let question = |q: u32| m.questions.get(q as usize).map(|q| q.id.clone());
         let param = |p: u32| m.parameters.get(p as usize);
         let band = |b: u32| m.bands.get(b as usize).map_or("?", |b| b.id.as_str());
+        // The value looked up, printed as its unit prints (`176.60`, `38`).
+        let looked_up = |b: u32, value: Decimal| {
+            m.bands
+                .get(b as usize)
+                .map_or(value.to_string(), |b| format_value(value, b.on))
+        };
         let (code, message, column) = match self.fault {
             Fault::MissingAnswer(q) => {
                 let id = question(q).unwrap_or_default();
@@ -217,17 +225,17 @@ impl Failure {
             Fault::DivisionByZero => (DIVISION_BY_ZERO, format!("division by zero while {at}"), None),
             Fault::BelowBands { band: b, value } => (
                 OUTSIDE_BANDS,
-                format!("{value} is below the first point of bands `{}` (needed for {at})", band(b)),
+                format!("{} is below the first point of bands `{}` (needed for {at})", looked_up(b, value), band(b)),
                 None,
             ),
             Fault::OutsideBands { band: b, value } => (
                 OUTSIDE_BANDS,
-                format!("{value} falls in no row of bands `{}` (needed for {at})", band(b)),
+                format!("{} falls in no row of bands `{}` (needed for {at})", looked_up(b, value), band(b)),
                 None,
             ),
             Fault::NoRateBeyond { band: b, value } => (
                 OUTSIDE_BANDS,
-                format!("{value} is above the last point of bands `{}`, which give no rate above it (needed for {at})", band(b)),
+                format!("{} is above the last point of bands `{}`, which give no rate above it (needed for {at})", looked_up(b, value), band(b)),
                 None,
             ),
             Fault::Stopped(c) => {

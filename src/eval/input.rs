@@ -4,13 +4,13 @@
 //! with [`Evaluator::decode_answer`] and friends; a [`Case`] goes through
 //! [`Evaluator::decode`].
 
-use super::err::{codes, list, valid_codes, CaseError};
+use super::err::{codes, valid_codes, CaseError};
 use super::Evaluator;
 use crate::case::Case;
 use crate::date::Date;
 use crate::model::{AttributeId, QuestionId, QuestionKind};
+use crate::text::list;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// One question's answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,21 +97,6 @@ pub(crate) fn default_answer(kind: &QuestionKind) -> Answer {
         value,
         defaulted: true,
     }
-}
-
-/// Reads a plain decimal: optional sign, digits, optional point and digits.
-pub(crate) fn parse_decimal(text: &str) -> Option<Decimal> {
-    let t = text.trim_ascii();
-    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
-    let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
-    let ok = !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && frac.bytes().all(|b| b.is_ascii_digit())
-        && !(digits.ends_with('.'));
-    if !ok {
-        return None;
-    }
-    Decimal::from_str(t.strip_prefix('+').unwrap_or(t)).ok()
 }
 
 impl Evaluator<'_> {
@@ -227,12 +212,24 @@ impl Evaluator<'_> {
             },
             QuestionKind::Number { min, max, unit, .. } => {
                 let range = format!("{min} to {max} ({unit})");
-                let Some(n) = parse_decimal(text) else {
-                    let msg = format!(
-                        "the answer to question `{}` must be a number from {range}, not `{text}`",
-                        q.id
-                    );
-                    return Err(CaseError::new(codes::NOT_A_NUMBER, msg, Some(&q.id)));
+                let n = match crate::number::parse_decimal(text) {
+                    Ok(n) => n,
+                    Err(e @ crate::number::NumberError::TooPrecise { .. }) => {
+                        let msg = format!(
+                            "the answer to question `{}`: {}; write at most {} digits",
+                            q.id,
+                            e.message(text),
+                            crate::number::MAX_DIGITS
+                        );
+                        return Err(CaseError::new(codes::NUMBER_TOO_PRECISE, msg, Some(&q.id)));
+                    }
+                    Err(_) => {
+                        let msg = format!(
+                            "the answer to question `{}` must be a number from {range}, not `{text}`",
+                            q.id
+                        );
+                        return Err(CaseError::new(codes::NOT_A_NUMBER, msg, Some(&q.id)));
+                    }
                 };
                 if n < *min || n > *max {
                     let msg = format!(
@@ -291,32 +288,5 @@ impl Evaluator<'_> {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_decimal;
-
-    #[test]
-    fn plain_decimals_only() {
-        assert_eq!(
-            parse_decimal("1.75").map(|d| d.to_string()),
-            Some("1.75".into())
-        );
-        assert_eq!(
-            parse_decimal(" -3 ").map(|d| d.to_string()),
-            Some("-3".into())
-        );
-        assert_eq!(
-            parse_decimal("+2.50").map(|d| d.to_string()),
-            Some("2.50".into())
-        );
-        for bad in [
-            "", "1e3", "1_000", "1.", ".5", "abc", "1.2.3", "--1", "1,000",
-        ] {
-            assert_eq!(parse_decimal(bad), None, "{bad}");
-        }
-        assert_eq!(parse_decimal("99999999999999999999999999999999"), None);
     }
 }

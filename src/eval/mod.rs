@@ -29,7 +29,8 @@ pub use err::{codes as error_codes, CaseError};
 pub use input::{Answer, AnswerValue, CaseInput};
 pub use render::render_human;
 pub use result::{
-    format_quantity, format_value, EvalResult, Named, ParameterUsed, PolicyInfo, Quantity, Status,
+    format_quantity, format_value, push_value, EvalResult, Named, ParameterUsed, PolicyInfo,
+    Quantity, Status,
 };
 pub use run::{Scratch, Verdict};
 pub use trace::{BandPointUsed, BandRowUsed, TraceEntry, TraceValue};

@@ -25,12 +25,17 @@ pub fn render_human(r: &EvalResult) -> String {
     steps(&mut out, r);
     if !r.outputs.is_empty() {
         let _ = writeln!(out, "Outputs:");
-        let width = r.outputs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let width = r
+            .outputs
+            .iter()
+            .map(|(n, _)| width_of(n))
+            .max()
+            .unwrap_or(0);
         for (name, q) in r.outputs.iter() {
             let label = output_label(r, name)
                 .map(|l| format!("  {l}"))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  {name:<width$} = {q}{label}");
+            let _ = writeln!(out, "  {} = {q}{label}", padded(name, width));
         }
     }
     if r.status == Status::Ok {
@@ -112,7 +117,7 @@ fn steps(out: &mut String, r: &EvalResult) {
     let width = entries
         .iter()
         .filter_map(|e| match e {
-            TraceEntry::Step { name, .. } => Some(name.len()),
+            TraceEntry::Step { name, .. } => Some(width_of(name)),
             _ => None,
         })
         .max()
@@ -136,10 +141,25 @@ fn steps(out: &mut String, r: &EvalResult) {
             };
             let _ = writeln!(
                 out,
-                "  {name:<width$} = {shown}  (line {line}: {formula}{note})"
+                "  {} = {shown}  (line {line}: {formula}{note})",
+                padded(name, width)
             );
         }
     }
+}
+
+/// How many characters a name takes in a column.
+fn width_of(name: &str) -> usize {
+    name.chars().count()
+}
+
+/// A name padded with spaces to `width` characters. Not `{:<width$}`: a
+/// format width above 65,535 panics, and a rule file may hold a longer name.
+fn padded(name: &str, width: usize) -> String {
+    let mut text = String::with_capacity(name.len() + width);
+    text.push_str(name);
+    text.extend(std::iter::repeat(' ').take(width.saturating_sub(width_of(name))));
+    text
 }
 
 fn output_label<'a>(r: &'a EvalResult, name: &str) -> Option<&'a str> {

@@ -10,27 +10,97 @@ use rust_decimal::Decimal;
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 
-/// A value as text: money (`£`) with at least two decimals and no trailing
-/// zeros beyond them (`141.33`, `7349.16`, `69.00`, `176.656`); every other
-/// unit without trailing zeros (`36.2`, `38`, `20`). Never rounds: how many
-/// decimals a computation happened to carry does not show.
+/// A value as text: money (`£`) and rates of money (`£/pt`) with at least two
+/// decimals and no trailing zeros beyond them (`141.33`, `7349.16`, `69.00`,
+/// `176.656`, `5.20`); every other unit without trailing zeros (`36.2`, `38`,
+/// `20`). Never rounds: how many decimals a computation happened to carry
+/// does not show.
 pub fn format_value(value: Decimal, unit: Unit) -> String {
-    let mut value = value;
-    if value.is_zero() {
-        // Negative zero (e.g. `-0.00` from negating nothing) prints as zero.
-        value.set_sign_positive(true);
+    let mut out = Vec::with_capacity(16);
+    push_value(&mut out, value, unit);
+    // Only ASCII digits, a point and a sign are written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The fewest decimals a value of the unit shows: pence for money, and for a
+/// rate of money, which is money too (`£5.20/pt`, not `£5.2/pt`).
+fn least_decimals(unit: Unit) -> u32 {
+    if unit == Unit::Money || unit.rate_of().is_some() {
+        2
+    } else {
+        0
     }
-    if unit != Unit::Money {
-        return value.normalize().to_string();
+}
+
+/// Appends [`format_value`]'s text of a value: the one printer of values,
+/// used by `ras eval`, tests, errors and every figure `ras run` writes.
+///
+/// Written digit by digit from the mantissa rather than through `Display`,
+/// because this runs for every figure of every row of a caseload. Negative
+/// zero (e.g. `-0.00` from negating nothing) prints as zero: its mantissa is 0.
+pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
+    let mantissa = value.mantissa();
+    let negative = mantissa < 0;
+    let least_decimals = least_decimals(unit);
+    // Almost every figure fits in 64 bits, where division is far cheaper.
+    match u64::try_from(mantissa.unsigned_abs()) {
+        Ok(n) => push_scaled(out, n, value.scale(), negative, least_decimals),
+        Err(_) => push_scaled(
+            out,
+            mantissa.unsigned_abs(),
+            value.scale(),
+            negative,
+            least_decimals,
+        ),
     }
-    let mut text = value.normalize().to_string();
-    match text.find('.').map(|dot| text.len() - dot - 1) {
-        None => text.push_str(".00"),
-        Some(0) => text.push_str("00"),
-        Some(1) => text.push('0'),
-        Some(_) => {}
+}
+
+/// Writes `n / 10^scale` without trailing fractional zeros but with at least
+/// `least_decimals` decimals, assembled right to left on the stack.
+fn push_scaled<N>(out: &mut Vec<u8>, mut n: N, scale: u32, negative: bool, least_decimals: u32)
+where
+    N: Copy
+        + PartialEq
+        + From<u8>
+        + std::ops::Rem<Output = N>
+        + std::ops::Div<Output = N>
+        + TryInto<u8>,
+{
+    let (zero, ten) = (N::from(0), N::from(10));
+    let mut scale = scale;
+    while scale > 0 && n % ten == zero {
+        n = n / ten;
+        scale -= 1;
     }
-    text
+    let decimals = scale.max(least_decimals);
+    // 29 digits, a point, a sign and up to 28 padding zeros fit.
+    let mut text = [0u8; 64];
+    let mut at = text.len();
+    let mut put = |byte: u8| {
+        at -= 1;
+        text[at] = byte;
+    };
+    for _ in scale..decimals {
+        put(b'0');
+    }
+    for _ in 0..scale {
+        put(b'0' + (n % ten).try_into().unwrap_or(0));
+        n = n / ten;
+    }
+    if decimals > 0 {
+        put(b'.');
+    }
+    loop {
+        put(b'0' + (n % ten).try_into().unwrap_or(0));
+        n = n / ten;
+        if n == zero {
+            break;
+        }
+    }
+    if negative {
+        put(b'-');
+    }
+    out.extend_from_slice(&text[at..]);
 }
 
 /// A value as people read it: `£7,349.16`, `38 pts`, `10%`, `£4.88/pt`, `52`.
@@ -237,5 +307,34 @@ impl EvalResult {
     /// The result as pretty JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn rates_of_money_show_pence_like_money() {
+        assert_eq!(format_quantity(d("5.2"), Unit::MoneyPerPoint), "£5.20/pt");
+        assert_eq!(format_quantity(d("18"), Unit::MoneyPerHour), "£18.00/h");
+        assert_eq!(
+            format_quantity(d("4.885"), Unit::MoneyPerPoint),
+            "£4.885/pt"
+        );
+        assert_eq!(
+            format_quantity(d("1210.5"), Unit::MoneyPerNight),
+            "£1,210.50/night"
+        );
+        assert_eq!(format_value(d("5.2"), Unit::MoneyPerSession), "5.20");
+        assert_eq!(format_quantity(d("-2.5"), Unit::Money), "-£2.50");
+        assert_eq!(format_quantity(d("36.20"), Unit::Points), "36.2 pts");
+        assert_eq!(format_quantity(d("10.0"), Unit::Percent), "10%");
+        assert_eq!(format_value(-Decimal::ZERO, Unit::Money), "0.00");
     }
 }

@@ -13,6 +13,8 @@ use crate::units::Unit;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub mod needs;
+
 /// Index of a question in [`Model::questions`].
 pub type QuestionId = u32;
 /// Index of a step in [`Model::steps`].
@@ -771,28 +773,6 @@ impl Model {
             roots.extend(route.rules.iter().filter_map(|r| r.when));
         }
         roots
-    }
-
-    /// Which questions some calculation, flag, check or route reads.
-    pub fn questions_read(&self) -> Vec<bool> {
-        let mut read = vec![false; self.questions.len()];
-        let mut mark = |q: QuestionId| {
-            if let Some(r) = read.get_mut(q as usize) {
-                *r = true;
-            }
-        };
-        for root in self.roots() {
-            self.walk(root, &mut |_, e| match e {
-                Expr::Answer { question, .. } => mark(*question),
-                Expr::CodeIn {
-                    subject: Subject::Question(q),
-                    ..
-                } => mark(*q),
-                Expr::Total { terms, .. } => terms.iter().for_each(|t| mark(t.question)),
-                _ => {}
-            });
-        }
-        read
     }
 
     /// Whether a question has an explicit default answer.

@@ -78,7 +78,10 @@ pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Dia
     let message = if expected.is_empty() {
         format!("this line cannot be read: unexpected {found}")
     } else {
-        format!("expected {}, found {found}", join_or(&expected))
+        format!(
+            "expected {}, found {found}",
+            crate::text::list_or(&expected)
+        )
     };
     let end = next_token_end(source, pos);
     let mut diag = Diagnostic::error("ras::syntax", message).label(Span::new(pos, end), "here");
@@ -122,7 +125,7 @@ pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Dia
             .iter()
             .all(|e| PUNCTUATION.iter().any(|p| *e == format!("`{p}`")))
     {
-        hint = hint.or_else(|| Some(format!("add {} here", join_or(&expected))));
+        hint = hint.or_else(|| Some(format!("add {} here", crate::text::list_or(&expected))));
     }
     if let Some(open) = unclosed_brace(source, pos) {
         diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
@@ -219,14 +222,6 @@ const STARTS_OF_CALCULATION: &[&str] = &[
     "an amount of money, e.g. `£4.88`",
     "a value, e.g. `£141.33`, `38 pts` or `10%`",
 ];
-
-fn join_or(words: &[String]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => one.to_string(),
-        [init @ .., last] => format!("{} or {}", init.join(", "), last),
-    }
-}
 
 fn next_token_end(source: &str, pos: usize) -> usize {
     let rest = source.get(pos..).unwrap_or("");
