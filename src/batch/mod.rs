@@ -555,8 +555,9 @@ route approval "Who approves" {
                 .model
                 .unwrap(),
             PLAN_COST_RULES,
-        );
-        let ev = Evaluator::new(&plan).unwrap();
+        )
+        .unwrap();
+        let ev = Evaluator::new(&plan);
         let header = ["cohort", "care", "plan_cost"].map(String::from);
         let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
         let mut rows = RowEvaluator::new(&ev, Some(layout), RunOptions::default());
