@@ -248,7 +248,10 @@ fn a_money_output_below_zero_names_the_step_that_took_it_there() {
     assert_eq!((code, q), (codes::NEGATIVE_OUTPUT, None));
     assert!(msg.contains("`indicative`"), "{msg}");
     assert!(msg.contains("is -£0.50"), "{msg}");
-    assert!(msg.contains("`1 - 2` went below zero first at step `net`"), "{msg}");
+    assert!(
+        msg.contains("`1 - 2` went below zero first at step `net`"),
+        "{msg}"
+    );
 }
 
 fn one_step(build: impl FnOnce(&mut B) -> u32, unit: Unit) -> B {

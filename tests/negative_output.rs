@@ -74,7 +74,10 @@ fn the_fast_path_gives_the_same_error() {
     let input = ev.decode(&case("3", "yes"), None).unwrap();
     let mut scratch = Scratch::new(&ev);
     let e = ev.run(&input, &mut scratch).unwrap_err();
-    assert_eq!((e.code, e.message.as_str()), ("ras::negative-output", MESSAGE));
+    assert_eq!(
+        (e.code, e.message.as_str()),
+        ("ras::negative-output", MESSAGE)
+    );
     // The same evaluator goes on to the next case as usual.
     let input = ev.decode(&case("3", "no"), None).unwrap();
     assert!(ev.run(&input, &mut scratch).is_ok());

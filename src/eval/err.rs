@@ -5,8 +5,8 @@
 //! path); it becomes a [`CaseError`] with names and wording only when reported,
 //! together with the [`Place`] (step, flag, check…) where it happened.
 
-use crate::date::Date;
 use super::result::format_quantity;
+use crate::date::Date;
 use crate::model::{Model, QuestionKind, StepKind};
 use crate::units::Unit;
 use rust_decimal::Decimal;
@@ -104,16 +104,19 @@ pub(crate) enum Fault {
     OutsideBands { band: u32, value: Decimal },
     NoRateBeyond { band: u32, value: Decimal },
     Stopped(u32),
-    /// Money output `output` is `value`, below zero; `culprit` is the first
-    /// money step it reads, in evaluation order, to go below zero (it may be
-    /// the output itself).
-    NegativeOutput {
-        output: u32,
-        culprit: u32,
-        value: Decimal,
-    },
+    NegativeOutput(BelowZero),
     BadInput(&'static str),
     BadPlan(&'static str),
+}
+
+/// A money output below zero: output `output` is `value`; `culprit` is the
+/// first money step it reads, in evaluation order, to go below zero (it may
+/// be the output itself).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BelowZero {
+    pub output: u32,
+    pub culprit: u32,
+    pub value: Decimal,
 }
 
 /// Where a fault happened, for the message.
@@ -250,11 +253,11 @@ impl Failure {
                 // The message names the answers concerned; a check is not a column.
                 (ANSWER_CHECK, msg, None)
             }
-            Fault::NegativeOutput {
+            Fault::NegativeOutput(BelowZero {
                 output,
                 culprit,
                 value,
-            } => {
+            }) => {
                 let step = |s: u32| m.steps.get(s as usize);
                 let id = step(output).map_or("?", |s| s.id.as_str());
                 let label = match step(output).map(|s| &s.kind) {

@@ -3,7 +3,7 @@
 //! eligibility, remaining steps, flags, route), writing into a reusable
 //! [`Scratch`].
 
-use super::err::{Failure, Fault, Place};
+use super::err::{BelowZero, Failure, Fault, Place};
 use super::expr::Ctx;
 use super::input::CaseInput;
 use super::trace::Tracer;
@@ -195,11 +195,11 @@ impl Evaluator<'_> {
                 && step.unit == Unit::Money
             {
                 return Err(Failure {
-                    fault: Fault::NegativeOutput {
+                    fault: Fault::NegativeOutput(BelowZero {
                         output: id,
                         culprit: self.first_below_zero(id, s),
                         value,
-                    },
+                    }),
                     place: Place::Step(id),
                 });
             }
@@ -224,7 +224,10 @@ impl Evaluator<'_> {
             }
         }
         let below_zero = |step: u32| {
-            let money = m.steps.get(step as usize).is_some_and(|s| s.unit == Unit::Money);
+            let money = m
+                .steps
+                .get(step as usize)
+                .is_some_and(|s| s.unit == Unit::Money);
             money && s.step(step).is_some_and(|v| v < Decimal::ZERO)
         };
         self.plan
