@@ -233,6 +233,27 @@ fn overflow_and_division_by_zero_name_the_step() {
     assert!(msg.contains("`indicative`"), "{msg}");
 }
 
+#[test]
+fn a_money_output_below_zero_names_the_step_that_took_it_there() {
+    let mut b = B::new();
+    let one = b.num("1");
+    let two = b.num("2");
+    let x = b.arith(ArithOp::Sub, one, two);
+    b.let_("net", x, Unit::Money, "1 - 2");
+    let net = b.step_ref(0);
+    let half = b.num("0.5");
+    let y = b.arith(ArithOp::Add, net, half);
+    b.output("indicative", y, Unit::Money, "net + 0.5");
+    let (code, msg, q) = err(&run(&b, &case("older_people", &[])));
+    assert_eq!((code, q), (codes::NEGATIVE_OUTPUT, None));
+    assert!(msg.contains("`indicative`"), "{msg}");
+    assert!(msg.contains("is -£0.50"), "{msg}");
+    assert!(
+        msg.contains("`1 - 2` went below zero first at step `net`"),
+        "{msg}"
+    );
+}
+
 fn one_step(build: impl FnOnce(&mut B) -> u32, unit: Unit) -> B {
     let mut b = B::new();
     let e = build(&mut b);
@@ -315,15 +336,15 @@ fn rounding_modes() {
         (RoundTo::Penny, RoundMode::HalfUp, "176.656", "176.66"),
     ];
     for (to, mode, input, want) in cases {
-        let b = one_step(
-            |b| {
-                let n = b.num(input);
-                b.round(n, to, mode)
-            },
-            Unit::Money,
-        );
+        // Rounded in a `let`: a money output below zero is an error of its own.
+        let mut b = B::new();
+        let n = b.num(input);
+        let rounded = b.round(n, to, mode);
+        b.let_("rounded", rounded, Unit::Money, "round(...)");
+        let zero = b.num("0");
+        b.output("indicative", zero, Unit::Money, "£0");
         assert_eq!(
-            value(&run(&b, &case("older_people", &[])), "indicative"),
+            value(&run(&b, &case("older_people", &[])), "rounded"),
             want,
             "{to:?} {mode:?} {input}"
         );

@@ -5,10 +5,11 @@
 //! path); it becomes a [`CaseError`] with names and wording only when reported,
 //! together with the [`Place`] (step, flag, check…) where it happened.
 
-use super::result::format_value;
+use super::result::{format_quantity, format_value};
 use crate::date::Date;
-use crate::model::{Model, QuestionKind};
+use crate::model::{Model, QuestionKind, StepKind};
 use crate::text::list;
+use crate::units::Unit;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -83,6 +84,10 @@ pub mod codes {
     pub const DIVISION_BY_ZERO: &str = "ras::division-by-zero";
     /// A value outside every row of a band table.
     pub const OUTSIDE_BANDS: &str = "ras::outside-bands";
+    /// A money output came out below zero (a deduction larger than what it is
+    /// taken from, e.g. `output indicative "…" = gross - telecare` with
+    /// `gross` £0.00 and `telecare` £14.00).
+    pub const NEGATIVE_OUTPUT: &str = "ras::negative-output";
     /// An answer check marked `stop` found the answers inconsistent.
     pub const ANSWER_CHECK: &str = "ras::answer-check";
     /// The case input does not fit the plan (a program built it wrongly).
@@ -105,8 +110,19 @@ pub(crate) enum Fault {
     OutsideBands { band: u32, value: Decimal },
     NoRateBeyond { band: u32, value: Decimal },
     Stopped(u32),
+    NegativeOutput(BelowZero),
     BadInput(&'static str),
     BadPlan(&'static str),
+}
+
+/// A money output below zero: output `output` is `value`; `culprit` is the
+/// first money step it reads, in evaluation order, to go below zero (it may
+/// be the output itself).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BelowZero {
+    pub output: u32,
+    pub culprit: u32,
+    pub value: Decimal,
 }
 
 /// Where a fault happened, for the message.
@@ -243,6 +259,32 @@ impl Failure {
                 let msg = check.map_or(String::new(), |c| c.message.clone());
                 // The message names the answers concerned; a check is not a column.
                 (ANSWER_CHECK, msg, None)
+            }
+            Fault::NegativeOutput(BelowZero {
+                output,
+                culprit,
+                value,
+            }) => {
+                let step = |s: u32| m.steps.get(s as usize);
+                let id = step(output).map_or("?", |s| s.id.as_str());
+                let label = match step(output).map(|s| &s.kind) {
+                    Some(StepKind::Output { label }) => label.as_str(),
+                    _ => "",
+                };
+                let culprit = step(culprit);
+                let formula = culprit.map_or("?", |s| s.formula.as_str());
+                let at_step = culprit.map_or("?", |s| s.id.as_str());
+                let line = culprit.map_or(0, |s| s.line);
+                let how = if culprit.is_some_and(|c| c.id == id) {
+                    "took it below zero"
+                } else {
+                    "went below zero first"
+                };
+                let msg = format!(
+                    "the output `{id}` (\"{label}\") is {}: `{formula}` {how} at step `{at_step}` (line {line}); a money output cannot be below zero, so cap what is taken off (e.g. with `min`) or check the figures",
+                    format_quantity(value, Unit::Money)
+                );
+                (NEGATIVE_OUTPUT, msg, None)
             }
             Fault::BadInput(what) => (BAD_INPUT, format!("the case input does not fit the plan: {what} ({at})"), None),
             Fault::BadPlan(what) => (BAD_PLAN, format!("the plan is inconsistent: {what} ({at})"), None),

@@ -3,13 +3,14 @@
 //! eligibility, remaining steps, flags, route), writing into a reusable
 //! [`Scratch`].
 
-use super::err::{Failure, Fault, Place};
+use super::err::{BelowZero, Failure, Fault, Place};
 use super::expr::Ctx;
 use super::input::CaseInput;
 use super::trace::Tracer;
 use super::Evaluator;
 use crate::model::{RouteRule, StepKind};
 use crate::syntax::ast::CheckAction;
+use crate::units::Unit;
 use rust_decimal::Decimal;
 
 /// How far a case got.
@@ -186,8 +187,55 @@ impl Evaluator<'_> {
             }
             s.done += 1;
             t.step(id, value, applies);
+            // The sign bit first: one test per step on the fast path, and the
+            // step's kind and unit only for a value below zero.
+            if value.is_sign_negative()
+                && !value.is_zero()
+                && matches!(step.kind, StepKind::Output { .. })
+                && step.unit == Unit::Money
+            {
+                return Err(Failure {
+                    fault: Fault::NegativeOutput(BelowZero {
+                        output: id,
+                        culprit: self.first_below_zero(id, s),
+                        value,
+                    }),
+                    place: Place::Step(id),
+                });
+            }
         }
         Ok(())
+    }
+
+    /// The first money step, in evaluation order, that `output` reads
+    /// (directly or through other steps) and that is below zero; the output
+    /// itself when none of those is. Only on the way to an error.
+    fn first_below_zero(&self, output: u32, s: &Scratch) -> u32 {
+        let m = &self.plan.model;
+        let mut read = vec![false; m.steps.len()];
+        let mut stack = vec![output];
+        while let Some(step) = stack.pop() {
+            if read.get(step as usize).copied().unwrap_or(true) {
+                continue;
+            }
+            read[step as usize] = true;
+            for root in m.step_roots(step) {
+                stack.extend(m.steps_read(root));
+            }
+        }
+        let below_zero = |step: u32| {
+            let money = m
+                .steps
+                .get(step as usize)
+                .is_some_and(|s| s.unit == Unit::Money);
+            money && s.step(step).is_some_and(|v| v < Decimal::ZERO)
+        };
+        self.plan
+            .order
+            .iter()
+            .copied()
+            .find(|&step| read.get(step as usize) == Some(&true) && below_zero(step))
+            .unwrap_or(output)
     }
 
     fn answer_checks<T: Tracer>(
