@@ -26,3 +26,4 @@ pub mod sample;
 pub mod syntax;
 pub mod testing;
 pub mod units;
+pub mod vocabulary;

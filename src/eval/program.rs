@@ -13,7 +13,7 @@ use crate::model::{
     ArithOp, BandTable, CompareOp, Expr, Model, ParameterKey, QuestionKind, Subject, TotalTerm,
 };
 use crate::plan::{expr_types, PlanError, Ty};
-use crate::syntax::ast::{RoundMode, RoundTo};
+use crate::vocabulary::{RoundMode, RoundTo};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A range of the shared child list.

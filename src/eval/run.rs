@@ -9,7 +9,7 @@ use super::input::CaseInput;
 use super::trace::Tracer;
 use super::Evaluator;
 use crate::model::{RouteRule, StepKind};
-use crate::syntax::ast::CheckAction;
+use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 
 /// How far a case got.

@@ -8,8 +8,8 @@
 //! re-establishes it for a model read back from JSON.
 
 use crate::date::Date;
-use crate::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use crate::units::Unit;
+use crate::vocabulary::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
