@@ -239,21 +239,12 @@ impl<'a> Checker<'a> {
     /// The source text of a span on one line: comments dropped, layout
     /// collapsed to single spaces (for formulas shown in traces and hints).
     pub(crate) fn flat_text(&self, span: Span) -> String {
+        let text = self.text(span);
         let mut words: Vec<&str> = Vec::new();
-        for line in self.text(span).lines() {
-            let mut in_string = false;
-            let mut end = line.len();
-            for (i, c) in line.char_indices() {
-                match c {
-                    '"' => in_string = !in_string,
-                    '#' if !in_string => {
-                        end = i;
-                        break;
-                    }
-                    _ => {}
-                }
+        for piece in crate::syntax::scan::pieces(text) {
+            if piece.kind != crate::syntax::scan::PieceKind::Comment {
+                words.extend(text[piece.span.start..piece.span.end].split_whitespace());
             }
-            words.extend(line[..end].split_whitespace());
         }
         // A line break just inside brackets reads as no space at all.
         words

@@ -1,8 +1,8 @@
 //! Syntax errors in the policy officer's words: what was expected (never a
 //! grammar rule's name), where, and a hint when the mistake is a common one.
 
-use super::lower::{code_chars, comment_start};
 use super::parser::Rule;
+use super::scan::{code_chars, comment_start};
 use super::span::Span;
 use crate::diag::Diagnostic;
 

@@ -6,6 +6,7 @@
 use super::ast::*;
 use super::errors::syntax_error;
 use super::parser::{RasParser, Rule};
+use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
 use crate::date::Date;
 use crate::diag::Diagnostic;
@@ -87,27 +88,6 @@ fn trimmed_len(text: &str) -> usize {
             None => return end,
         }
     }
-}
-
-/// The offset of a `#` comment in one line, outside quotes.
-pub(super) fn comment_start(line: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == '#' {
-            return Some(i);
-        }
-    }
-    None
 }
 
 fn internal(at: Span, what: &str) -> Diagnostic {
@@ -821,34 +801,6 @@ fn too_deeply_nested(source: &str) -> Option<usize> {
     None
 }
 
-/// The characters of a rule file outside strings and comments, with their
-/// byte offsets (quote marks included, so a caller sees where strings are).
-pub(super) fn code_chars(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let mut offset = 0;
-    source.split_inclusive('\n').flat_map(move |line| {
-        let start = offset;
-        offset += line.len();
-        let code = &line[..comment_start(line).unwrap_or(line.len())];
-        let mut in_string = false;
-        let mut escaped = false;
-        code.char_indices().filter_map(move |(i, c)| {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => in_string = false,
-                    _ => {}
-                }
-                return None;
-            }
-            if c == '"' {
-                in_string = true;
-            }
-            Some((start + i, c))
-        })
-    })
-}
-
 /// The depth of an expression tree, counted no further than `limit + 1`.
 fn depth(e: &Expr, limit: usize) -> usize {
     if limit == 0 {
@@ -1021,36 +973,14 @@ impl LiteralValue {
     }
 }
 
-/// Finds every `#` comment outside strings.
+/// Every `#` comment, with its text (the formatter keeps them).
 fn collect_comments(source: &str) -> Vec<Comment> {
-    let mut comments = Vec::new();
-    let bytes = source.as_bytes();
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b == b'#' {
-            let end = source[i..]
-                .find('\n')
-                .map(|n| i + n)
-                .unwrap_or(source.len());
-            let text = source[i + 1..end].trim_end_matches('\r').to_string();
-            comments.push(Comment {
-                text,
-                span: Span::new(i, end),
-            });
-            i = end;
-            continue;
-        }
-        i += 1;
-    }
-    comments
+    scan::comments(source)
+        .map(|span| Comment {
+            text: source[span.start + 1..span.end]
+                .trim_end_matches('\r')
+                .to_string(),
+            span,
+        })
+        .collect()
 }

@@ -6,6 +6,7 @@ pub mod ast;
 mod errors;
 mod lower;
 mod parser;
+pub mod scan;
 pub mod span;
 
 pub use lower::parse;
