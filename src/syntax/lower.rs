@@ -10,12 +10,12 @@ use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::number::{self, NumberError};
 use crate::units::Unit;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser;
 use rust_decimal::Decimal;
-use std::str::FromStr;
 use std::sync::OnceLock;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
@@ -186,19 +186,41 @@ fn text(pair: Pair<'_, Rule>) -> Text {
     }
 }
 
+/// The value of a number or an amount as written, exactly: through the one
+/// decimal reader ([`crate::number`]), so nothing is rounded.
 fn decimal(pair: &Pair<'_, Rule>) -> Result<Decimal> {
-    let digits: String = pair.as_str().chars().filter(|c| *c != ',').collect();
-    Decimal::from_str(&digits).map_err(|_| {
-        Diagnostic::error(
-            "ras::number-too-large",
-            format!(
-                "`{}` is too large or too precise to hold exactly",
-                pair.as_str()
-            ),
-        )
-        .label(span(pair), "this number")
-        .hint("numbers hold up to 28 significant digits")
+    let written = pair.as_str();
+    // The grammar allows thousands separators in amounts (`£1,100.00`) and
+    // places them; the reader takes plain digits.
+    let digits: String = written.chars().filter(|c| *c != ',').collect();
+    number::parse_decimal(&digits).map_err(|e| match e {
+        NumberError::TooPrecise { .. } if whole_digits(&digits) > number::MAX_DIGITS => {
+            Diagnostic::error(
+                "ras::number-too-large",
+                format!("`{written}` is too large or too precise to hold exactly"),
+            )
+            .label(span(pair), "this number")
+            .hint("numbers hold up to 28 significant digits")
+        }
+        NumberError::TooPrecise { .. } => {
+            Diagnostic::error(NumberError::TOO_PRECISE, e.message(written))
+                .label(span(pair), "this number")
+                .hint(
+                    "nothing is rounded for you: write the figure the policy sets, \
+                     with at most 28 significant digits",
+                )
+        }
+        NumberError::Empty | NumberError::NotANumber | NumberError::Negative => {
+            internal(span(pair), "number")
+        }
     })
+}
+
+/// How many significant digits a plain decimal has before its point.
+fn whole_digits(digits: &str) -> usize {
+    let unsigned = digits.trim_start_matches(['-', '+']);
+    let whole = unsigned.split('.').next().unwrap_or("");
+    whole.trim_start_matches('0').len()
 }
 
 fn number(pair: Pair<'_, Rule>) -> Result<NumberLit> {
