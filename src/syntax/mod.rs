@@ -3,6 +3,7 @@
 //! Only this module touches pest. The grammar is `grammar/ras.pest`.
 
 pub mod ast;
+pub mod encoding;
 mod errors;
 mod lower;
 mod parser;
