@@ -220,6 +220,40 @@ fn a_rule_file_saved_in_windows_1252_is_a_rules_error_with_its_place() {
 }
 
 #[test]
+fn check_reports_every_syntax_error_at_once() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check/err/syntax-three-broken-declarations.ras");
+    let dir = Dir::new();
+    let run = dir.ras(&[
+        "check",
+        "--format",
+        "json",
+        fixture.to_str().expect("a UTF-8 path"),
+    ]);
+    run.expect_code(1);
+    let diags = json(&run.stdout);
+    let diags = diags.as_array().expect("a JSON array");
+    let syntax: Vec<u64> = diags
+        .iter()
+        .filter(|d| d["code"] == "ras::syntax")
+        .filter_map(|d| d["line"].as_u64())
+        .collect();
+    assert_eq!(syntax, vec![28, 30, 34], "{}", run.stdout);
+    // The declarations that were read are still checked, and a name declared
+    // in a broken declaration is not reported as unknown.
+    assert!(
+        diags.iter().any(|d| d["code"] == "ras::unit-mismatch"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !diags.iter().any(|d| d["code"] == "ras::unknown-name"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn check_searches_folders_for_rule_files() {
     let dir = Dir::new();
     dir.file("rules/a/ok.ras", OK);

@@ -15,6 +15,7 @@ mod lints;
 mod names;
 mod order;
 mod parameters;
+mod partial;
 mod tests;
 
 use crate::date::Date;
@@ -84,14 +85,29 @@ pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked 
     }
 }
 
-/// Parses and checks source text in one go.
+/// Parses and checks source text in one go: every syntax error, and what the
+/// checker finds in the declarations that could be read that holds whatever
+/// the broken ones say (see `partial.rs`). A file with a syntax error has no
+/// model.
 pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
-    match crate::syntax::parse(source) {
-        Ok(file) => check(&file, source, options),
-        Err(diagnostics) => Checked {
-            model: None,
-            diagnostics,
-        },
+    let parsed = crate::syntax::parse_recovering(source);
+    if parsed.diagnostics.is_empty() {
+        return check(&parsed.file, source, options);
+    }
+    let mut diagnostics = parsed.diagnostics;
+    if !parsed.file.items.is_empty() {
+        let checked = check(&parsed.file, source, options);
+        diagnostics.extend(
+            checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| partial::holds_despite(d, &parsed.skipped, source)),
+        );
+    }
+    crate::diag::sort(&mut diagnostics);
+    Checked {
+        model: None,
+        diagnostics,
     }
 }
 

@@ -6,6 +6,7 @@
 use super::ast::*;
 use super::errors::syntax_error;
 use super::parser::{RasParser, Rule};
+use super::recover::{self, Skipped};
 use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
 use crate::date::Date;
@@ -16,55 +17,139 @@ use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser;
 use rust_decimal::Decimal;
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// Parses a rule file into its syntax tree, or returns the syntax error.
+/// A rule file as far as it could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The declarations that were read; a broken one is left out.
+    pub file: File,
+    /// Every syntax error, and every value that cannot be read (a date not in
+    /// the calendar, a number with too many digits), in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The declarations left out, one per diagnostic.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Parses a rule file into its syntax tree, or returns every syntax error.
 pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
+    let parsed = parse_recovering(source);
+    if parsed.diagnostics.is_empty() {
+        Ok(parsed.file)
+    } else {
+        Err(parsed.diagnostics)
+    }
+}
+
+/// Parses a rule file a declaration at a time: a declaration with a mistake
+/// is reported and left out, and reading goes on at the next declaration
+/// keyword, so one run finds every syntax error.
+pub fn parse_recovering(source: &str) -> Parsed {
+    let comments = collect_comments(source);
     // The parser, the checker and the evaluator recurse on nesting: refuse
     // what would exhaust the stack before it is read.
     if let Some(at) = too_deeply_nested(source) {
-        return Err(vec![Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             "ras::too-complex",
             format!("brackets are nested more than {MAX_NESTING} deep here"),
         )
         .label(Span::new(at, at + 1), "too deep")
-        .hint(
-            "work the inner part out in its own step (`let …`) and use that step's name",
-        )]);
-    }
-    let mut pairs = RasParser::parse(Rule::file, source).map_err(|e| {
-        // Parse again with pest's detailed attempts, which see punctuation
-        // (`=`, `}`) that the plain error leaves out. Detail stays on: turning
-        // it off again would race with a parse in another thread.
-        pest::set_error_detail(true);
-        let detailed = RasParser::parse(Rule::file, source).err().unwrap_or(e);
-        vec![syntax_error(source, detailed)]
-    })?;
-    let file = pairs
-        .next()
-        .ok_or_else(|| vec![internal(Span::default(), "file")])?;
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for pair in file.into_inner() {
-        match pair.as_rule() {
-            Rule::item => match lower_item(pair) {
-                Ok(item) => items.push(item),
-                Err(d) => errors.push(d),
+        .hint("work the inner part out in its own step (`let …`) and use that step's name");
+        return Parsed {
+            file: File {
+                items: Vec::new(),
+                comments,
             },
-            Rule::EOI => {}
-            _ => errors.push(internal(span(&pair), "item")),
+            diagnostics: vec![diagnostic],
+            skipped: vec![Skipped::of(source, Span::new(0, source.len()))],
+        };
+    }
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut skipped = Vec::new();
+    let mut pos = 0;
+    while pos <= source.len() {
+        let rest = &source[pos..];
+        let seen = &rest[..recover::read_limit(rest, recover::item_start(rest))];
+        match RasParser::parse(Rule::next_item, seen) {
+            Ok(mut pairs) => {
+                let item = pairs.next().and_then(|p| p.into_inner().next());
+                let Some(item) = item.filter(|p| p.as_rule() == Rule::item) else {
+                    break; // the end of the file
+                };
+                let end = pos + item.as_span().end();
+                let at = read_from(pos, || span(&item));
+                match read_from(pos, || lower_item(item)) {
+                    Ok(item) => items.push(item),
+                    Err(d) => {
+                        diagnostics.push(d);
+                        skipped.push(Skipped::of(source, at));
+                    }
+                }
+                if end <= pos {
+                    // INVARIANT: a declaration is never empty; should one be,
+                    // stop rather than read the same place for ever.
+                    diagnostics.push(internal(at, "declaration"));
+                    break;
+                }
+                pos = end;
+            }
+            Err(e) => {
+                // Parse again with pest's detailed attempts, which see
+                // punctuation (`=`, `}`) that the plain error leaves out.
+                // Detail stays on: turning it off again would race with a
+                // parse in another thread.
+                pest::set_error_detail(true);
+                let detailed = RasParser::parse(Rule::next_item, seen).err().unwrap_or(e);
+                let start = recover::item_start(rest);
+                let (diagnostic, resume) = syntax_error(rest, detailed, |error_at| {
+                    recover::resume_point(rest, start, error_at)
+                });
+                let resume = resume.min(rest.len());
+                diagnostics.push(shifted(diagnostic, pos));
+                let broken = &rest[start..resume];
+                let left_out = Span::new(pos + start, pos + start + trimmed_len(broken));
+                skipped.push(Skipped::of(source, left_out));
+                // INVARIANT: `resume_point` lies past the declaration's start
+                // or at the end, so reading always moves on.
+                if resume >= rest.len() || resume <= start {
+                    break;
+                }
+                pos += resume;
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(File {
-            items,
-            comments: collect_comments(source),
-        })
-    } else {
-        Err(errors)
+    Parsed {
+        file: File { items, comments },
+        diagnostics,
+        skipped,
     }
+}
+
+thread_local! {
+    /// Where the text pest is reading starts in the rule file. Declarations
+    /// are read one at a time from the rest of the file, so pest's offsets
+    /// count from there; [`span`] adds this to make them the file's.
+    static READ_FROM: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` with pest's offsets counted from `offset` in the file.
+fn read_from<T>(offset: usize, f: impl FnOnce() -> T) -> T {
+    let before = READ_FROM.with(|r| r.replace(offset));
+    let out = f();
+    READ_FROM.with(|r| r.set(before));
+    out
+}
+
+/// A diagnostic about text that starts `by` bytes into the file.
+fn shifted(mut diagnostic: Diagnostic, by: usize) -> Diagnostic {
+    for label in &mut diagnostic.labels {
+        label.span = Span::new(label.span.start + by, label.span.end + by);
+    }
+    diagnostic
 }
 
 /// Where a pair is written, without the whitespace and comments pest skips
@@ -72,7 +157,9 @@ pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
 /// swallows the layout that follows it).
 fn span(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.start() + trimmed_len(s.as_str()))
+    let base = READ_FROM.with(Cell::get);
+    let start = base + s.start();
+    Span::new(start, start + trimmed_len(s.as_str()))
 }
 
 /// The length of `text` once trailing whitespace and `#` comments are removed.
@@ -806,7 +893,7 @@ const MAX_EXPR_DEPTH: usize = 200;
 
 /// Where brackets first nest more than [`MAX_NESTING`] deep (strings and
 /// comments aside).
-fn too_deeply_nested(source: &str) -> Option<usize> {
+pub(super) fn too_deeply_nested(source: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (at, c) in code_chars(source) {
         match c {

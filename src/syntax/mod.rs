@@ -7,10 +7,14 @@ pub mod encoding;
 mod errors;
 mod lower;
 mod parser;
+mod recover;
 pub mod scan;
 pub mod span;
+#[cfg(test)]
+mod tests;
 
-pub use lower::parse;
+pub use lower::{parse, parse_recovering, Parsed};
+pub use recover::Skipped;
 pub use span::{line_col, Span};
 
 /// Keywords of the language, for messages and the formatter.
