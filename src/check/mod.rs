@@ -97,11 +97,12 @@ pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
     let mut diagnostics = parsed.diagnostics;
     if !parsed.file.items.is_empty() {
         let checked = check(&parsed.file, source, options);
+        let left_out = partial::LeftOut::new(&parsed.skipped);
         diagnostics.extend(
             checked
                 .diagnostics
                 .into_iter()
-                .filter(|d| partial::holds_despite(d, &parsed.skipped, source)),
+                .filter(|d| left_out.holds(d, source)),
         );
     }
     crate::diag::sort(&mut diagnostics);

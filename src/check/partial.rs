@@ -8,6 +8,7 @@
 
 use crate::diag::{Diagnostic, Severity};
 use crate::syntax::Skipped;
+use std::collections::HashSet;
 
 /// Findings about a name that a left-out declaration may declare.
 const ABOUT_A_NAME: &[&str] = &[
@@ -27,36 +28,55 @@ const ABOUT_THE_FILE: &[(&str, &[&str])] = &[
     ("ras::missing-cohort-value", &["cohorts", "attribute"]),
 ];
 
-/// True when `diagnostic` holds whatever the `skipped` declarations say.
-pub(crate) fn holds_despite(diagnostic: &Diagnostic, skipped: &[Skipped], source: &str) -> bool {
-    if skipped.is_empty() {
-        return true;
-    }
-    if diagnostic.severity == Severity::Warning {
-        return false;
-    }
-    if ABOUT_A_NAME.contains(&diagnostic.code) {
-        let name = diagnostic
-            .primary_span()
-            .and_then(|s| source.get(s.start..s.end))
-            .unwrap_or("");
-        let a_name =
-            !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if a_name {
-            return !skipped.iter().any(|s| s.names.iter().any(|n| n == name));
-        }
-        // `total points` with nothing to add up: the questions and domains
-        // left out may carry them.
-        return !skipped.iter().any(|s| {
-            s.keyword
-                .map_or(true, |k| matches!(k, "question" | "domain"))
-        });
-    }
-    if let Some((_, settled_by)) = ABOUT_THE_FILE.iter().find(|(c, _)| *c == diagnostic.code) {
-        // A declaration that starts with no keyword may have been any of them.
-        return !skipped
+/// What the left-out declarations may have said.
+pub(crate) struct LeftOut<'a> {
+    skipped: &'a [Skipped],
+    names: HashSet<&'a str>,
+}
+
+impl<'a> LeftOut<'a> {
+    /// The declarations left out of a file.
+    pub(crate) fn new(skipped: &'a [Skipped]) -> Self {
+        let names = skipped
             .iter()
-            .any(|s| s.keyword.map_or(true, |k| settled_by.contains(&k)));
+            .flat_map(|s| s.names.iter().map(String::as_str))
+            .collect();
+        LeftOut { skipped, names }
     }
-    true
+
+    /// True when one of them may be a declaration that starts with one of
+    /// `keywords` (one that starts with no keyword may have been any).
+    fn may_be(&self, keywords: &[&str]) -> bool {
+        self.skipped
+            .iter()
+            .any(|s| s.keyword.map_or(true, |k| keywords.contains(&k)))
+    }
+
+    /// True when `diagnostic` holds whatever the left-out declarations say.
+    pub(crate) fn holds(&self, diagnostic: &Diagnostic, source: &str) -> bool {
+        if self.skipped.is_empty() {
+            return true;
+        }
+        if diagnostic.severity == Severity::Warning {
+            return false;
+        }
+        if ABOUT_A_NAME.contains(&diagnostic.code) {
+            let name = diagnostic
+                .primary_span()
+                .and_then(|s| source.get(s.start..s.end))
+                .unwrap_or("");
+            let a_name =
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if a_name {
+                return !self.names.contains(name);
+            }
+            // `total points` with nothing to add up: the questions and
+            // domains left out may carry them.
+            return !self.may_be(&["question", "domain"]);
+        }
+        if let Some((_, settled_by)) = ABOUT_THE_FILE.iter().find(|(c, _)| *c == diagnostic.code) {
+            return !self.may_be(settled_by);
+        }
+        true
+    }
 }
