@@ -1,5 +1,9 @@
 //! Pest pairs -> syntax tree. The only place that knows the grammar's pair shapes.
 //!
+//! A file is read a declaration at a time (`next_item` in the grammar), so a
+//! declaration with a mistake can be reported and left out, and reading go on
+//! at the next declaration keyword ([`super::recover`]).
+//!
 //! A pair shape the grammar guarantees but that is somehow absent becomes an
 //! `ras::internal` diagnostic rather than a panic.
 

@@ -1,6 +1,9 @@
-//! Stage 1, syntax: rule-file text -> [`ast::File`] (or syntax diagnostics).
+//! Stage 1, syntax: rule-file bytes -> text ([`encoding::decode`]) -> [`ast::File`]
+//! plus every syntax diagnostic ([`parse_recovering`]; [`parse`] when only a
+//! whole file will do).
 //!
-//! Only this module touches pest. The grammar is `grammar/ras.pest`.
+//! Only this module touches pest. The grammar is `grammar/ras.pest`; where
+//! strings and comments are is decided once, by [`scan`].
 
 pub mod ast;
 pub mod encoding;
