@@ -35,3 +35,4 @@ pub mod syntax;
 pub mod testing;
 pub mod text;
 pub mod units;
+pub mod vocabulary;

@@ -184,6 +184,79 @@ fn check_reports_syntax_errors() {
 }
 
 #[test]
+fn a_rule_file_saved_in_windows_1252_is_a_rules_error_with_its_place() {
+    let dir = Dir::new();
+    let text = ok_with(
+        "  effective 2024-04-01",
+        "  approved \"Cabinet, fees from \u{1}5\"  effective 2024-04-01",
+    );
+    let (line, column) = (3, 32);
+    assert_eq!(
+        text.lines().nth(line - 1).and_then(|l| l.find('\u{1}')),
+        Some(column - 1)
+    );
+    // In Windows-1252 `£` is the one byte 0xA3.
+    let bytes: Vec<u8> = text
+        .bytes()
+        .map(|b| if b == 1 { 0xA3 } else { b })
+        .collect();
+    std::fs::write(dir.path().join("ansi.ras"), &bytes).expect("write");
+    let run = dir.ras(&["check", "ansi.ras"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("ras::not-utf8"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains(&format!("0xA3 on line {line}, column {column}")),
+        "{}",
+        run.stderr
+    );
+    let run = dir.ras(&["check", "--format", "json", "ansi.ras"]);
+    run.expect_code(1);
+    let diags = json(&run.stdout);
+    assert_eq!(diags[0]["code"], "ras::not-utf8", "{}", run.stdout);
+    assert_eq!(diags[0]["line"], line, "{}", run.stdout);
+    assert_eq!(diags[0]["column"], column, "{}", run.stdout);
+    let hint = diags[0]["hint"].as_str().unwrap_or("");
+    assert!(hint.contains("`£` in Windows-1252"), "{hint}");
+    assert!(hint.contains("save it as UTF-8"), "{hint}");
+    dir.ras(&["test", "ansi.ras"]).expect_code(1);
+}
+
+#[test]
+fn check_reports_every_syntax_error_at_once() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/check/err/syntax-three-broken-declarations.ras");
+    let dir = Dir::new();
+    let run = dir.ras(&[
+        "check",
+        "--format",
+        "json",
+        fixture.to_str().expect("a UTF-8 path"),
+    ]);
+    run.expect_code(1);
+    let diags = json(&run.stdout);
+    let diags = diags.as_array().expect("a JSON array");
+    let syntax: Vec<u64> = diags
+        .iter()
+        .filter(|d| d["code"] == "ras::syntax")
+        .filter_map(|d| d["line"].as_u64())
+        .collect();
+    assert_eq!(syntax, vec![28, 30, 34], "{}", run.stdout);
+    // The declarations that were read are still checked, and a name declared
+    // in a broken declaration is not reported as unknown.
+    assert!(
+        diags.iter().any(|d| d["code"] == "ras::unit-mismatch"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        !diags.iter().any(|d| d["code"] == "ras::unknown-name"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn check_searches_folders_for_rule_files() {
     let dir = Dir::new();
     dir.file("rules/a/ok.ras", OK);

@@ -24,6 +24,7 @@ const ERROR_CODES: &[&str] = &[
     "syntax",
     "bad-date",
     "number-too-large",
+    "number-too-precise",
     "unknown-name",
     "duplicate-name",
     "duplicate-declaration",

@@ -15,6 +15,7 @@ mod lints;
 mod names;
 mod order;
 mod parameters;
+mod partial;
 mod tests;
 
 use crate::date::Date;
@@ -85,14 +86,30 @@ pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked 
     }
 }
 
-/// Parses and checks source text in one go.
+/// Parses and checks source text in one go: every syntax error, and what the
+/// checker finds in the declarations that could be read that holds whatever
+/// the broken ones say (see `partial.rs`). A file with a syntax error has no
+/// model.
 pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
-    match crate::syntax::parse(source) {
-        Ok(file) => check(&file, source, options),
-        Err(diagnostics) => Checked {
-            model: None,
-            diagnostics,
-        },
+    let parsed = crate::syntax::parse_recovering(source);
+    if parsed.diagnostics.is_empty() {
+        return check(&parsed.file, source, options);
+    }
+    let mut diagnostics = parsed.diagnostics;
+    if !parsed.file.items.is_empty() {
+        let checked = check(&parsed.file, source, options);
+        let left_out = partial::LeftOut::new(&parsed.skipped);
+        diagnostics.extend(
+            checked
+                .diagnostics
+                .into_iter()
+                .filter(|d| left_out.holds(d, source)),
+        );
+    }
+    crate::diag::sort(&mut diagnostics);
+    Checked {
+        model: None,
+        diagnostics,
     }
 }
 
@@ -240,21 +257,12 @@ impl<'a> Checker<'a> {
     /// The source text of a span on one line: comments dropped, layout
     /// collapsed to single spaces (for formulas shown in traces and hints).
     pub(crate) fn flat_text(&self, span: Span) -> String {
+        let text = self.text(span);
         let mut words: Vec<&str> = Vec::new();
-        for line in self.text(span).lines() {
-            let mut in_string = false;
-            let mut end = line.len();
-            for (i, c) in line.char_indices() {
-                match c {
-                    '"' => in_string = !in_string,
-                    '#' if !in_string => {
-                        end = i;
-                        break;
-                    }
-                    _ => {}
-                }
+        for piece in crate::syntax::scan::pieces(text) {
+            if piece.kind != crate::syntax::scan::PieceKind::Comment {
+                words.extend(text[piece.span.start..piece.span.end].split_whitespace());
             }
-            words.extend(line[..end].split_whitespace());
         }
         // A line break just inside brackets reads as no space at all.
         words

@@ -74,6 +74,20 @@ pub fn read_text(path: &Path) -> Result<String, CliError> {
     fs::read_to_string(path).map_err(|e| CliError::read(path, e))
 }
 
+/// The bytes of a file, or of standard input when the path is `-` (rule
+/// files are read as bytes so that one in the wrong encoding is reported as a
+/// mistake in the rules, with its place).
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
+    if path == Path::new("-") {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| CliError::read(path, e))?;
+        return Ok(bytes);
+    }
+    fs::read(path).map_err(|e| CliError::read(path, e))
+}
+
 /// Writes `text` to a file, replacing it.
 pub fn write_text(path: &Path, text: &str) -> Result<(), CliError> {
     fs::write(path, text).map_err(|source| CliError::Write {

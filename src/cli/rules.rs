@@ -2,7 +2,7 @@
 //! parse and check ([`check_file`]), show the diagnostics ([`show`]), compile
 //! ([`load_plan`]); and reading and writing compiled plans.
 
-use super::files::{display_name, read_text};
+use super::files::{display_name, read_bytes, read_text};
 use super::term::{note, Context};
 use super::CliError;
 use crate::check::{CheckOptions, Checked};
@@ -39,13 +39,16 @@ impl CheckedFile {
 
 /// Reads, parses and checks one rule file.
 pub fn check_file(path: &Path, options: &CheckOptions) -> Result<CheckedFile, CliError> {
-    let source = read_text(path)?;
-    let checked = match crate::syntax::parse(&source) {
-        Ok(file) => crate::check::check(&file, &source, options),
-        Err(diagnostics) => Checked {
-            model: None,
-            diagnostics,
-        },
+    let bytes = read_bytes(path)?;
+    let (source, checked) = match crate::syntax::encoding::decode(&bytes) {
+        Ok(text) => (text.to_string(), crate::check::check_source(text, options)),
+        Err(not_utf8) => (
+            not_utf8.shown,
+            Checked {
+                model: None,
+                diagnostics: vec![not_utf8.diagnostic],
+            },
+        ),
     };
     Ok(CheckedFile {
         path: path.to_path_buf(),

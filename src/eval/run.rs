@@ -9,8 +9,8 @@ use super::input::CaseInput;
 use super::trace::Tracer;
 use super::Evaluator;
 use crate::model::{RouteRule, StepKind};
-use crate::syntax::ast::CheckAction;
 use crate::units::Unit;
+use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 
 /// How far a case got.

@@ -10,8 +10,8 @@ use super::input::{Answer, AnswerValue};
 use super::result::{format_value, ParameterUsed, Quantity};
 use crate::date::Date;
 use crate::model::{BandTable, Line, Model, QuestionKind, ReasonPart, Requirement, StepKind};
-use crate::syntax::ast::CheckAction;
 use crate::units::Unit;
+use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 

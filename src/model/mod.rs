@@ -8,8 +8,8 @@
 //! and [`crate::plan::Plan::from_json`] validate it again.
 
 use crate::date::Date;
-use crate::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use crate::units::Unit;
+use crate::vocabulary::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 

@@ -14,7 +14,7 @@ use crate::eval::StepBounds;
 use crate::model::{
     ArithOp, BandTable, CompareOp, Expr, Model, ParameterKey, QuestionKind, Subject, TotalTerm,
 };
-use crate::syntax::ast::{RoundMode, RoundTo};
+use crate::vocabulary::{RoundMode, RoundTo};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 /// A range of the shared child list.

@@ -6,6 +6,7 @@
 use super::span::Span;
 use crate::date::Date;
 use crate::units::Unit;
+pub use crate::vocabulary::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use rust_decimal::Decimal;
 
 /// A whole rule file.
@@ -205,32 +206,6 @@ impl HeaderValue {
     }
 }
 
-/// The budget period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Period {
-    /// Per week.
-    Weekly,
-    /// Per four weeks.
-    FourWeekly,
-    /// Per calendar month.
-    Monthly,
-    /// Per year.
-    Annual,
-}
-
-impl Period {
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            Period::Weekly => "weekly",
-            Period::FourWeekly => "four_weekly",
-            Period::Monthly => "monthly",
-            Period::Annual => "annual",
-        }
-    }
-}
-
 /// A rounding rule: to what, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RoundingRule {
@@ -238,30 +213,6 @@ pub struct RoundingRule {
     pub to: RoundTo,
     /// Half up, half even, up or down; `None` takes the header's mode.
     pub mode: Option<RoundMode>,
-}
-
-/// What a rounding rounds to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundTo {
-    /// Two decimal places.
-    Penny,
-    /// Whole pounds.
-    Pound,
-}
-
-/// How a rounding treats the part it drops.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RoundMode {
-    /// Halves away from zero (the usual "round").
-    HalfUp,
-    /// Halves to the even neighbour (banker's rounding).
-    HalfEven,
-    /// Always away from zero.
-    Up,
-    /// Always towards zero.
-    Down,
 }
 
 /// `cohorts { … }`
@@ -531,16 +482,6 @@ pub struct AnswerCheck {
     pub when: Expr,
 }
 
-/// What an answer check does when its condition holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckAction {
-    /// No figure; the message is the reason.
-    Stop,
-    /// A figure, with the message attached.
-    Warn,
-}
-
 /// `eligibility { require … else "…" }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Eligibility {
@@ -760,57 +701,5 @@ impl BinaryOp {
             BinaryOp::Eq => "=",
             BinaryOp::Ne => "!=",
         }
-    }
-}
-
-/// Which values of the options a `total` adds up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ValueKind {
-    /// `points` (pts)
-    Points,
-    /// `hours` (h)
-    Hours,
-    /// `sessions`
-    Sessions,
-    /// `nights`
-    Nights,
-    /// `money` (£)
-    Money,
-}
-
-impl ValueKind {
-    /// The unit of these values.
-    pub fn unit(self) -> Unit {
-        match self {
-            ValueKind::Points => Unit::Points,
-            ValueKind::Hours => Unit::Hours,
-            ValueKind::Sessions => Unit::Sessions,
-            ValueKind::Nights => Unit::Nights,
-            ValueKind::Money => Unit::Money,
-        }
-    }
-
-    /// The keyword.
-    pub fn keyword(self) -> &'static str {
-        match self {
-            ValueKind::Points => "points",
-            ValueKind::Hours => "hours",
-            ValueKind::Sessions => "sessions",
-            ValueKind::Nights => "nights",
-            ValueKind::Money => "money",
-        }
-    }
-
-    /// Reads a keyword.
-    pub fn from_keyword(word: &str) -> Option<ValueKind> {
-        Some(match word {
-            "points" => ValueKind::Points,
-            "hours" => ValueKind::Hours,
-            "sessions" => ValueKind::Sessions,
-            "nights" => ValueKind::Nights,
-            "money" => ValueKind::Money,
-            _ => return None,
-        })
     }
 }

@@ -1,8 +1,8 @@
 //! Syntax errors in the policy officer's words: what was expected (never a
 //! grammar rule's name), where, and a hint when the mistake is a common one.
 
-use super::lower::{code_chars, comment_start};
 use super::parser::Rule;
+use super::scan::{code_chars, comment_start};
 use super::span::Span;
 use crate::diag::Diagnostic;
 
@@ -10,7 +10,7 @@ use crate::diag::Diagnostic;
 const PUNCTUATION: &[&str] = &["=", ":", "{", "}", "(", ")", "[", "]", ","];
 
 /// Keywords that start a declaration.
-const DECLARATION_KEYWORDS: &[&str] = &[
+pub(super) const DECLARATION_KEYWORDS: &[&str] = &[
     "allow",
     "policy",
     "cohorts",
@@ -30,7 +30,16 @@ const DECLARATION_KEYWORDS: &[&str] = &[
 ];
 
 /// Turns pest's error into a diagnostic in the policy officer's words.
-pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Diagnostic {
+///
+/// `region_end` gives, for the place of the mistake, where the broken
+/// declaration ends (where reading will go on); it is returned with the
+/// diagnostic, and a `{` is reported as never closed when it is not closed
+/// before then.
+pub(super) fn syntax_error(
+    source: &str,
+    error: pest::error::Error<Rule>,
+    region_end: impl FnOnce(usize) -> usize,
+) -> (Diagnostic, usize) {
     let mut pos = match error.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
@@ -74,6 +83,7 @@ pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Dia
     }
     expected.sort_unstable();
     expected.dedup();
+    let end_of_region = region_end(pos).clamp(pos, source.len());
     let found = describe_found(source, pos);
     let message = if expected.is_empty() {
         format!("this line cannot be read: unexpected {found}")
@@ -127,7 +137,7 @@ pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Dia
     {
         hint = hint.or_else(|| Some(format!("add {} here", crate::text::list_or(&expected))));
     }
-    if let Some(open) = unclosed_brace(source, pos) {
+    if let Some(open) = unclosed_brace(source.get(..end_of_region).unwrap_or(source), pos) {
         diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
         hint = hint.or_else(|| Some("is a `}` missing? every `{` needs a matching `}`".into()));
     }
@@ -145,7 +155,7 @@ pub(super) fn syntax_error(source: &str, error: pest::error::Error<Rule>) -> Dia
     if let Some(hint) = hint {
         diag = diag.hint(hint);
     }
-    diag
+    (diag, end_of_region)
 }
 
 /// The word (a run of letters, digits, `_` and `.`) that ends just before
@@ -179,7 +189,7 @@ fn dangling_operator(before: &str) -> Option<&str> {
     .map(str::trim_start)
 }
 
-/// The innermost `{` before `pos` that is never closed anywhere in the file.
+/// The innermost `{` before `pos` that is never closed in `source`.
 fn unclosed_brace(source: &str, pos: usize) -> Option<usize> {
     let mut open: Vec<usize> = Vec::new();
     for (at, c) in code_chars(source) {
@@ -283,7 +293,7 @@ fn syntax_hint(source: &str, pos: usize, expected: &[String]) -> Option<String> 
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "the end of the file",
-        Rule::item | Rule::allow => "a declaration (`policy`, `question`, `parameter`, `let`, `output`, `test`, …)",
+        Rule::item | Rule::allow | Rule::declaration_start => "a declaration (`policy`, `question`, `parameter`, `let`, `output`, `test`, …)",
         Rule::warning_code => "a warning code, e.g. `money-cap`",
         Rule::string | Rule::string_text => "a sentence in quotes, e.g. \"Older people\"",
         Rule::ident | Rule::ident_raw | Rule::name => "a name, e.g. `price_per_point`",

@@ -1,69 +1,159 @@
 //! Pest pairs -> syntax tree. The only place that knows the grammar's pair shapes.
 //!
+//! A file is read a declaration at a time (`next_item` in the grammar), so a
+//! declaration with a mistake can be reported and left out, and reading go on
+//! at the next declaration keyword ([`super::recover`]).
+//!
 //! A pair shape the grammar guarantees but that is somehow absent becomes an
 //! `ras::internal` diagnostic rather than a panic.
 
 use super::ast::*;
 use super::errors::syntax_error;
 use super::parser::{RasParser, Rule};
+use super::recover::{self, Skipped};
+use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
 use crate::date::Date;
 use crate::diag::Diagnostic;
+use crate::number::{self, NumberError};
 use crate::units::Unit;
 use pest::iterators::{Pair, Pairs};
 use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser;
 use rust_decimal::Decimal;
-use std::str::FromStr;
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 type Result<T> = std::result::Result<T, Diagnostic>;
 
-/// Parses a rule file into its syntax tree, or returns the syntax error.
+/// A rule file as far as it could be read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The declarations that were read; a broken one is left out.
+    pub file: File,
+    /// Every syntax error, and every value that cannot be read (a date not in
+    /// the calendar, a number with too many digits), in file order.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The declarations left out, one per diagnostic.
+    pub skipped: Vec<Skipped>,
+}
+
+/// Parses a rule file into its syntax tree, or returns every syntax error.
 pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
+    let parsed = parse_recovering(source);
+    if parsed.diagnostics.is_empty() {
+        Ok(parsed.file)
+    } else {
+        Err(parsed.diagnostics)
+    }
+}
+
+/// Parses a rule file a declaration at a time: a declaration with a mistake
+/// is reported and left out, and reading goes on at the next declaration
+/// keyword, so one run finds every syntax error.
+pub fn parse_recovering(source: &str) -> Parsed {
+    let comments = collect_comments(source);
     // The parser, the checker and the evaluator recurse on nesting: refuse
     // what would exhaust the stack before it is read.
     if let Some(at) = too_deeply_nested(source) {
-        return Err(vec![Diagnostic::error(
+        let diagnostic = Diagnostic::error(
             "ras::too-complex",
             format!("brackets are nested more than {MAX_NESTING} deep here"),
         )
         .label(Span::new(at, at + 1), "too deep")
-        .hint(
-            "work the inner part out in its own step (`let …`) and use that step's name",
-        )]);
-    }
-    let mut pairs = RasParser::parse(Rule::file, source).map_err(|e| {
-        // Parse again with pest's detailed attempts, which see punctuation
-        // (`=`, `}`) that the plain error leaves out. Detail stays on: turning
-        // it off again would race with a parse in another thread.
-        pest::set_error_detail(true);
-        let detailed = RasParser::parse(Rule::file, source).err().unwrap_or(e);
-        vec![syntax_error(source, detailed)]
-    })?;
-    let file = pairs
-        .next()
-        .ok_or_else(|| vec![internal(Span::default(), "file")])?;
-    let mut items = Vec::new();
-    let mut errors = Vec::new();
-    for pair in file.into_inner() {
-        match pair.as_rule() {
-            Rule::item => match lower_item(pair) {
-                Ok(item) => items.push(item),
-                Err(d) => errors.push(d),
+        .hint("work the inner part out in its own step (`let …`) and use that step's name");
+        return Parsed {
+            file: File {
+                items: Vec::new(),
+                comments,
             },
-            Rule::EOI => {}
-            _ => errors.push(internal(span(&pair), "item")),
+            diagnostics: vec![diagnostic],
+            skipped: vec![Skipped::of(source, Span::new(0, source.len()))],
+        };
+    }
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut skipped = Vec::new();
+    let mut pos = 0;
+    while pos <= source.len() {
+        let rest = &source[pos..];
+        let seen = &rest[..recover::read_limit(rest, recover::item_start(rest))];
+        match RasParser::parse(Rule::next_item, seen) {
+            Ok(mut pairs) => {
+                let item = pairs.next().and_then(|p| p.into_inner().next());
+                let Some(item) = item.filter(|p| p.as_rule() == Rule::item) else {
+                    break; // the end of the file
+                };
+                let end = pos + item.as_span().end();
+                let at = read_from(pos, || span(&item));
+                match read_from(pos, || lower_item(item)) {
+                    Ok(item) => items.push(item),
+                    Err(d) => {
+                        diagnostics.push(d);
+                        skipped.push(Skipped::of(source, at));
+                    }
+                }
+                if end <= pos {
+                    // INVARIANT: a declaration is never empty; should one be,
+                    // stop rather than read the same place for ever.
+                    diagnostics.push(internal(at, "declaration"));
+                    break;
+                }
+                pos = end;
+            }
+            Err(e) => {
+                // Parse again with pest's detailed attempts, which see
+                // punctuation (`=`, `}`) that the plain error leaves out.
+                // Detail stays on: turning it off again would race with a
+                // parse in another thread.
+                pest::set_error_detail(true);
+                let detailed = RasParser::parse(Rule::next_item, seen).err().unwrap_or(e);
+                let start = recover::item_start(rest);
+                let (diagnostic, resume) = syntax_error(rest, detailed, |error_at| {
+                    recover::resume_point(rest, start, error_at)
+                });
+                let resume = resume.min(rest.len());
+                diagnostics.push(shifted(diagnostic, pos));
+                let broken = &rest[start..resume];
+                let left_out = Span::new(pos + start, pos + start + trimmed_len(broken));
+                skipped.push(Skipped::of(source, left_out));
+                // INVARIANT: `resume_point` lies past the declaration's start
+                // or at the end, so reading always moves on.
+                if resume >= rest.len() || resume <= start {
+                    break;
+                }
+                pos += resume;
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(File {
-            items,
-            comments: collect_comments(source),
-        })
-    } else {
-        Err(errors)
+    Parsed {
+        file: File { items, comments },
+        diagnostics,
+        skipped,
     }
+}
+
+thread_local! {
+    /// Where the text pest is reading starts in the rule file. Declarations
+    /// are read one at a time from the rest of the file, so pest's offsets
+    /// count from there; [`span`] adds this to make them the file's.
+    static READ_FROM: Cell<usize> = const { Cell::new(0) };
+}
+
+/// Runs `f` with pest's offsets counted from `offset` in the file.
+fn read_from<T>(offset: usize, f: impl FnOnce() -> T) -> T {
+    let before = READ_FROM.with(|r| r.replace(offset));
+    let out = f();
+    READ_FROM.with(|r| r.set(before));
+    out
+}
+
+/// A diagnostic about text that starts `by` bytes into the file.
+fn shifted(mut diagnostic: Diagnostic, by: usize) -> Diagnostic {
+    for label in &mut diagnostic.labels {
+        label.span = Span::new(label.span.start + by, label.span.end + by);
+    }
+    diagnostic
 }
 
 /// Where a pair is written, without the whitespace and comments pest skips
@@ -71,7 +161,9 @@ pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
 /// swallows the layout that follows it).
 fn span(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.start() + trimmed_len(s.as_str()))
+    let base = READ_FROM.with(Cell::get);
+    let start = base + s.start();
+    Span::new(start, start + trimmed_len(s.as_str()))
 }
 
 /// The length of `text` once trailing whitespace and `#` comments are removed.
@@ -87,27 +179,6 @@ fn trimmed_len(text: &str) -> usize {
             None => return end,
         }
     }
-}
-
-/// The offset of a `#` comment in one line, outside quotes.
-pub(super) fn comment_start(line: &str) -> Option<usize> {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-        } else if c == '"' {
-            in_string = true;
-        } else if c == '#' {
-            return Some(i);
-        }
-    }
-    None
 }
 
 fn internal(at: Span, what: &str) -> Diagnostic {
@@ -206,19 +277,41 @@ fn text(pair: Pair<'_, Rule>) -> Text {
     }
 }
 
+/// The value of a number or an amount as written, exactly: through the one
+/// decimal reader ([`crate::number`]), so nothing is rounded.
 fn decimal(pair: &Pair<'_, Rule>) -> Result<Decimal> {
-    let digits: String = pair.as_str().chars().filter(|c| *c != ',').collect();
-    Decimal::from_str(&digits).map_err(|_| {
-        Diagnostic::error(
-            "ras::number-too-large",
-            format!(
-                "`{}` is too large or too precise to hold exactly",
-                pair.as_str()
-            ),
-        )
-        .label(span(pair), "this number")
-        .hint("numbers hold up to 28 significant digits")
+    let written = pair.as_str();
+    // The grammar allows thousands separators in amounts (`£1,100.00`) and
+    // places them; the reader takes plain digits.
+    let digits: String = written.chars().filter(|c| *c != ',').collect();
+    number::parse_decimal(&digits).map_err(|e| match e {
+        NumberError::TooPrecise { .. } if whole_digits(&digits) > number::MAX_DIGITS => {
+            Diagnostic::error(
+                "ras::number-too-large",
+                format!("`{written}` is too large or too precise to hold exactly"),
+            )
+            .label(span(pair), "this number")
+            .hint("numbers hold up to 28 significant digits")
+        }
+        NumberError::TooPrecise { .. } => {
+            Diagnostic::error(NumberError::TOO_PRECISE, e.message(written))
+                .label(span(pair), "this number")
+                .hint(
+                    "nothing is rounded for you: write the figure the policy sets, \
+                     with at most 28 significant digits",
+                )
+        }
+        NumberError::Empty | NumberError::NotANumber | NumberError::Negative => {
+            internal(span(pair), "number")
+        }
     })
+}
+
+/// How many significant digits a plain decimal has before its point.
+fn whole_digits(digits: &str) -> usize {
+    let unsigned = digits.trim_start_matches(['-', '+']);
+    let whole = unsigned.split('.').next().unwrap_or("");
+    whole.trim_start_matches('0').len()
 }
 
 fn number(pair: Pair<'_, Rule>) -> Result<NumberLit> {
@@ -804,7 +897,7 @@ const MAX_EXPR_DEPTH: usize = 200;
 
 /// Where brackets first nest more than [`MAX_NESTING`] deep (strings and
 /// comments aside).
-fn too_deeply_nested(source: &str) -> Option<usize> {
+pub(super) fn too_deeply_nested(source: &str) -> Option<usize> {
     let mut depth = 0usize;
     for (at, c) in code_chars(source) {
         match c {
@@ -819,34 +912,6 @@ fn too_deeply_nested(source: &str) -> Option<usize> {
         }
     }
     None
-}
-
-/// The characters of a rule file outside strings and comments, with their
-/// byte offsets (quote marks included, so a caller sees where strings are).
-pub(super) fn code_chars(source: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    let mut offset = 0;
-    source.split_inclusive('\n').flat_map(move |line| {
-        let start = offset;
-        offset += line.len();
-        let code = &line[..comment_start(line).unwrap_or(line.len())];
-        let mut in_string = false;
-        let mut escaped = false;
-        code.char_indices().filter_map(move |(i, c)| {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => in_string = false,
-                    _ => {}
-                }
-                return None;
-            }
-            if c == '"' {
-                in_string = true;
-            }
-            Some((start + i, c))
-        })
-    })
 }
 
 /// The depth of an expression tree, counted no further than `limit + 1`.
@@ -1021,36 +1086,14 @@ impl LiteralValue {
     }
 }
 
-/// Finds every `#` comment outside strings.
+/// Every `#` comment, with its text (the formatter keeps them).
 fn collect_comments(source: &str) -> Vec<Comment> {
-    let mut comments = Vec::new();
-    let bytes = source.as_bytes();
-    let mut i = 0;
-    let mut in_string = false;
-    while i < bytes.len() {
-        let b = bytes[i];
-        if in_string {
-            match b {
-                b'\\' => i += 1,
-                b'"' | b'\n' => in_string = false,
-                _ => {}
-            }
-        } else if b == b'"' {
-            in_string = true;
-        } else if b == b'#' {
-            let end = source[i..]
-                .find('\n')
-                .map(|n| i + n)
-                .unwrap_or(source.len());
-            let text = source[i + 1..end].trim_end_matches('\r').to_string();
-            comments.push(Comment {
-                text,
-                span: Span::new(i, end),
-            });
-            i = end;
-            continue;
-        }
-        i += 1;
-    }
-    comments
+    scan::comments(source)
+        .map(|span| Comment {
+            text: source[span.start + 1..span.end]
+                .trim_end_matches('\r')
+                .to_string(),
+            span,
+        })
+        .collect()
 }

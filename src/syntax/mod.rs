@@ -1,14 +1,23 @@
-//! Stage 1, syntax: rule-file text -> [`ast::File`] (or syntax diagnostics).
+//! Stage 1, syntax: rule-file bytes -> text ([`encoding::decode`]) -> [`ast::File`]
+//! plus every syntax diagnostic ([`parse_recovering`]; [`parse`] when only a
+//! whole file will do).
 //!
-//! Only this module touches pest. The grammar is `grammar/ras.pest`.
+//! Only this module touches pest. The grammar is `grammar/ras.pest`; where
+//! strings and comments are is decided once, by [`scan`].
 
 pub mod ast;
+pub mod encoding;
 mod errors;
 mod lower;
 mod parser;
+mod recover;
+pub mod scan;
 pub mod span;
+#[cfg(test)]
+mod tests;
 
-pub use lower::parse;
+pub use lower::{parse, parse_recovering, Parsed};
+pub use recover::Skipped;
 pub use span::{line_col, Span};
 
 /// Keywords of the language, for messages and the formatter.
