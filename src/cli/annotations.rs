@@ -280,6 +280,44 @@ mod tests {
     }
 
     #[test]
+    fn sarif_rules_are_sorted_and_take_the_most_serious_level() {
+        let mut log = SarifLog::new();
+        let place = Span { start: 0, end: 1 };
+        log.add(
+            &[
+                Diagnostic::warning("ras::b", "first").at(place),
+                Diagnostic::error("ras::a", "second"),
+            ],
+            "one.ras",
+            "x\n",
+        );
+        log.add(
+            &[Diagnostic::error("ras::b", "third").at(place)],
+            "two.ras",
+            "x\n",
+        );
+        let json: Value = serde_json::from_str(&log.to_json()).unwrap_or(Value::Null);
+        let run = &json["runs"][0];
+        assert_eq!(run["tool"]["driver"]["rules"][0]["id"], "ras::a");
+        assert_eq!(
+            run["tool"]["driver"]["rules"][1]["defaultConfiguration"]["level"],
+            "error"
+        );
+        let results = &run["results"];
+        assert_eq!(results[0]["ruleIndex"], 1);
+        assert_eq!(results[0]["level"], "warning");
+        // A diagnostic about the whole file has no region, not a made-up 1:1.
+        assert_eq!(results[1]["ruleIndex"], 0);
+        assert!(results[1]["locations"][0]["physicalLocation"]
+            .get("region")
+            .is_none());
+        assert_eq!(
+            results[2]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "two.ras"
+        );
+    }
+
+    #[test]
     fn uris_are_relative_references() {
         assert_eq!(uri("rules/shire-2025.ras"), "rules/shire-2025.ras");
         assert_eq!(uri("my rules/a:b%.ras"), "my%20rules/a%3Ab%25.ras");

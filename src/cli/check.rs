@@ -19,7 +19,7 @@ use std::path::PathBuf;
                   bands with gaps, tests that cannot run, and things that are allowed but look \
                   wrong (warnings), such as a cap on a budget or a review date that has passed.\n\n\
                   Each problem is shown with the line it is on and a hint on how to fix it.",
-    after_help = "Examples:\n  ras check rules/\n  ras check --deny-warnings --format json rules/shire-2025.ras"
+    after_help = "Examples:\n  ras check rules/\n  ras check --deny-warnings --format json rules/shire-2025.ras\n  ras check --format sarif rules/ > ras.sarif"
 )]
 pub struct Args {
     /// Rule files to check, or folders to search for `*.ras` files.
