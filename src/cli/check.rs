@@ -1,5 +1,6 @@
 //! `ras check`: finds the mistakes in rule files before anyone relies on them.
 
+use super::annotations::{self, SarifLog};
 use super::error::plural;
 use super::files::{display_name, read_text, rule_files};
 use super::rules::{self, check_file, Show};
@@ -18,7 +19,7 @@ use std::path::PathBuf;
                   bands with gaps, tests that cannot run, and things that are allowed but look \
                   wrong (warnings), such as a cap on a budget or a review date that has passed.\n\n\
                   Each problem is shown with the line it is on and a hint on how to fix it.",
-    after_help = "Examples:\n  ras check rules/\n  ras check --deny-warnings --format json rules/shire-2025.ras"
+    after_help = "Examples:\n  ras check rules/\n  ras check --deny-warnings --format json rules/shire-2025.ras\n  ras check --format sarif rules/ > ras.sarif"
 )]
 pub struct Args {
     /// Rule files to check, or folders to search for `*.ras` files.
@@ -26,7 +27,8 @@ pub struct Args {
     pub paths: Vec<PathBuf>,
 
     /// How to show the problems: `human` for people, `json` (one JSON array on
-    /// standard output) for other programs.
+    /// standard output) for other programs, `github` (workflow annotations) or
+    /// `sarif` (one SARIF 2.1.0 log on standard output) for CI.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
@@ -52,6 +54,10 @@ pub enum Format {
     Human,
     /// A JSON array of objects with file, line, column, end, severity, code, message, hint.
     Json,
+    /// GitHub Actions workflow commands (`::error file=…::message`), one line per problem.
+    Github,
+    /// One SARIF 2.1.0 log for every file, for code scanning services.
+    Sarif,
 }
 
 /// What `--dump` prints.
@@ -116,6 +122,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let paths = rule_files(&args.paths)?;
     let mut tally = Tally::default();
     let mut json: Vec<JsonDiagnostic> = Vec::new();
+    let mut sarif = SarifLog::new();
     for path in &paths {
         // One unreadable file should not hide the problems in the others.
         let file = match check_file(path, &options) {
@@ -136,10 +143,20 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
                 &display_name(path),
                 &file.source,
             )),
+            Format::Github => term::print(&annotations::github(
+                &file.checked.diagnostics,
+                &display_name(path),
+                &file.source,
+            ))?,
+            Format::Sarif => {
+                sarif.add(&file.checked.diagnostics, &display_name(path), &file.source)
+            }
         }
     }
-    if args.format == Format::Json {
-        term::print(&json_array(&json))?;
+    match args.format {
+        Format::Json => term::print(&json_array(&json))?,
+        Format::Sarif => term::print(&sarif.to_json())?,
+        Format::Human | Format::Github => {}
     }
     term::note(&format!("{}\n", tally.summary()));
     Ok(tally.status(args.deny_warnings))

@@ -4,6 +4,7 @@
 //! function that calls the library's stages and returns an [`ExitStatus`] or a
 //! [`CliError`]. Only this module prints; the library returns values.
 
+mod annotations;
 pub mod check;
 pub mod compile;
 mod error;
