@@ -633,26 +633,26 @@ fn shire_bad_rows() -> Vec<u8> {
 
 const SHIRE_BAD_OUTPUT: &str = r#"case_id,indicative,status,message
 S01,0.00,ok,
-S02,,error,row 2: the row has 28 fields but the header has 29
-S03,,error,"row 3, column q01: `7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
-S04,,error,"row 4, column q05: question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
-S05,,error,"row 5, column plan_cost: `twelve` is not an amount of money, e.g. 420.00"
-S06,,error,"row 6, column assessed: `2025-02-30` is not a date; write YYYY-MM-DD"
-S07,,error,"row 7, column cohort: `children` is not a cohort of this policy; the cohorts are: older_people, working_age"
-S08,,error,"row 8, column carer: `sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
-S09,,error,"row 9, column cohort: the field is not UTF-8 text"
+S02,,error,line 3: the row has 28 fields but the header has 29
+S03,,error,"line 4, column q01: `7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
+S04,,error,"line 5, column q05: question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
+S05,,error,"line 6, column plan_cost: `twelve` is not an amount of money, e.g. 420.00"
+S06,,error,"line 7, column assessed: `2025-02-30` is not a date; write YYYY-MM-DD"
+S07,,error,"line 8, column cohort: `children` is not a cohort of this policy; the cohorts are: older_people, working_age"
+S08,,error,"line 9, column carer: `sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
+S09,,error,"line 10, column cohort: the field is not UTF-8 text"
 S10,85.03,ok,
 "#;
 
-const SHIRE_BAD_ERRORS: &str = r#"row,case_id,column,code,message
-2,S02,,ras::field-count,the row has 28 fields but the header has 29
-3,S03,q01,ras::unknown-code,"`7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
-4,S04,q05,ras::missing-answer,"question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
-5,S05,plan_cost,ras::not-a-number,"`twelve` is not an amount of money, e.g. 420.00"
-6,S06,assessed,ras::bad-date,`2025-02-30` is not a date; write YYYY-MM-DD
-7,S07,cohort,ras::unknown-cohort,"`children` is not a cohort of this policy; the cohorts are: older_people, working_age"
-8,S08,carer,ras::unknown-code,"`sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
-9,S09,cohort,ras::not-utf8,the field is not UTF-8 text
+const SHIRE_BAD_ERRORS: &str = r#"line,case_id,column,code,message
+3,S02,,ras::field-count,the row has 28 fields but the header has 29
+4,S03,q01,ras::unknown-code,"`7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
+5,S04,q05,ras::missing-answer,"question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
+6,S05,plan_cost,ras::not-a-number,"`twelve` is not an amount of money, e.g. 420.00"
+7,S06,assessed,ras::bad-date,`2025-02-30` is not a date; write YYYY-MM-DD
+8,S07,cohort,ras::unknown-cohort,"`children` is not a cohort of this policy; the cohorts are: older_people, working_age"
+9,S08,carer,ras::unknown-code,"`sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
+10,S09,cohort,ras::not-utf8,the field is not UTF-8 text
 "#;
 
 const SHIRE_BAD_SUMMARY: &str = "10 cases: 2 ok, 0 not eligible, 0 not validated, 8 errors";
@@ -767,16 +767,16 @@ fn bad_numbers_are_errors_and_ineligible_cases_are_counted_apart() {
         run.stdout,
         "case_id,net_hours,indicative,route,eligible,status,message\n\
          O1,11,249.25,assessor_and_manager,true,ok,\n\
-         O2,,,,,error,\"row 2, column informal_hours: the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
-         O3,,,,,error,\"row 3, column informal_hours: the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n\
+         O2,,,,,error,\"line 3, column informal_hours: the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
+         O3,,,,,error,\"line 4, column informal_hours: the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n\
          O4,,,,false,not_eligible,outcomes not achieved: 0; two or more are needed (policy 1.3); no significant impact on wellbeing was found (policy 1.3)\n\
          O5,10.5,241.38,,true,ok,\n"
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("errors.csv")).unwrap(),
-        "row,case_id,column,code,message\n\
-         2,O2,informal_hours,ras::not-a-number,\"the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
-         3,O3,informal_hours,ras::out-of-range,\"the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n"
+        "line,case_id,column,code,message\n\
+         3,O2,informal_hours,ras::not-a-number,\"the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
+         4,O3,informal_hours,ras::out-of-range,\"the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n"
     );
     assert_eq!(
         run.stderr_lines(),
@@ -851,10 +851,10 @@ fn bad_json_lines_become_error_rows() {
         run.stdout,
         "case_id,indicative,status,message\n\
          J1,0.00,ok,\n\
-         2,,error,row 2: not a case (column 2): expected ident\n\
-         J3,,error,\"row 3, column q99: the case answers `q99`, which is not a question of this policy\"\n\
-         4,,error,row 4: the line is not UTF-8 text\n\
-         J5,,error,\"row 5, column q02: question `q02` (\"\"Dressing and grooming\"\") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4\"\n"
+         2,,error,line 2: not a case (column 2): expected ident\n\
+         J3,,error,\"line 4, column q99: the case answers `q99`, which is not a question of this policy\"\n\
+         4,,error,line 5: the line is not UTF-8 text\n\
+         J5,,error,\"line 6, column q02: question `q02` (\"\"Dressing and grooming\"\") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4\"\n"
     );
     assert_eq!(
         run.stderr_lines(),
@@ -890,7 +890,7 @@ fn whole_file_problems_stop_before_any_row() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the caseload has no column for questions q24, carer, which the rules need",
+            "error: `cut.csv`: the caseload has no column for questions q24, carer, which the rules need",
             "  help: add a column named after each question id, holding the option code chosen",
         ]
     );
@@ -907,7 +907,7 @@ fn whole_file_problems_stop_before_any_row() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the caseload has no `cohort` column",
+            "error: `nocohort.csv`: the caseload has no `cohort` column",
             "  help: add a `cohort` column holding one of: older_people, working_age",
         ]
     );
@@ -1135,7 +1135,8 @@ fn ten_thousand_rows_with_scattered_bad_ones() {
             Some(_) => {
                 assert_eq!(row[status], "error", "row {n}");
                 assert!(
-                    row[message].starts_with(&format!("row {n}")),
+                    row[message].starts_with(&format!("line {},", n + 1))
+                        || row[message].starts_with(&format!("line {}:", n + 1)),
                     "row {n}: {}",
                     row[message]
                 );
@@ -1167,9 +1168,10 @@ fn ten_thousand_rows_with_scattered_bad_ones() {
             (r[0].parse().unwrap(), r[1].to_string(), r[3].to_string())
         })
         .collect();
+    // The first column is the line: the header is line 1.
     let want: Vec<(usize, String, String)> = bad
         .iter()
-        .map(|(row, code)| (*row, format!("C{row:05}"), code.to_string()))
+        .map(|(row, code)| (*row + 1, format!("C{row:05}"), code.to_string()))
         .collect();
     assert_eq!(got, want);
 
@@ -1653,7 +1655,7 @@ fn a_column_named_twice_stops_the_run() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the column `q02` appears twice",
+            "error: `twice.csv`: the column `q02` appears twice",
             "  help: each question, attribute and case field has one column",
         ]
     );

@@ -319,8 +319,11 @@ impl CaseReader {
         match source.read_record() {
             text::Read::Record { .. } => {}
             text::Read::End => {
-                return Err(FileProblem::new(format!("`{name}` has no header row"))
-                    .hint("the first line names the columns: case_id, cohort, then one per question"))
+                return Err(
+                    FileProblem::new(format!("`{name}` has no header row")).hint(
+                        "the first line names the columns: case_id, cohort, then one per question",
+                    ),
+                )
             }
             text::Read::TooLong { line } => {
                 return Err(FileProblem::new(format!(
@@ -442,12 +445,15 @@ impl CaseReader {
                     text::Read::Io { line, error } => {
                         // Reading itself failed, and would fail again.
                         self.ended = true;
-                        return Some((line, Current::Problem(RowProblem {
-                            column: None,
-                            code: "ras::bad-row",
-                            message: format!("cannot read the row: {error}"),
-                            case_id: None,
-                        })));
+                        return Some((
+                            line,
+                            Current::Problem(RowProblem {
+                                column: None,
+                                code: "ras::bad-row",
+                                message: format!("cannot read the row: {error}"),
+                                case_id: None,
+                            }),
+                        ));
                     }
                     text::Read::TooLong { line } => {
                         return Some((line, Current::Problem(too_long())));
@@ -456,16 +462,19 @@ impl CaseReader {
                 };
                 let header = &self.header;
                 if source.ends().len() != header.len() {
-                    return Some((line, Current::Problem(RowProblem {
-                        column: None,
-                        code: "ras::field-count",
-                        message: format!(
-                            "the row has {} fields but the header has {}",
-                            source.ends().len(),
-                            header.len()
-                        ),
-                        case_id: csv_case_id(header, source),
-                    })));
+                    return Some((
+                        line,
+                        Current::Problem(RowProblem {
+                            column: None,
+                            code: "ras::field-count",
+                            message: format!(
+                                "the row has {} fields but the header has {}",
+                                source.ends().len(),
+                                header.len()
+                            ),
+                            case_id: csv_case_id(header, source),
+                        }),
+                    ));
                 }
                 Some((line, Current::Csv))
             }
@@ -474,9 +483,7 @@ impl CaseReader {
                     self.fields = fields;
                     Some((at, Current::Owned))
                 }
-                sheet::SheetRow::Problem { at, problem } => {
-                    Some((at, Current::Problem(problem)))
-                }
+                sheet::SheetRow::Problem { at, problem } => Some((at, Current::Problem(problem))),
                 sheet::SheetRow::Fatal(problem) => {
                     self.ended = true;
                     self.fatal = Some(problem);
@@ -502,24 +509,30 @@ impl CaseReader {
                             self.ended = true;
                             format!("cannot read the line: {e}")
                         };
-                        return Some((line, Current::Problem(RowProblem {
-                            column: None,
-                            code: "ras::bad-row",
-                            message,
-                            case_id: None,
-                        })));
+                        return Some((
+                            line,
+                            Current::Problem(RowProblem {
+                                column: None,
+                                code: "ras::bad-row",
+                                message,
+                                case_id: None,
+                            }),
+                        ));
                     }
                     text::Read::Record { line } => line,
                 };
-                Some((line, match Case::from_json(source.text()) {
-                    Ok(case) => Current::Case(Box::new(case)),
-                    Err(e) => Current::Problem(RowProblem {
-                        column: None,
-                        code: "ras::bad-json",
-                        message: format!("not a case (column {}): {}", e.column, e.message),
-                        case_id: None,
-                    }),
-                }))
+                Some((
+                    line,
+                    match Case::from_json(source.text()) {
+                        Ok(case) => Current::Case(Box::new(case)),
+                        Err(e) => Current::Problem(RowProblem {
+                            column: None,
+                            code: "ras::bad-json",
+                            message: format!("not a case (column {}): {}", e.column, e.message),
+                            case_id: None,
+                        }),
+                    },
+                ))
             }
         }
     }

@@ -40,7 +40,11 @@ fn a_case_id_is_text_and_not_empty() {
             "the case_id is empty; give each case its own id, or leave case_id out",
         ),
     ] {
-        assert_eq!(Case::from_json(json).unwrap_err().message, message, "{json}");
+        assert_eq!(
+            Case::from_json(json).unwrap_err().message,
+            message,
+            "{json}"
+        );
     }
     assert_eq!(Case::from_json("{}").unwrap().case_id, None);
 }

@@ -205,12 +205,15 @@ impl Staged {
         };
         let mut attempt = 0u32;
         loop {
-            let temp = folder.join(format!(
-                ".{name}.ras-{}-{attempt}.tmp",
-                std::process::id()
-            ));
-            let mut staged = STAGED.lock().map_err(|_| write_error(io::Error::other("a lock is broken")))?;
-            match fs::OpenOptions::new().write(true).create_new(true).open(&temp) {
+            let temp = folder.join(format!(".{name}.ras-{}-{attempt}.tmp", std::process::id()));
+            let mut staged = STAGED
+                .lock()
+                .map_err(|_| write_error(io::Error::other("a lock is broken")))?;
+            match fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&temp)
+            {
                 Ok(file) => {
                     staged.push((temp.clone(), dest.to_path_buf()));
                     return Ok((

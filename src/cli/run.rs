@@ -1,9 +1,9 @@
 //! `ras run`: evaluates a whole caseload (CSV, JSON Lines or Excel) into CSV or
 //! JSON Lines, in input order, every row accounted for.
 
+use super::files::{self, Staged};
 use super::rules::{self, Show};
 use super::term::{self, Context};
-use super::files::{self, Staged};
 use super::{values, CliError, ExitStatus};
 use crate::batch::input::{CaseReader, FileProblem, InputFormat};
 use crate::batch::output::xlsx::{is_workbook, Workbook};
@@ -139,7 +139,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         None => default_columns(&plan.model),
     };
     let places = reader.places().clone();
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let to_stdout = args.output.as_deref().map_or(true, |p| p == Path::new("-"));
     let output = args.output.as_deref().filter(|_| !to_stdout);
     let workbook = match output {
         Some(path) if is_workbook(path) => Some(
@@ -328,7 +328,10 @@ impl Destination {
             return Ok((Destination::Direct(path.to_path_buf()), file));
         }
         if path.is_dir() {
-            return Err(write_error(path, io::Error::other("it is a folder, not a file")));
+            return Err(write_error(
+                path,
+                io::Error::other("it is a folder, not a file"),
+            ));
         }
         let (staged, file) = Staged::create(path)?;
         Ok((Destination::Staged(staged), file))

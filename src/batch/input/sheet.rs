@@ -32,6 +32,8 @@ enum Message {
         rows: u64,
     },
     Rows(Vec<SheetRow>),
+    /// The sheet has been read to its end.
+    End,
 }
 
 /// Rows of a sheet, from the reading thread.
@@ -75,7 +77,7 @@ impl SheetSource {
                 sheet,
             )),
             Ok(Err(problem)) => Err(problem),
-            Ok(Ok(Message::Rows(_))) | Err(_) => Err(FileProblem::new(
+            Ok(Ok(Message::Rows(_) | Message::End)) | Err(_) => Err(FileProblem::new(
                 "reading the workbook stopped before its first row",
             )),
         }
@@ -101,12 +103,15 @@ impl SheetSource {
             match self.rows.recv() {
                 Ok(Ok(Message::Rows(rows))) => self.batch = rows.into_iter(),
                 Ok(Ok(Message::Start { .. })) => {}
+                Ok(Ok(Message::End)) => {
+                    self.done = true;
+                    return None;
+                }
                 Ok(Err(problem)) => {
                     self.done = true;
                     return Some(SheetRow::Fatal(problem));
                 }
-                // The thread ends by dropping its sender: at the end of the
-                // sheet it has sent an empty batch first.
+                // The thread stopped without saying the sheet was done.
                 Err(_) => {
                     self.done = true;
                     return Some(SheetRow::Fatal(FileProblem::new(
@@ -158,9 +163,7 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
             .ok_or_else(|| FileProblem::new(format!("`{name}` has no sheets")))?,
     };
     let cannot = |e: calamine::XlsxError| {
-        FileProblem::new(format!(
-            "cannot read sheet `{sheet_name}` of `{name}`: {e}"
-        ))
+        FileProblem::new(format!("cannot read sheet `{sheet_name}` of `{name}`: {e}"))
     };
     let mut cells = book.worksheet_cells_reader(&sheet_name).map_err(cannot)?;
     let total = u64::from(cells.dimensions().end.0) + 1;
@@ -210,7 +213,9 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
             "sheet `{sheet_name}` of `{name}` is empty"
         )));
     }
-    let _ = tx.send(Ok(Message::Rows(batch)));
+    if tx.send(Ok(Message::Rows(batch))).is_ok() {
+        let _ = tx.send(Ok(Message::End));
+    }
     Ok(())
 }
 

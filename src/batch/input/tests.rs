@@ -11,7 +11,9 @@ fn csv_rows_keep_their_numbers_and_problems() {
     let mut r = reader("case_id,cohort,q1\nA,older_people,3\nB,older_people\nC, working_age ,1\n");
     assert_eq!(r.header(), ["case_id", "cohort", "q1"]);
     match r.next_row() {
-        Some((RowAt { number: 1, line: 2 }, RowContent::Fields(f))) => assert_eq!(f.to_vec(), ["A", "older_people", "3"]),
+        Some((RowAt { number: 1, line: 2 }, RowContent::Fields(f))) => {
+            assert_eq!(f.to_vec(), ["A", "older_people", "3"])
+        }
         other => panic!("{other:?}"),
     }
     match r.next_row() {
@@ -23,7 +25,9 @@ fn csv_rows_keep_their_numbers_and_problems() {
     }
     assert_eq!(r.row_number(), 2);
     match r.next_row() {
-        Some((RowAt { number: 3, line: 4 }, RowContent::Fields(f))) => assert_eq!(f.get(1), "working_age"),
+        Some((RowAt { number: 3, line: 4 }, RowContent::Fields(f))) => {
+            assert_eq!(f.get(1), "working_age")
+        }
         other => panic!("{other:?}"),
     }
     assert!(r.next_row().is_none());
@@ -57,15 +61,18 @@ fn formats_from_extensions() {
 /// the lines inside quoted fields all count.
 #[test]
 fn csv_rows_know_their_lines() {
-    let mut r = reader(
-        "case_id,note\r\nA,x\r\n\r\n\nB,\"two\nlines\"\nC,\"a \"\"quote\"\"\"\nD,y",
-    );
+    let mut r = reader("case_id,note\r\nA,x\r\n\r\n\nB,\"two\nlines\"\nC,\"a \"\"quote\"\"\"\nD,y");
     let mut seen = Vec::new();
     while let Some((at, content)) = r.next_row() {
         let RowContent::Fields(f) = content else {
             panic!("{content:?}")
         };
-        seen.push((at.number, at.line, f.get(0).to_string(), f.get(1).to_string()));
+        seen.push((
+            at.number,
+            at.line,
+            f.get(0).to_string(),
+            f.get(1).to_string(),
+        ));
     }
     assert!(r.take_fatal().is_none());
     assert_eq!(
@@ -102,12 +109,16 @@ fn an_unclosed_quote_stops_the_file_naming_its_line() {
 fn a_row_over_the_bound_is_a_row_problem_and_reading_goes_on() {
     let long = "x".repeat(MAX_ROW_BYTES + 10);
     let text = format!("case_id,cohort\nA,{long}\nB,y\n");
-    let mut r = CaseReader::csv(Box::new(std::io::Cursor::new(text.into_bytes())), "t.csv").unwrap();
+    let mut r =
+        CaseReader::csv(Box::new(std::io::Cursor::new(text.into_bytes())), "t.csv").unwrap();
     match r.next_row() {
         Some((at, RowContent::Problem(p))) => {
             assert_eq!((at.number, at.line), (1, 2));
             assert_eq!(p.code, "ras::row-too-long");
-            assert_eq!(p.message, "the row is longer than 1 MiB, the most a row may be");
+            assert_eq!(
+                p.message,
+                "the row is longer than 1 MiB, the most a row may be"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -124,7 +135,9 @@ fn a_row_over_the_bound_is_a_row_problem_and_reading_goes_on() {
 #[test]
 fn endless_input_is_a_whole_file_problem() {
     let endless = std::io::repeat(b'a');
-    let err = CaseReader::csv(Box::new(endless), "endless.csv").err().unwrap();
+    let err = CaseReader::csv(Box::new(endless), "endless.csv")
+        .err()
+        .unwrap();
     assert_eq!(
         err.message,
         "`endless.csv` line 1 goes on for more than 64 MiB without ending; this is not a caseload"

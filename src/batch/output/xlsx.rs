@@ -90,7 +90,10 @@ impl Workbook {
     fn heading_row(&self, sheet: usize, names: &[&str]) -> io::Result<()> {
         let mut s = self.0.borrow_mut();
         let Sheets {
-            book, heading, next, ..
+            book,
+            heading,
+            next,
+            ..
         } = &mut *s;
         let row = next[sheet];
         let ws = book.worksheet_from_index(sheet).map_err(io_error)?;
@@ -114,8 +117,7 @@ impl Workbook {
             .enumerate()
         {
             if !text.is_empty() {
-                ws.write_string(row, c as u16 + 1, text)
-                    .map_err(io_error)?;
+                ws.write_string(row, c as u16 + 1, text).map_err(io_error)?;
             }
         }
         next[ERRORS] += 1;
@@ -171,7 +173,9 @@ impl io::Write for ResultsSheet {
                 };
                 let written = match (kind, text) {
                     (_, "") => Ok(()),
-                    (None, _) => ws.write_string_with_format(row, col, text, heading).map(|_| ()),
+                    (None, _) => ws
+                        .write_string_with_format(row, col, text, heading)
+                        .map(|_| ()),
                     (Some(Kind::Money), _) => match number(text) {
                         Some(n) => ws.write_number_with_format(row, col, n, money).map(|_| ()),
                         None => ws.write_string(row, col, text).map(|_| ()),
@@ -181,9 +185,7 @@ impl io::Write for ResultsSheet {
                         None => ws.write_string(row, col, text).map(|_| ()),
                     },
                     (Some(Kind::Boolean), "true") => ws.write_boolean(row, col, true).map(|_| ()),
-                    (Some(Kind::Boolean), "false") => {
-                        ws.write_boolean(row, col, false).map(|_| ())
-                    }
+                    (Some(Kind::Boolean), "false") => ws.write_boolean(row, col, false).map(|_| ()),
                     (Some(_), _) => ws.write_string(row, col, text).map(|_| ()),
                 };
                 written.map_err(io_error)?;
