@@ -2129,3 +2129,165 @@ fn case_ids_and_repeated_answers_are_errors() {
         ["4 cases: 1 ok, 0 not eligible, 0 not validated, 3 errors"]
     );
 }
+
+// ------------------------------------------------------------------ 9. Excel out
+
+/// The cells of a workbook's sheet as text (numbers in their shortest form).
+fn sheet_cells(path: &Path, sheet: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
+/// `-o OUT.xlsx` is a real workbook: a Results sheet with money as numbers
+/// and flags as true/false, an Errors sheet; the same on two threads.
+#[test]
+fn results_can_be_written_as_a_workbook() {
+    use calamine::{Data, Reader};
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::write(p.join("bad.csv"), shire_bad_rows()).unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    for (threads, name) in [("1", "one.xlsx"), ("2", "two.xlsx")] {
+        let run = ras(
+            p,
+            &[
+                "run",
+                shire,
+                "--cases",
+                "bad.csv",
+                "-o",
+                name,
+                "--threads",
+                threads,
+                "--columns",
+                "case_id,indicative,reasonable_offer_review,status,message",
+            ],
+        );
+        run.expect_code(1);
+        assert_eq!(run.stderr_lines(), [SHIRE_BAD_SUMMARY]);
+    }
+    let book: calamine::Xlsx<_> = calamine::open_workbook(p.join("one.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Results", "Errors"]);
+    for name in ["one.xlsx", "two.xlsx"] {
+        let results = sheet_cells(&p.join(name), "Results");
+        assert_eq!(results.len(), 11, "a header and ten rows");
+        let s = |t: &str| Data::String(t.to_string());
+        assert_eq!(
+            results[0],
+            [
+                s("case_id"),
+                s("indicative"),
+                s("reasonable_offer_review"),
+                s("status"),
+                s("message")
+            ]
+        );
+        assert_eq!(
+            results[1],
+            [
+                s("S01"),
+                Data::Float(0.0),
+                Data::Bool(false),
+                s("ok"),
+                Data::Empty
+            ]
+        );
+        assert_eq!(results[2][0], s("S02"));
+        assert_eq!(results[2][1], Data::Empty, "no figure for an error row");
+        assert_eq!(results[2][3], s("error"));
+        assert_eq!(
+            results[2][4],
+            s("line 3: the row has 28 fields but the header has 29")
+        );
+        assert_eq!(
+            results[10],
+            [
+                s("S10"),
+                Data::Float(85.03),
+                Data::Bool(false),
+                s("ok"),
+                Data::Empty
+            ]
+        );
+        let errors = sheet_cells(&p.join(name), "Errors");
+        assert_eq!(errors.len(), 9, "a header and eight error rows");
+        assert_eq!(
+            errors[0],
+            [
+                s("line"),
+                s("case_id"),
+                s("column"),
+                s("code"),
+                s("message")
+            ]
+        );
+        assert_eq!(
+            errors[1],
+            [
+                Data::Float(3.0),
+                s("S02"),
+                Data::Empty,
+                s("ras::field-count"),
+                s("the row has 28 fields but the header has 29")
+            ]
+        );
+        assert_eq!(errors[8][1], s("S09"));
+    }
+}
+
+/// A 100,000-row workbook is read cell by cell: peak memory stays far below
+/// what loading the sheet whole takes. Slow in a debug build; run with
+/// `cargo test --test run -- --ignored` (needs `/usr/bin/time`).
+#[test]
+#[ignore]
+fn a_large_workbook_is_read_in_flat_memory() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    let csv = sample(&plan, 100_000, 9, SampleFormat::Csv);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    for (r, line) in std::str::from_utf8(&csv).unwrap().lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r as u32, c as u16, n).unwrap(),
+                _ => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+    book.save(p.join("big.xlsx")).unwrap();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_ras"))
+        .args([
+            "run",
+            shire().to_str().unwrap(),
+            "--cases",
+            "big.xlsx",
+            "-o",
+            "out.csv",
+        ])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("100000 cases: 100000 ok"), "{stderr}");
+    let kib: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap()
+        .parse()
+        .unwrap();
+    eprintln!(
+        "peak memory reading 100,000 rows of .xlsx: {} MiB",
+        kib / 1024
+    );
+    assert!(kib < 100 * 1024, "{kib} KiB");
+}
