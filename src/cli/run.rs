@@ -25,12 +25,15 @@ use std::path::{Path, PathBuf};
                   column per attribute and per question), JSON Lines (one case object per line, \
                   as `ras eval --case` reads) or an Excel workbook (.xlsx). A bad row never \
                   stops the run: it becomes a result row with status `error` and a message \
-                  naming the row, the column and the problem. The counts are printed at the end.",
+                  naming its line (or spreadsheet row), the column and the problem. The counts \
+                  are printed at the end.",
     after_help = "Examples:\n  ras run rules/shire-2025.ras --cases examples/shire-caseload.csv\n  \
                   ras run rules/shire-2025.ras --cases cases.xlsx --sheet March -o results.csv --errors errors.csv\n  \
                   ras run --plan shire.plan.json --cases cases.jsonl -o results.jsonl --threads 2\n\n\
                   Exit codes: 0 every row evaluated (or --allow-errors); 1 some rows are errors, or the \
-                  caseload or rules cannot be used; 2 usage or I/O problem."
+                  caseload or rules cannot be used; 2 usage or I/O problem; 130 interrupted (output \
+                  files are written whole when the run completes, so an interrupted run leaves \
+                  them as they were)."
 )]
 pub struct Args {
     /// The rule file (or give --plan).

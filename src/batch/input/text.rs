@@ -45,28 +45,64 @@ impl Quotes {
         }
     }
 
-    /// Follows `bytes`, counting their line ends into `line`.
+    /// Follows `bytes`, counting their line ends into `line`. Only quotes
+    /// change the state, so the bytes between them are skipped over.
     fn scan(&mut self, bytes: &[u8], line: &mut u64) {
-        for &b in bytes {
-            if b == b'\n' {
-                *line += 1;
-            }
-            let ends_field = matches!(b, b',' | b'\n' | b'\r');
-            self.state = match self.state {
-                Quoting::Outside { field_start: true } if b == b'"' => {
-                    self.opened = *line;
-                    Quoting::Inside
+        let newlines = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count() as u64;
+        let ends_field = |b: u8| matches!(b, b',' | b'\n' | b'\r');
+        let mut rest = bytes;
+        while let Some(&first) = rest.first() {
+            match self.state {
+                Quoting::Outside { field_start } => match rest.iter().position(|b| *b == b'"') {
+                    None => {
+                        *line += newlines(rest);
+                        let last = rest[rest.len() - 1];
+                        self.state = Quoting::Outside {
+                            field_start: ends_field(last),
+                        };
+                        return;
+                    }
+                    Some(i) => {
+                        *line += newlines(&rest[..i]);
+                        let at_start = if i == 0 {
+                            field_start
+                        } else {
+                            ends_field(rest[i - 1])
+                        };
+                        self.state = if at_start {
+                            self.opened = *line;
+                            Quoting::Inside
+                        } else {
+                            Quoting::Outside { field_start: false }
+                        };
+                        rest = &rest[i + 1..];
+                    }
+                },
+                Quoting::Inside => match rest.iter().position(|b| *b == b'"') {
+                    None => {
+                        *line += newlines(rest);
+                        return;
+                    }
+                    Some(i) => {
+                        *line += newlines(&rest[..i]);
+                        self.state = Quoting::QuoteInside;
+                        rest = &rest[i + 1..];
+                    }
+                },
+                Quoting::QuoteInside => {
+                    if first == b'\n' {
+                        *line += 1;
+                    }
+                    self.state = if first == b'"' {
+                        Quoting::Inside
+                    } else {
+                        Quoting::Outside {
+                            field_start: ends_field(first),
+                        }
+                    };
+                    rest = &rest[1..];
                 }
-                Quoting::Outside { .. } => Quoting::Outside {
-                    field_start: ends_field,
-                },
-                Quoting::Inside if b == b'"' => Quoting::QuoteInside,
-                Quoting::Inside => Quoting::Inside,
-                Quoting::QuoteInside if b == b'"' => Quoting::Inside,
-                Quoting::QuoteInside => Quoting::Outside {
-                    field_start: ends_field,
-                },
-            };
+            }
         }
     }
 
