@@ -215,6 +215,10 @@ impl Staged {
                 .open(&temp)
             {
                 Ok(file) => {
+                    // The replacement keeps the old file's permissions.
+                    if let Ok(meta) = fs::metadata(&real) {
+                        let _ = file.set_permissions(meta.permissions());
+                    }
                     staged.push((temp.clone(), dest.to_path_buf()));
                     return Ok((
                         Staged {
