@@ -10,11 +10,11 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
-    /// The case's identifier.
+    /// The case's identifier: text, not empty.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        deserialize_with = "text_opt"
+        deserialize_with = "case_id"
     )]
     pub case_id: Option<String>,
     /// Cohort id.
@@ -43,8 +43,10 @@ pub struct Case {
 }
 
 impl Case {
-    /// Reads a case from JSON text; the error names the line and column.
+    /// Reads a case from JSON text; the error names the line and column. A
+    /// byte order mark before it (as some Windows programs write) is skipped.
     pub fn from_json(text: &str) -> Result<Case, CaseFormatError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         serde_json::from_str(text).map_err(|e| CaseFormatError {
             line: e.line(),
             column: e.column(),
@@ -89,18 +91,52 @@ fn scalar_text<E: serde::de::Error>(value: serde_json::Value) -> Result<String, 
     }
 }
 
-fn text_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+/// A case id is text someone can look up: `true` or `7.50` would be read
+/// back as something else, and an empty id names no case.
+fn case_id<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    use serde::de::Error;
     match Option::<serde_json::Value>::deserialize(d)? {
         None | Some(serde_json::Value::Null) => Ok(None),
-        Some(v) => scalar_text(v).map(Some),
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => Err(D::Error::custom(
+            "the case_id is empty; give each case its own id, or leave case_id out",
+        )),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(D::Error::custom(format!(
+            "the case_id must be text in quotes, e.g. \"C00042\", not {other}"
+        ))),
     }
 }
 
+/// A map of answers (or attributes) as text; a key given twice is an error,
+/// not the last value silently kept.
 fn text_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    let raw = BTreeMap::<String, serde_json::Value>::deserialize(d)?;
-    raw.into_iter()
-        .map(|(k, v)| scalar_text(v).map(|t| (k, t)))
-        .collect()
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = BTreeMap<String, String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map of question ids to answers")
+        }
+
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            use serde::de::Error;
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let value = scalar_text(map.next_value::<serde_json::Value>()?)?;
+                if out.contains_key(&key) {
+                    return Err(A::Error::custom(format!(
+                        "`{key}` is given twice; give each once"
+                    )));
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Visitor)
 }
 
 mod decimal_text_opt {

@@ -879,3 +879,68 @@ fn test_writes_junit_xml() {
     );
     assert!(xml.contains("<failure"), "{xml}");
 }
+
+/// A `.ras` link that leads to no file, dangling or in a loop of links, is
+/// reported with the others rather than skipped.
+#[cfg(unix)]
+#[test]
+fn check_reports_dangling_and_looping_links() {
+    use std::os::unix::fs::symlink;
+    let dir = Dir::new();
+    dir.file("rules/ok.ras", OK);
+    let rules = dir.path().join("rules");
+    symlink("gone.ras", rules.join("dangling.ras")).expect("link");
+    symlink("loop-b.ras", rules.join("loop-a.ras")).expect("link");
+    symlink("loop-a.ras", rules.join("loop-b.ras")).expect("link");
+    let run = dir.ras(&["check", "rules"]);
+    run.expect_code(2);
+    let lines: Vec<&str> = run.stderr.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(
+        lines,
+        [
+            "error: cannot read `rules/dangling.ras`: it is a link to `gone.ras`, which is not there",
+            "error: cannot read `rules/loop-a.ras`: it is a link in a loop of links, so it leads to no file",
+            "error: cannot read `rules/loop-b.ras`: it is a link in a loop of links, so it leads to no file",
+            "checked 1 file: 0 errors, 0 warnings; 3 files could not be read",
+        ]
+    );
+}
+
+/// One reading of a case: an answer given twice is an error, in a case file
+/// or on the command line; a byte order mark before a case file is skipped.
+#[test]
+fn eval_refuses_an_answer_given_twice_and_reads_a_byte_order_mark() {
+    let dir = Dir::new();
+    dir.file("ok.ras", OK);
+    dir.file("bom.json", &format!("\u{feff}{CASE}"));
+    let run = dir.ras(&["eval", "ok.ras", "--case", "bom.json"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("£25.00"), "{}", run.stdout);
+
+    dir.file(
+        "twice.json",
+        r#"{"cohort": "older_people", "answers": {"personal_care": "some", "personal_care": "most"}}"#,
+    );
+    let run = dir.ras(&["eval", "ok.ras", "--case", "twice.json"]);
+    run.expect_code(1);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: `twice.json` is not a valid case: line 1, column 88: `personal_care` is given twice; give each once"
+    );
+
+    let run = dir.ras(&[
+        "eval",
+        "ok.ras",
+        "--cohort",
+        "older_people",
+        "--answer",
+        "personal_care=some",
+        "--answer",
+        "personal_care=most",
+    ]);
+    run.expect_code(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: `--answer personal_care` is given twice (`some` and `most`)\n  help: give each question one answer"
+    );
+}

@@ -212,7 +212,7 @@ fn ras_run_writes_an_error_row_with_the_code() {
     assert_eq!(stdout, "case_id,indicative,status\nN1,,error\nN2,4.56,ok\n");
     let errors = std::fs::read_to_string(dir.path().join("errors.csv")).unwrap();
     let row = errors.lines().nth(1).unwrap_or_default();
-    assert!(row.starts_with("1,N1,"), "{errors}");
+    assert!(row.starts_with("2,N1,"), "{errors}");
     assert!(row.contains(",ras::negative-output,"), "{errors}");
     assert!(row.contains("is -£0.32"), "{errors}");
 }

@@ -636,26 +636,26 @@ fn shire_bad_rows() -> Vec<u8> {
 
 const SHIRE_BAD_OUTPUT: &str = r#"case_id,indicative,status,message
 S01,0.00,ok,
-S02,,error,row 2: the row has 28 fields but the header has 29
-S03,,error,"row 3, column q01: `7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
-S04,,error,"row 4, column q05: question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
-S05,,error,"row 5, column plan_cost: `twelve` is not an amount of money, e.g. 420.00"
-S06,,error,"row 6, column assessed: `2025-02-30` is not a date; write YYYY-MM-DD"
-S07,,error,"row 7, column cohort: `children` is not a cohort of this policy; the cohorts are: older_people, working_age"
-S08,,error,"row 8, column carer: `sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
-S09,,error,"row 9, column cohort: the field is not UTF-8 text"
+S02,,error,line 3: the row has 28 fields but the header has 29
+S03,,error,"line 4, column q01: `7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
+S04,,error,"line 5, column q05: question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
+S05,,error,"line 6, column plan_cost: `twelve` is not an amount of money, e.g. 420.00"
+S06,,error,"line 7, column assessed: `2025-02-30` is not a date; write YYYY-MM-DD"
+S07,,error,"line 8, column cohort: `children` is not a cohort of this policy; the cohorts are: older_people, working_age"
+S08,,error,"line 9, column carer: `sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
+S09,,error,"line 10, column cohort: the field is not UTF-8 text"
 S10,85.03,ok,
 "#;
 
-const SHIRE_BAD_ERRORS: &str = r#"row,case_id,column,code,message
-2,S02,,ras::field-count,the row has 28 fields but the header has 29
-3,S03,q01,ras::unknown-code,"`7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
-4,S04,q05,ras::missing-answer,"question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
-5,S05,plan_cost,ras::not-a-number,"`twelve` is not an amount of money, e.g. 420.00"
-6,S06,assessed,ras::bad-date,`2025-02-30` is not a date; write YYYY-MM-DD
-7,S07,cohort,ras::unknown-cohort,"`children` is not a cohort of this policy; the cohorts are: older_people, working_age"
-8,S08,carer,ras::unknown-code,"`sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
-9,S09,cohort,ras::not-utf8,the field is not UTF-8 text
+const SHIRE_BAD_ERRORS: &str = r#"line,case_id,column,code,message
+3,S02,,ras::field-count,the row has 28 fields but the header has 29
+4,S03,q01,ras::unknown-code,"`7` is not an option of question `q01` (""Washing and bathing""); the options are: 1, 2, 3, 4, 5"
+5,S04,q05,ras::missing-answer,"question `q05` (""Using the toilet and managing continence"") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4"
+6,S05,plan_cost,ras::not-a-number,"`twelve` is not an amount of money, e.g. 420.00"
+7,S06,assessed,ras::bad-date,`2025-02-30` is not a date; write YYYY-MM-DD
+8,S07,cohort,ras::unknown-cohort,"`children` is not a cohort of this policy; the cohorts are: older_people, working_age"
+9,S08,carer,ras::unknown-code,"`sometimes` is not an option of question `carer` (""How much of your daily-living support do family or friends give, and are they willing to go on?""); the options are: none, some_willing, some_unwilling, most_willing, most_unwilling"
+10,S09,cohort,ras::not-utf8,the field is not UTF-8 text
 "#;
 
 const SHIRE_BAD_SUMMARY: &str = "10 cases: 2 ok, 0 not eligible, 0 not validated, 8 errors";
@@ -770,16 +770,16 @@ fn bad_numbers_are_errors_and_ineligible_cases_are_counted_apart() {
         run.stdout,
         "case_id,net_hours,indicative,route,eligible,status,message\n\
          O1,11,249.25,assessor_and_manager,true,ok,\n\
-         O2,,,,,error,\"row 2, column informal_hours: the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
-         O3,,,,,error,\"row 3, column informal_hours: the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n\
+         O2,,,,,error,\"line 3, column informal_hours: the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
+         O3,,,,,error,\"line 4, column informal_hours: the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n\
          O4,,,,false,not_eligible,outcomes not achieved: 0; two or more are needed (policy 1.3); no significant impact on wellbeing was found (policy 1.3)\n\
          O5,10.5,241.38,,true,ok,\n"
     );
     assert_eq!(
         std::fs::read_to_string(dir.path().join("errors.csv")).unwrap(),
-        "row,case_id,column,code,message\n\
-         2,O2,informal_hours,ras::not-a-number,\"the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
-         3,O3,informal_hours,ras::out-of-range,\"the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n"
+        "line,case_id,column,code,message\n\
+         3,O2,informal_hours,ras::not-a-number,\"the answer to question `informal_hours` must be a number from 0 to 168 (h), not `lots`\"\n\
+         4,O3,informal_hours,ras::out-of-range,\"the answer 200 to question `informal_hours` is outside its range, 0 to 168 (h)\"\n"
     );
     assert_eq!(
         run.stderr_lines(),
@@ -956,10 +956,10 @@ fn bad_json_lines_become_error_rows() {
         run.stdout,
         "case_id,indicative,status,message\n\
          J1,0.00,ok,\n\
-         2,,error,row 2: not a case (column 2): expected ident\n\
-         J3,,error,\"row 3, column q99: the case answers `q99`, which is not a question of this policy\"\n\
-         4,,error,row 4: the line is not UTF-8 text\n\
-         J5,,error,\"row 5, column q02: question `q02` (\"\"Dressing and grooming\"\") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4\"\n"
+         2,,error,line 2: not a case (column 2): expected ident\n\
+         J3,,error,\"line 4, column q99: the case answers `q99`, which is not a question of this policy\"\n\
+         4,,error,line 5: the line is not UTF-8 text\n\
+         J5,,error,\"line 6, column q02: question `q02` (\"\"Dressing and grooming\"\") has no answer, and it is needed for working out `points`; answer one of: 1, 2, 3, 4\"\n"
     );
     assert_eq!(
         run.stderr_lines(),
@@ -995,7 +995,7 @@ fn whole_file_problems_stop_before_any_row() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the caseload has no column for questions q24, carer, which the rules need",
+            "error: `cut.csv`: the caseload has no column for questions q24, carer, which the rules need",
             "  help: add a column named after each question id, holding the option code chosen",
         ]
     );
@@ -1012,7 +1012,7 @@ fn whole_file_problems_stop_before_any_row() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the caseload has no `cohort` column",
+            "error: `nocohort.csv`: the caseload has no `cohort` column",
             "  help: add a `cohort` column holding one of: older_people, working_age",
         ]
     );
@@ -1240,7 +1240,8 @@ fn ten_thousand_rows_with_scattered_bad_ones() {
             Some(_) => {
                 assert_eq!(row[status], "error", "row {n}");
                 assert!(
-                    row[message].starts_with(&format!("row {n}")),
+                    row[message].starts_with(&format!("line {},", n + 1))
+                        || row[message].starts_with(&format!("line {}:", n + 1)),
                     "row {n}: {}",
                     row[message]
                 );
@@ -1272,9 +1273,10 @@ fn ten_thousand_rows_with_scattered_bad_ones() {
             (r[0].parse().unwrap(), r[1].to_string(), r[3].to_string())
         })
         .collect();
+    // The first column is the line: the header is line 1.
     let want: Vec<(usize, String, String)> = bad
         .iter()
-        .map(|(row, code)| (*row, format!("C{row:05}"), code.to_string()))
+        .map(|(row, code)| (*row + 1, format!("C{row:05}"), code.to_string()))
         .collect();
     assert_eq!(got, want);
 
@@ -1758,8 +1760,639 @@ fn a_column_named_twice_stops_the_run() {
     assert_eq!(
         run.stderr_lines(),
         [
-            "error: the column `q02` appears twice",
+            "error: `twice.csv`: the column `q02` appears twice",
             "  help: each question, attribute and case field has one column",
         ]
     );
+}
+
+// ------------------------------------------------------------------ 8. nothing lost
+
+/// The temporary files `ras run` left in `dir` (there should be none).
+fn leftovers(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.') && n.ends_with(".tmp"))
+        .collect()
+}
+
+/// Results or errors written over the caseload, or over each other, are
+/// refused before anything is read, however the same file is named.
+#[test]
+fn the_caseload_and_the_outputs_are_never_the_same_file() {
+    let dir = tempdir();
+    let p = dir.path();
+    let small = std::fs::read(fixture("shire-small.csv")).unwrap();
+    std::fs::write(p.join("cases.csv"), &small).unwrap();
+    std::fs::create_dir(p.join("sub")).unwrap();
+    std::fs::hard_link(p.join("cases.csv"), p.join("hard.csv")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("cases.csv", p.join("link.csv")).unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    let destroy = |out: &str| {
+        format!("error: the results file `{out}` is the caseload `cases.csv`: writing it would destroy the cases")
+    };
+    let mut cases = vec![
+        (vec!["-o", "cases.csv"], destroy("cases.csv")),
+        (vec!["-o", "./cases.csv"], destroy("./cases.csv")),
+        (vec!["-o", "sub/../cases.csv"], destroy("sub/../cases.csv")),
+        (vec!["-o", "hard.csv"], destroy("hard.csv")),
+        (
+            vec!["-o", "out.csv", "--errors", "cases.csv"],
+            "error: the errors file `cases.csv` is the caseload `cases.csv`: writing it would destroy the cases".to_string(),
+        ),
+        (
+            vec!["-o", "new.csv", "--errors", "./new.csv"],
+            "error: the errors file `./new.csv` is the results file `new.csv`: the two would be mixed into one".to_string(),
+        ),
+    ];
+    if cfg!(unix) {
+        cases.push((vec!["-o", "link.csv"], destroy("link.csv")));
+    }
+    for (extra, message) in cases {
+        let mut args = vec!["run", shire, "--cases", "cases.csv"];
+        args.extend(&extra);
+        let run = ras(p, &args);
+        run.expect_code(2);
+        assert_eq!(run.stdout, "");
+        assert_eq!(run.stderr_lines()[0], message, "{extra:?}");
+        assert_eq!(
+            std::fs::read(p.join("cases.csv")).unwrap(),
+            small,
+            "{extra:?}"
+        );
+        assert!(!p.join("out.csv").exists() && !p.join("new.csv").exists());
+        assert_eq!(leftovers(p), Vec::<String>::new());
+    }
+}
+
+/// A run stopped by SIGTERM or SIGINT part way leaves the old results and
+/// errors files as they were and no temporary file; a completed run then
+/// replaces them.
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_the_old_files_and_no_temporary_one() {
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    let cases = sample(&plan, 2_000, 5, SampleFormat::Csv);
+    let shire = shire();
+    for signal in ["TERM", "INT"] {
+        std::fs::write(p.join("out.csv"), "the old results\n").unwrap();
+        std::fs::write(p.join("errors.csv"), "the old errors\n").unwrap();
+        // The caseload comes on standard input, which is kept open: the run
+        // is part way through (rows read and written) when it is stopped.
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ras"))
+            .args(["run", shire.to_str().unwrap(), "--cases", "-"])
+            .args(["-o", "out.csv", "--errors", "errors.csv"])
+            .current_dir(p)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(&cases).unwrap();
+        input.flush().unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(p).len() < 2 {
+            assert!(started.elapsed().as_secs() < 30, "no temporary files");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let out = child.wait_with_output().unwrap();
+        drop(input);
+        assert_eq!(out.status.code(), Some(130), "SIG{signal}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            stderr.lines().collect::<Vec<_>>(),
+            [
+                "interrupted: `out.csv` was not written (it is as it was before the run)",
+                "interrupted: `errors.csv` was not written (it is as it was before the run)",
+            ],
+            "SIG{signal}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(p.join("out.csv")).unwrap(),
+            "the old results\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(p.join("errors.csv")).unwrap(),
+            "the old errors\n"
+        );
+        assert_eq!(leftovers(p), Vec::<String>::new(), "SIG{signal}");
+    }
+    // Run to the end, the same command replaces both files.
+    let run = ras_in(
+        p,
+        &[
+            "run",
+            shire.to_str().unwrap(),
+            "--cases",
+            "-",
+            "-o",
+            "out.csv",
+            "--errors",
+            "errors.csv",
+        ],
+        &cases,
+    );
+    run.expect_code(0);
+    let (_, rows) = csv_rows(&std::fs::read(p.join("out.csv")).unwrap());
+    assert_eq!(rows.len(), 2_000);
+    assert_eq!(
+        std::fs::read_to_string(p.join("errors.csv")).unwrap(),
+        "line,case_id,column,code,message\n"
+    );
+    assert_eq!(leftovers(p), Vec::<String>::new());
+}
+
+/// A quote that is never closed stops the run naming its line; no row after
+/// it is folded into another, and no results file is written (an old one is
+/// kept).
+#[test]
+fn an_unclosed_quote_is_a_whole_file_error_naming_its_line() {
+    let dir = tempdir();
+    let p = dir.path();
+    let small = std::fs::read_to_string(fixture("shire-small.csv")).unwrap();
+    let mut lines: Vec<String> = small.lines().map(String::from).collect();
+    lines.truncate(11);
+    // Row 4 of 10 (line 5) opens a quote it never closes.
+    lines[4] = lines[4].replacen(",older_people,", ",\"older_people,", 1);
+    std::fs::write(p.join("quote.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::write(p.join("out.csv"), "the old results\n").unwrap();
+    let shire = shire();
+    for threads in ["1", "2"] {
+        let run = ras(
+            p,
+            &[
+                "run",
+                shire.to_str().unwrap(),
+                "--cases",
+                "quote.csv",
+                "-o",
+                "out.csv",
+                "--threads",
+                threads,
+            ],
+        );
+        run.expect_code(1);
+        assert_eq!(
+            run.stderr_lines(),
+            [
+                "error: `quote.csv` line 5: a quote (`\"`) opens a field here and is never closed, so the lines after it cannot be read as rows",
+                "  help: close the quoted field with `\"`; a quote inside a quoted field is written twice (`\"\"`)",
+            ]
+        );
+        assert_eq!(
+            std::fs::read_to_string(p.join("out.csv")).unwrap(),
+            "the old results\n"
+        );
+        assert_eq!(leftovers(p), Vec::<String>::new());
+    }
+}
+
+/// Every output row is a line: an empty value alone on its row is written
+/// `""`, so a CSV reader (ras's own included) sees every row.
+#[test]
+fn a_one_column_output_writes_no_blank_lines() {
+    let dir = tempdir();
+    let shire = shire();
+    let cases = fixture("shire-small.csv");
+    let run = ras(
+        dir.path(),
+        &[
+            "run",
+            shire.to_str().unwrap(),
+            "--cases",
+            cases.to_str().unwrap(),
+            "--columns",
+            "route",
+        ],
+    );
+    run.expect_code(0);
+    let expected = std::fs::read_to_string(fixture("shire-small.expected.csv")).unwrap();
+    let routes: Vec<String> = expected
+        .lines()
+        .map(|l| match l.rsplit(',').next().unwrap() {
+            "" => "\"\"".to_string(),
+            route => route.to_string(),
+        })
+        .collect();
+    assert_eq!(run.stdout, routes.join("\n") + "\n");
+    assert!(run.stdout.lines().all(|l| !l.is_empty()));
+    let (_, rows) = csv_rows(run.stdout.as_bytes());
+    assert_eq!(rows.len(), 27, "every row read back");
+    assert_eq!(rows[0], [""], "S01 has no route");
+}
+
+/// `-o -` is standard output; no file named `-` is made.
+#[test]
+fn dash_output_is_standard_output() {
+    let dir = tempdir();
+    let shire = shire();
+    let cases = fixture("shire-small.csv");
+    let run = ras(
+        dir.path(),
+        &[
+            "run",
+            shire.to_str().unwrap(),
+            "--cases",
+            cases.to_str().unwrap(),
+            "--columns",
+            SHIRE_COLUMNS,
+            "-o",
+            "-",
+        ],
+    );
+    run.expect_code(0);
+    assert_eq!(
+        run.stdout,
+        std::fs::read_to_string(fixture("shire-small.expected.csv")).unwrap()
+    );
+    assert!(!dir.path().join("-").exists());
+}
+
+/// A formula cell whose value was never saved is an error row naming the
+/// cell and the sheet's own row; a formula with its value is read.
+#[test]
+fn a_formula_with_no_saved_value_is_an_error_row() {
+    let dir = tempdir();
+    let shire = shire();
+    let cases = fixture("formula-no-value.xlsx");
+    let run = ras(
+        dir.path(),
+        &[
+            "run",
+            shire.to_str().unwrap(),
+            "--cases",
+            cases.to_str().unwrap(),
+            "--columns",
+            "case_id,indicative,route,status,message",
+            "--errors",
+            "errors.csv",
+        ],
+    );
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "case_id,indicative,route,status,message\n\
+         S01,0.00,,ok,\n\
+         S02,,,error,\"row 3 of sheet Cases, column plan_cost: cell AB3 holds a formula with no saved value: open and save the workbook in a spreadsheet program\"\n\
+         S03,85.03,team_manager,ok,\n"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        ["3 cases: 2 ok, 0 not eligible, 0 not validated, 1 errors"]
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("errors.csv")).unwrap(),
+        "row,case_id,column,code,message\n\
+         3,S02,plan_cost,ras::bad-cell,cell AB3 holds a formula with no saved value: open and save the workbook in a spreadsheet program\n"
+    );
+}
+
+/// A row over 1 MiB is an error row and the run goes on; endless input
+/// ends in a whole-file error, not an allocation failure.
+#[test]
+fn rows_are_read_within_a_bound() {
+    let dir = tempdir();
+    let p = dir.path();
+    let small = std::fs::read_to_string(fixture("shire-small.csv")).unwrap();
+    let mut lines: Vec<String> = small.lines().map(String::from).collect();
+    lines.truncate(4);
+    lines[2] = format!("{},{}", lines[2], "x".repeat(1 << 20));
+    std::fs::write(p.join("long.csv"), lines.join("\n") + "\n").unwrap();
+    let mut jsonl = sample(&plan_of(&shire()), 2, 1, SampleFormat::JsonLines);
+    let long_line = format!("{{\"case_id\": \"{}\"}}\n", "x".repeat(1 << 20));
+    jsonl.splice(0..0, long_line.into_bytes());
+    std::fs::write(p.join("long.jsonl"), &jsonl).unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    let run = ras(
+        p,
+        &[
+            "run",
+            shire,
+            "--cases",
+            "long.csv",
+            "--columns",
+            "case_id,status,message",
+        ],
+    );
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "case_id,status,message\n\
+         S01,ok,\n\
+         2,error,\"line 3: the row is longer than 1 MiB, the most a row may be\"\n\
+         S03,ok,\n"
+    );
+    let run = ras(
+        p,
+        &[
+            "run",
+            shire,
+            "--cases",
+            "long.jsonl",
+            "--columns",
+            "case_id,status,message",
+        ],
+    );
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "case_id,status,message\n\
+         1,error,\"line 1: the row is longer than 1 MiB, the most a row may be\"\n\
+         C1,ok,\n\
+         C2,ok,\n"
+    );
+    if Path::new("/dev/zero").exists() {
+        for format in ["csv", "jsonl"] {
+            let run = ras(
+                p,
+                &[
+                    "run",
+                    shire,
+                    "--cases",
+                    "/dev/zero",
+                    "--input-format",
+                    format,
+                    "-o",
+                    "out.csv",
+                ],
+            );
+            run.expect_code(1);
+            assert_eq!(
+                run.stderr_lines(),
+                [
+                    "error: `/dev/zero` line 1 goes on for more than 64 MiB without ending; this is not a caseload",
+                    "  help: a caseload has one case per line, each at most 1 MiB",
+                ],
+                "{format}"
+            );
+            assert!(!p.join("out.csv").exists());
+        }
+    }
+}
+
+/// One reading of every value: an empty case id in a file with a case_id
+/// column, a case id that is not text, an answer given twice in a JSON line;
+/// a byte order mark before the first JSON line is read past.
+#[test]
+fn case_ids_and_repeated_answers_are_errors() {
+    let dir = tempdir();
+    let p = dir.path();
+    let small = std::fs::read_to_string(fixture("shire-small.csv")).unwrap();
+    let mut lines: Vec<String> = small.lines().map(String::from).collect();
+    lines.truncate(4);
+    lines[2] = lines[2].replacen("S02", "", 1);
+    std::fs::write(p.join("ids.csv"), lines.join("\n") + "\n").unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    let run = ras(
+        p,
+        &[
+            "run",
+            shire,
+            "--cases",
+            "ids.csv",
+            "--columns",
+            "case_id,status,message",
+        ],
+    );
+    run.expect_code(1);
+    assert_eq!(
+        run.stdout,
+        "case_id,status,message\n\
+         S01,ok,\n\
+         2,error,\"line 3, column case_id: the case_id is empty; every row needs its own id when the file has a `case_id` column\"\n\
+         S03,ok,\n"
+    );
+
+    let jsonl = String::from_utf8(sample(
+        &plan_of(Path::new(shire)),
+        4,
+        2,
+        SampleFormat::JsonLines,
+    ))
+    .unwrap();
+    let mut rows: Vec<String> = jsonl.lines().map(String::from).collect();
+    rows[0] = format!("\u{feff}{}", rows[0]);
+    rows[1] = rows[1].replacen("\"case_id\":\"C2\"", "\"case_id\":true", 1);
+    rows[2] = rows[2].replacen("\"case_id\":\"C3\"", "\"case_id\":\"\"", 1);
+    rows[3] = rows[3].replacen("\"q01\":", "\"q01\":\"9\",\"q01\":", 1);
+    assert!(
+        rows[1].contains("true") && rows[2].contains("\"\"") && rows[3].contains("\"9\""),
+        "{rows:?}"
+    );
+    std::fs::write(p.join("ids.jsonl"), rows.join("\n") + "\n").unwrap();
+    let run = ras(
+        p,
+        &[
+            "run",
+            shire,
+            "--cases",
+            "ids.jsonl",
+            "--columns",
+            "case_id,status,message",
+        ],
+    );
+    run.expect_code(1);
+    let (_, out) = csv_rows(run.stdout.as_bytes());
+    let messages: Vec<(&str, &str)> = out.iter().map(|r| (r[0].as_str(), r[2].as_str())).collect();
+    assert_eq!(messages[0], ("C1", ""));
+    assert_eq!(messages[1].0, "2");
+    assert!(
+        messages[1].1.starts_with("line 2: not a case (column ")
+            && messages[1]
+                .1
+                .ends_with("): the case_id must be text in quotes, e.g. \"C00042\", not true"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[2]
+            .1
+            .ends_with("): the case_id is empty; give each case its own id, or leave case_id out"),
+        "{messages:?}"
+    );
+    assert!(
+        messages[3]
+            .1
+            .ends_with("): `q01` is given twice; give each once"),
+        "{messages:?}"
+    );
+    assert_eq!(
+        run.stderr_lines(),
+        ["4 cases: 1 ok, 0 not eligible, 0 not validated, 3 errors"]
+    );
+}
+
+// ------------------------------------------------------------------ 9. Excel out
+
+/// The cells of a workbook's sheet as text (numbers in their shortest form).
+fn sheet_cells(path: &Path, sheet: &str) -> Vec<Vec<calamine::Data>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    range.rows().map(<[calamine::Data]>::to_vec).collect()
+}
+
+/// `-o OUT.xlsx` is a real workbook: a Results sheet with money as numbers
+/// and flags as true/false, an Errors sheet; the same on two threads.
+#[test]
+fn results_can_be_written_as_a_workbook() {
+    use calamine::{Data, Reader};
+    let dir = tempdir();
+    let p = dir.path();
+    std::fs::write(p.join("bad.csv"), shire_bad_rows()).unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    for (threads, name) in [("1", "one.xlsx"), ("2", "two.xlsx")] {
+        let run = ras(
+            p,
+            &[
+                "run",
+                shire,
+                "--cases",
+                "bad.csv",
+                "-o",
+                name,
+                "--threads",
+                threads,
+                "--columns",
+                "case_id,indicative,reasonable_offer_review,status,message",
+            ],
+        );
+        run.expect_code(1);
+        assert_eq!(run.stderr_lines(), [SHIRE_BAD_SUMMARY]);
+    }
+    let book: calamine::Xlsx<_> = calamine::open_workbook(p.join("one.xlsx")).unwrap();
+    assert_eq!(book.sheet_names(), ["Results", "Errors"]);
+    for name in ["one.xlsx", "two.xlsx"] {
+        let results = sheet_cells(&p.join(name), "Results");
+        assert_eq!(results.len(), 11, "a header and ten rows");
+        let s = |t: &str| Data::String(t.to_string());
+        assert_eq!(
+            results[0],
+            [
+                s("case_id"),
+                s("indicative"),
+                s("reasonable_offer_review"),
+                s("status"),
+                s("message")
+            ]
+        );
+        assert_eq!(
+            results[1],
+            [
+                s("S01"),
+                Data::Float(0.0),
+                Data::Bool(false),
+                s("ok"),
+                Data::Empty
+            ]
+        );
+        assert_eq!(results[2][0], s("S02"));
+        assert_eq!(results[2][1], Data::Empty, "no figure for an error row");
+        assert_eq!(results[2][3], s("error"));
+        assert_eq!(
+            results[2][4],
+            s("line 3: the row has 28 fields but the header has 29")
+        );
+        assert_eq!(
+            results[10],
+            [
+                s("S10"),
+                Data::Float(85.03),
+                Data::Bool(false),
+                s("ok"),
+                Data::Empty
+            ]
+        );
+        let errors = sheet_cells(&p.join(name), "Errors");
+        assert_eq!(errors.len(), 9, "a header and eight error rows");
+        assert_eq!(
+            errors[0],
+            [
+                s("line"),
+                s("case_id"),
+                s("column"),
+                s("code"),
+                s("message")
+            ]
+        );
+        assert_eq!(
+            errors[1],
+            [
+                Data::Float(3.0),
+                s("S02"),
+                Data::Empty,
+                s("ras::field-count"),
+                s("the row has 28 fields but the header has 29")
+            ]
+        );
+        assert_eq!(errors[8][1], s("S09"));
+    }
+}
+
+/// A 100,000-row workbook is read cell by cell: peak memory stays far below
+/// what loading the sheet whole takes. Slow in a debug build; run with
+/// `cargo test --test run -- --ignored` (needs `/usr/bin/time`).
+#[test]
+#[ignore]
+fn a_large_workbook_is_read_in_flat_memory() {
+    use rust_xlsxwriter::Workbook;
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    let csv = sample(&plan, 100_000, 9, SampleFormat::Csv);
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory();
+    for (r, line) in std::str::from_utf8(&csv).unwrap().lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            match cell.parse::<f64>() {
+                Ok(n) if r > 0 => sheet.write_number(r as u32, c as u16, n).unwrap(),
+                _ => sheet.write_string(r as u32, c as u16, cell).unwrap(),
+            };
+        }
+    }
+    book.save(p.join("big.xlsx")).unwrap();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_ras"))
+        .args([
+            "run",
+            shire().to_str().unwrap(),
+            "--cases",
+            "big.xlsx",
+            "-o",
+            "out.csv",
+        ])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("100000 cases: 100000 ok"), "{stderr}");
+    let kib: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap()
+        .parse()
+        .unwrap();
+    eprintln!(
+        "peak memory reading 100,000 rows of .xlsx: {} MiB",
+        kib / 1024
+    );
+    assert!(kib < 100 * 1024, "{kib} KiB");
 }

@@ -2,12 +2,27 @@
 //!
 //! CSV and Excel are tables: a header naming the columns, then one case per
 //! row. JSON Lines holds one case object per line, as `ras eval --case` reads.
+//!
+//! Every row keeps its place in the file ("line 7", "row 5 of sheet Cases"),
+//! so a person can find it. Nothing is read without a bound: a row longer
+//! than [`MAX_ROW_BYTES`] is an error row, and a file that never ends a row
+//! within [`MAX_RUN_ON_BYTES`] is a problem with the whole file.
+
+mod sheet;
+mod text;
 
 use crate::case::Case;
-use crate::date::Date;
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
+
+/// The longest row (CSV record or JSON line) read as a case: 1 MiB. A longer
+/// row becomes an error row and reading goes on after it.
+pub const MAX_ROW_BYTES: usize = 1 << 20;
+
+/// How far a row may run on before the file is given up as not a caseload
+/// (endless input such as `/dev/zero`, or a quote that is never closed): 64 MiB.
+pub const MAX_RUN_ON_BYTES: u64 = 64 << 20;
 
 /// The layout of a caseload file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,11 +96,50 @@ pub struct RowProblem {
     pub case_id: Option<String>,
 }
 
+/// Where rows are in their file, as a person would look for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Places {
+    /// Lines of a text file (CSV, JSON Lines), counting the header, blank
+    /// lines and the lines inside multi-line fields.
+    Lines,
+    /// Rows of a spreadsheet as it numbers them, on the named sheet.
+    Sheet(String),
+}
+
+impl Places {
+    /// `line 7` or `row 5 of sheet Cases`.
+    pub fn describe(&self, at: u64) -> String {
+        match self {
+            Places::Lines => format!("line {at}"),
+            Places::Sheet(sheet) => format!("row {at} of sheet {sheet}"),
+        }
+    }
+
+    /// The name of the `--errors` file's first column: `line` or `row`.
+    pub fn column_name(&self) -> &'static str {
+        match self {
+            Places::Lines => "line",
+            Places::Sheet(_) => "row",
+        }
+    }
+}
+
+/// A row's number among the cases and its place in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RowAt {
+    /// 1-based number among the rows read (the first case is 1).
+    pub number: u64,
+    /// The line of the file where the row starts, or its spreadsheet row
+    /// (see [`Places`]).
+    pub line: u64,
+}
+
 /// The fields of a table row, one per header column, borrowed from the reader.
 #[derive(Debug, Clone, Copy)]
 pub enum Fields<'r> {
-    /// A CSV record, checked to be UTF-8 as a whole.
-    Csv(&'r str, &'r csv::ByteRecord),
+    /// A CSV record: its bytes, checked to be UTF-8 as a whole, and where each
+    /// field ends in them.
+    Csv(&'r str, &'r [usize]),
     /// Fields already held as text (Excel rows, rows handed to other threads).
     Owned(&'r [String]),
 }
@@ -94,7 +148,7 @@ impl<'r> Fields<'r> {
     /// How many fields.
     pub fn len(&self) -> usize {
         match self {
-            Fields::Csv(_, record) => record.len(),
+            Fields::Csv(_, ends) => ends.len(),
             Fields::Owned(fields) => fields.len(),
         }
     }
@@ -104,14 +158,21 @@ impl<'r> Fields<'r> {
         self.len() == 0
     }
 
+    fn range(ends: &[usize], i: usize) -> Option<std::ops::Range<usize>> {
+        let end = *ends.get(i)?;
+        let start = match i {
+            0 => 0,
+            _ => *ends.get(i - 1)?,
+        };
+        Some(start..end)
+    }
+
     /// Field `i`, without surrounding spaces ("" when there is none).
     pub fn get(&self, i: usize) -> &'r str {
         match self {
             // ASCII spaces only: the Unicode-aware trim costs more than the
             // rest of reading a field.
-            // `text` is the record's bytes, checked to be UTF-8 as a whole.
-            Fields::Csv(text, record) => record
-                .range(i)
+            Fields::Csv(text, ends) => Self::range(ends, i)
                 .and_then(|r| text.get(r))
                 .unwrap_or("")
                 .trim_ascii(),
@@ -123,7 +184,10 @@ impl<'r> Fields<'r> {
     /// where only ASCII matters (single-digit option codes).
     pub fn bytes(&self, i: usize) -> &'r [u8] {
         match self {
-            Fields::Csv(_, record) => record.get(i).unwrap_or(b"").trim_ascii(),
+            Fields::Csv(text, ends) => Self::range(ends, i)
+                .and_then(|r| text.as_bytes().get(r))
+                .unwrap_or(b"")
+                .trim_ascii(),
             Fields::Owned(fields) => fields
                 .get(i)
                 .map(|f| f.as_bytes())
@@ -152,25 +216,26 @@ pub enum RowContent<'r> {
 
 /// A source of case rows.
 pub struct CaseReader {
+    name: String,
     header: Vec<String>,
     inner: Inner,
     fields: Vec<String>,
     /// 1-based number of the last row read (data rows; the header is row 0 of a table).
     row: u64,
-    /// Reading failed (an I/O error): the error was returned as a row and
-    /// nothing more is read, rather than the same error for ever.
+    /// Reading stopped: at the end, after an I/O error (returned as a row
+    /// rather than the same error for ever), or on a problem with the whole
+    /// file (kept in `fatal`).
     ended: bool,
-    /// Bytes of the file (CSV, JSON Lines) or rows of the sheet (Excel), when
-    /// known: how far there is to go, for a progress bar.
-    total: Option<u64>,
-    /// Bytes of JSON Lines read so far.
-    consumed: u64,
+    /// Why reading stopped part way, when the whole file is at fault (a quote
+    /// never closed, endless input). The run then fails; see [`CaseReader::take_fatal`].
+    fatal: Option<FileProblem>,
+    places: Places,
 }
 
 enum Inner {
-    Csv(Box<csv::Reader<Box<dyn Read>>>, csv::ByteRecord),
-    Rows(std::vec::IntoIter<Result<Vec<String>, RowProblem>>),
-    Lines(Box<dyn BufRead>, String),
+    Csv(Box<text::CsvSource>),
+    Lines(Box<text::LineSource>),
+    Sheet(Box<sheet::SheetSource>),
 }
 
 impl CaseReader {
@@ -190,7 +255,17 @@ impl CaseReader {
             }
             Box::new(io::stdin().lock())
         } else if format == InputFormat::Xlsx {
-            return xlsx(path, sheet);
+            let (source, header, sheet_name) = sheet::SheetSource::open(path, sheet)?;
+            return Ok(CaseReader {
+                name,
+                header,
+                inner: Inner::Sheet(Box::new(source)),
+                fields: Vec::new(),
+                row: 0,
+                ended: false,
+                fatal: None,
+                places: Places::Sheet(sheet_name),
+            });
         } else {
             Box::new(
                 File::open(path)
@@ -202,51 +277,68 @@ impl CaseReader {
         } else {
             std::fs::metadata(path).ok().map(|m| m.len())
         };
-        let opened = match format {
-            InputFormat::Csv => CaseReader::csv(reader, &name),
+        match format {
+            InputFormat::Csv => CaseReader::csv_sized(reader, &name, size),
             _ => Ok(CaseReader {
+                name,
                 header: Vec::new(),
-                inner: Inner::Lines(
+                inner: Inner::Lines(Box::new(text::LineSource::new(
                     Box::new(BufReader::with_capacity(1 << 16, reader)),
-                    String::new(),
-                ),
+                    size,
+                ))),
                 fields: Vec::new(),
                 row: 0,
                 ended: false,
-                total: None,
-                consumed: 0,
+                fatal: None,
+                places: Places::Lines,
             }),
-        };
-        opened.map(|mut r| {
-            r.total = size;
-            r
-        })
+        }
     }
 
     /// How far reading has got and how far it goes, in the same measure
     /// (bytes of a file, rows of a sheet); the total is `None` for standard input.
     pub fn progress(&self) -> (u64, Option<u64>) {
-        let done = match &self.inner {
-            Inner::Csv(reader, _) => reader.position().byte(),
-            Inner::Rows(_) => self.row,
-            Inner::Lines(..) => self.consumed,
-        };
-        (done, self.total)
+        match &self.inner {
+            Inner::Csv(source) => source.progress(),
+            Inner::Lines(source) => source.progress(),
+            Inner::Sheet(source) => source.progress(),
+        }
     }
 
     /// Reads CSV from any reader (used by tests and standard input).
     pub fn csv(reader: Box<dyn Read>, name: &str) -> Result<CaseReader, FileProblem> {
-        let mut csv = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .buffer_capacity(1 << 16)
-            .from_reader(reader);
-        let header = csv
-            .byte_headers()
-            .map_err(|e| FileProblem::new(format!("`{name}` is not CSV: {e}")))?
-            .clone();
-        let mut columns = Vec::with_capacity(header.len());
-        for (i, field) in header.iter().enumerate() {
+        CaseReader::csv_sized(reader, name, None)
+    }
+
+    fn csv_sized(
+        reader: Box<dyn Read>,
+        name: &str,
+        size: Option<u64>,
+    ) -> Result<CaseReader, FileProblem> {
+        let mut source = text::CsvSource::new(reader, size);
+        match source.read_record() {
+            text::Read::Record { .. } => {}
+            text::Read::End => {
+                return Err(
+                    FileProblem::new(format!("`{name}` has no header row")).hint(
+                        "the first line names the columns: case_id, cohort, then one per question",
+                    ),
+                )
+            }
+            text::Read::TooLong { line } => {
+                return Err(FileProblem::new(format!(
+                    "`{name}` line {line}: the header is longer than 1 MiB"
+                ))
+                .hint("the first line names the columns: case_id, cohort, then one per question"))
+            }
+            text::Read::Fatal(problem) => return Err(problem.in_file(name)),
+            text::Read::Io { error, .. } => {
+                return Err(FileProblem::new(format!("`{name}` is not CSV: {error}")))
+            }
+        }
+        let mut columns = Vec::with_capacity(source.ends().len());
+        for i in 0..source.ends().len() {
+            let field = source.field(i);
             let text = std::str::from_utf8(field).map_err(|_| {
                 FileProblem::new(format!(
                     "`{name}` is not UTF-8 text (header, column {})",
@@ -261,14 +353,20 @@ impl CaseReader {
                 .hint("the first line names the columns: case_id, cohort, then one per question"));
         }
         Ok(CaseReader {
+            name: name.to_string(),
             fields: Vec::with_capacity(columns.len()),
             header: columns,
-            inner: Inner::Csv(Box::new(csv), csv::ByteRecord::new()),
+            inner: Inner::Csv(Box::new(source)),
             row: 0,
-            total: None,
-            consumed: 0,
             ended: false,
+            fatal: None,
+            places: Places::Lines,
         })
+    }
+
+    /// The file's name as the user gave it (`-` for standard input).
+    pub fn name(&self) -> &str {
+        &self.name
     }
 
     /// The column names (empty for JSON Lines).
@@ -276,90 +374,133 @@ impl CaseReader {
         &self.header
     }
 
+    /// How this file's rows are named in messages.
+    pub fn places(&self) -> &Places {
+        &self.places
+    }
+
     /// The number of the row last returned (1 = first case).
     pub fn row_number(&self) -> u64 {
         self.row
     }
 
-    /// The next row with its number (1 = first case), or `None` at the end.
-    pub fn next_row(&mut self) -> Option<(u64, RowContent<'_>)> {
-        // INVARIANT: next_content counts each row it returns exactly once.
-        let row = self.row + 1;
-        let content = self.next_content()?;
-        Some((row, content))
+    /// The problem with the whole file that stopped reading part way, if
+    /// one did: the rows returned so far must not be taken as the caseload.
+    pub fn take_fatal(&mut self) -> Option<FileProblem> {
+        self.fatal.take()
     }
 
-    fn next_content(&mut self) -> Option<RowContent<'_>> {
+    /// The next row with its number and place, or `None` at the end (or when
+    /// reading stopped: see [`CaseReader::take_fatal`]).
+    pub fn next_row(&mut self) -> Option<(RowAt, RowContent<'_>)> {
         if self.ended {
             return None;
         }
-        match &mut self.inner {
-            Inner::Csv(reader, record) => {
-                match reader.read_byte_record(record) {
-                    Ok(false) => return None,
-                    Ok(true) => {}
-                    Err(e) => {
-                        // With byte records and flexible rows, only reading
-                        // itself can fail, and it would fail again.
-                        self.row += 1;
-                        self.ended = true;
-                        return Some(RowContent::Problem(RowProblem {
-                            column: None,
-                            code: "ras::bad-row",
-                            message: format!("cannot read the row: {e}"),
-                            case_id: None,
-                        }));
-                    }
-                }
-                self.row += 1;
-                let case_id = || {
-                    let i = self.header.iter().position(|h| h == "case_id")?;
-                    let id = std::str::from_utf8(record.get(i)?).ok()?.trim();
-                    (!id.is_empty()).then(|| id.to_string())
+        let number = self.row + 1;
+        let (line, current) = self.next_content()?;
+        // INVARIANT: each row returned is counted exactly once.
+        self.row = number;
+        let at = RowAt { number, line };
+        let content = match current {
+            Current::Case(case) => RowContent::Case(case),
+            Current::Problem(problem) => RowContent::Problem(problem),
+            Current::Owned => RowContent::Fields(Fields::Owned(&self.fields)),
+            Current::Csv => {
+                let Inner::Csv(source) = &self.inner else {
+                    return None;
                 };
-                if record.len() != self.header.len() {
-                    return Some(RowContent::Problem(RowProblem {
-                        column: None,
-                        code: "ras::field-count",
-                        message: format!(
-                            "the row has {} fields but the header has {}",
-                            record.len(),
-                            self.header.len()
-                        ),
-                        case_id: case_id(),
-                    }));
-                }
-                match std::str::from_utf8(record.as_slice()) {
-                    Ok(text) => Some(RowContent::Fields(Fields::Csv(text, record))),
+                match std::str::from_utf8(source.bytes()) {
+                    Ok(text) => RowContent::Fields(Fields::Csv(text, source.ends())),
                     Err(_) => {
-                        let bad = record.iter().position(|f| std::str::from_utf8(f).is_err());
-                        Some(RowContent::Problem(RowProblem {
+                        let bad = (0..source.ends().len())
+                            .position(|i| std::str::from_utf8(source.field(i)).is_err());
+                        RowContent::Problem(RowProblem {
                             column: bad.and_then(|i| self.header.get(i).cloned()),
                             code: "ras::not-utf8",
                             message: "the field is not UTF-8 text".to_string(),
-                            case_id: case_id(),
-                        }))
+                            case_id: csv_case_id(&self.header, source),
+                        })
                     }
                 }
             }
-            Inner::Rows(rows) => {
-                let next = rows.next()?;
-                self.row += 1;
-                match next {
-                    Ok(fields) => {
-                        self.fields = fields;
-                        Some(RowContent::Fields(Fields::Owned(&self.fields)))
+        };
+        Some((at, content))
+    }
+
+    fn stop(&mut self, problem: FileProblem) -> Option<(u64, Current)> {
+        self.ended = true;
+        self.fatal = Some(problem.in_file(&self.name));
+        None
+    }
+
+    fn next_content(&mut self) -> Option<(u64, Current)> {
+        match &mut self.inner {
+            Inner::Csv(source) => {
+                let line = match source.read_record() {
+                    text::Read::End => {
+                        self.ended = true;
+                        return None;
                     }
-                    Err(p) => Some(RowContent::Problem(p)),
+                    text::Read::Fatal(problem) => return self.stop(problem),
+                    text::Read::Io { line, error } => {
+                        // Reading itself failed, and would fail again.
+                        self.ended = true;
+                        return Some((
+                            line,
+                            Current::Problem(RowProblem {
+                                column: None,
+                                code: "ras::bad-row",
+                                message: format!("cannot read the row: {error}"),
+                                case_id: None,
+                            }),
+                        ));
+                    }
+                    text::Read::TooLong { line } => {
+                        return Some((line, Current::Problem(too_long())));
+                    }
+                    text::Read::Record { line } => line,
+                };
+                let header = &self.header;
+                if source.ends().len() != header.len() {
+                    return Some((
+                        line,
+                        Current::Problem(RowProblem {
+                            column: None,
+                            code: "ras::field-count",
+                            message: format!(
+                                "the row has {} fields but the header has {}",
+                                source.ends().len(),
+                                header.len()
+                            ),
+                            case_id: csv_case_id(header, source),
+                        }),
+                    ));
                 }
+                Some((line, Current::Csv))
             }
-            Inner::Lines(reader, line) => loop {
-                line.clear();
-                match reader.read_line(line) {
-                    Ok(0) => return None,
-                    Ok(n) => self.consumed += n as u64,
-                    Err(e) => {
-                        self.row += 1;
+            Inner::Sheet(source) => match source.next_row()? {
+                sheet::SheetRow::Row { at, fields } => {
+                    self.fields = fields;
+                    Some((at, Current::Owned))
+                }
+                sheet::SheetRow::Problem { at, problem } => Some((at, Current::Problem(problem))),
+                sheet::SheetRow::Fatal(problem) => {
+                    self.ended = true;
+                    self.fatal = Some(problem);
+                    None
+                }
+            },
+            Inner::Lines(source) => {
+                let line = match source.read_line() {
+                    text::Read::End => {
+                        self.ended = true;
+                        return None;
+                    }
+                    text::Read::Fatal(problem) => return self.stop(problem),
+                    text::Read::TooLong { line } => {
+                        return Some((line, Current::Problem(too_long())))
+                    }
+                    text::Read::Io { line, error: e } => {
                         // A line that is not UTF-8 has been read past; any
                         // other error would come again.
                         let message = if e.kind() == io::ErrorKind::InvalidData {
@@ -368,124 +509,75 @@ impl CaseReader {
                             self.ended = true;
                             format!("cannot read the line: {e}")
                         };
-                        return Some(RowContent::Problem(RowProblem {
-                            column: None,
-                            code: "ras::bad-row",
-                            message,
-                            case_id: None,
-                        }));
+                        return Some((
+                            line,
+                            Current::Problem(RowProblem {
+                                column: None,
+                                code: "ras::bad-row",
+                                message,
+                                case_id: None,
+                            }),
+                        ));
                     }
-                }
-                if line.trim().is_empty() {
-                    // Blank lines (often a trailing newline) are not cases.
-                    continue;
-                }
-                self.row += 1;
-                return Some(match Case::from_json(line) {
-                    Ok(case) => RowContent::Case(Box::new(case)),
-                    Err(e) => RowContent::Problem(RowProblem {
-                        column: None,
-                        code: "ras::bad-json",
-                        message: format!("not a case (column {}): {}", e.column, e.message),
-                        case_id: None,
-                    }),
-                });
-            },
+                    text::Read::Record { line } => line,
+                };
+                Some((
+                    line,
+                    match Case::from_json(source.text()) {
+                        Ok(case) => Current::Case(Box::new(case)),
+                        Err(e) => Current::Problem(RowProblem {
+                            column: None,
+                            code: "ras::bad-json",
+                            message: format!("not a case (column {}): {}", e.column, e.message),
+                            case_id: None,
+                        }),
+                    },
+                ))
+            }
         }
     }
 }
 
-/// Reads one sheet of a workbook into rows of text.
-fn xlsx(path: &Path, sheet: Option<&str>) -> Result<CaseReader, FileProblem> {
-    use calamine::Reader;
-    let name = path.display();
-    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path)
-        .map_err(|e| FileProblem::new(format!("cannot read `{name}` as an Excel workbook: {e}")))?;
-    let sheets = book.sheet_names();
-    let sheet_name = match sheet {
-        Some(s) if sheets.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => {
-            return Err(
-                FileProblem::new(format!("`{name}` has no sheet called `{s}`"))
-                    .hint(format!("its sheets are: {}", crate::text::list(sheets))),
-            )
-        }
-        None => sheets
-            .first()
-            .cloned()
-            .ok_or_else(|| FileProblem::new(format!("`{name}` has no sheets")))?,
-    };
-    let range = book.worksheet_range(&sheet_name).map_err(|e| {
-        FileProblem::new(format!("cannot read sheet `{sheet_name}` of `{name}`: {e}"))
-    })?;
-    let mut rows = range.rows();
-    let header: Vec<String> = match rows.next() {
-        Some(cells) => cells
-            .iter()
-            .map(|c| cell_text(c).unwrap_or_default().trim().to_string())
-            .collect(),
-        None => {
-            return Err(FileProblem::new(format!(
-                "sheet `{sheet_name}` of `{name}` is empty"
-            )))
-        }
-    };
-    let width = header.len();
-    let body: Vec<Result<Vec<String>, RowProblem>> = rows
-        .map(|cells| {
-            let mut fields = Vec::with_capacity(width);
-            for (i, cell) in cells.iter().take(width).enumerate() {
-                match cell_text(cell) {
-                    Ok(text) => fields.push(text.trim().to_string()),
-                    Err(message) => {
-                        return Err(RowProblem {
-                            column: header.get(i).cloned(),
-                            code: "ras::bad-cell",
-                            message,
-                            case_id: None,
-                        })
-                    }
-                }
-            }
-            fields.resize(width, String::new());
-            Ok(fields)
-        })
-        .collect();
-    Ok(CaseReader {
-        header,
-        total: Some(body.len() as u64),
-        inner: Inner::Rows(body.into_iter()),
-        fields: Vec::new(),
-        row: 0,
-        ended: false,
-        consumed: 0,
-    })
+/// What the row just read is, kept until it is lent out as [`RowContent`].
+enum Current {
+    /// The CSV source's last record.
+    Csv,
+    /// `CaseReader::fields`.
+    Owned,
+    Case(Box<Case>),
+    Problem(RowProblem),
 }
 
-/// A cell as the text a CSV would hold: numbers in their shortest exact form,
-/// dates as YYYY-MM-DD.
-fn cell_text(cell: &calamine::Data) -> Result<String, String> {
-    use calamine::Data;
-    Ok(match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        // Excel holds numbers as binary floating point; the shortest text that
-        // reads back to the same number is what the cell shows.
-        Data::Float(f) => format!("{f}"),
-        Data::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-        Data::DateTime(dt) => {
-            // Serial day 25569 is 1970-01-01 in Excel's 1900 date system.
-            let serial = dt.as_f64().floor() as i64;
-            match Date::from_days_since_epoch(serial - 25_569) {
-                Some(d) => d.to_string(),
-                None => return Err(format!("the date serial {serial} is not a calendar date")),
-            }
+/// The case id of the CSV source's last record, when it has one.
+fn csv_case_id(header: &[String], source: &text::CsvSource) -> Option<String> {
+    let i = header.iter().position(|h| h == "case_id")?;
+    let id = std::str::from_utf8(source.field(i)).ok()?.trim();
+    (!id.is_empty()).then(|| id.to_string())
+}
+
+impl FileProblem {
+    /// The problem as said of the file `name` (when it does not name it yet).
+    fn in_file(self, name: &str) -> FileProblem {
+        if self.message.contains(&format!("`{name}`")) {
+            return self;
         }
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => return Err(format!("the cell holds the spreadsheet error {e:?}")),
-    })
+        FileProblem {
+            message: format!("`{name}` {}", self.message),
+            hint: self.hint,
+        }
+    }
+}
+
+fn too_long() -> RowProblem {
+    RowProblem {
+        column: None,
+        code: "ras::row-too-long",
+        message: format!(
+            "the row is longer than {} MiB, the most a row may be",
+            MAX_ROW_BYTES >> 20
+        ),
+        case_id: None,
+    }
 }
 
 #[cfg(test)]

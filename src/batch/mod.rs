@@ -16,7 +16,7 @@ use crate::model::needs::Needs;
 use crate::model::{AttributeId, Model, QuestionId};
 use crate::plan::Plan;
 use crate::text::list;
-use input::{CaseReader, Fields, FileProblem, RowContent, RowProblem};
+use input::{CaseReader, Fields, FileProblem, Places, RowAt, RowContent, RowProblem};
 use output::{ResultWriter, RowView, Status};
 use std::io::Write;
 
@@ -77,6 +77,9 @@ impl Summary {
 pub struct ErrorRecord {
     /// 1-based row number (the first case is row 1).
     pub row: u64,
+    /// Where the row is: the line of the file it starts on, or the
+    /// spreadsheet's row number ([`input::Places`]).
+    pub line: u64,
     /// The case id (or the row number).
     pub case_id: String,
     /// The column concerned, if any.
@@ -238,6 +241,7 @@ pub struct RowEvaluator<'e, 'p> {
     ev: &'e Evaluator<'p>,
     layout: Option<Layout>,
     options: RunOptions,
+    places: Places,
     input: CaseInput,
     scratch: Scratch,
     flags: Vec<bool>,
@@ -246,12 +250,19 @@ pub struct RowEvaluator<'e, 'p> {
 }
 
 impl<'e, 'p> RowEvaluator<'e, 'p> {
-    /// An evaluator of rows laid out as `layout` (`None` for JSON Lines).
-    pub fn new(ev: &'e Evaluator<'p>, layout: Option<Layout>, options: RunOptions) -> Self {
+    /// An evaluator of rows laid out as `layout` (`None` for JSON Lines),
+    /// naming rows in messages as `places` does.
+    pub fn new(
+        ev: &'e Evaluator<'p>,
+        layout: Option<Layout>,
+        options: RunOptions,
+        places: Places,
+    ) -> Self {
         RowEvaluator {
             ev,
             layout,
             options,
+            places,
             input: CaseInput::new(ev),
             scratch: Scratch::new(ev),
             flags: vec![false; ev.plan().model.flags.len()],
@@ -263,7 +274,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
     /// Evaluates one row and writes its result; returns its status.
     pub fn process<W: Write>(
         &mut self,
-        row: u64,
+        at: RowAt,
         content: RowContent<'_>,
         out: &mut ResultWriter<W>,
         errors: &mut Vec<ErrorRecord>,
@@ -273,6 +284,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let outcome = match content {
             RowContent::Fields(fields) => self.decode_fields(fields),
             RowContent::Case(case) => {
+                // An empty or missing case_id is refused when the case is read.
                 self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
                 self.ev
                     .decode_into(&case, self.options.as_of, &mut self.input)
@@ -286,8 +298,9 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             }
         };
         if self.case_id.is_empty() {
+            // A file without case ids numbers its rows (1 = the first case).
             use std::fmt::Write as _;
-            let _ = write!(self.case_id, "{row}");
+            let _ = write!(self.case_id, "{}", at.number);
         }
         let verdict = outcome.and_then(|()| {
             self.ev
@@ -325,16 +338,18 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             }
             Err(p) => {
                 use std::fmt::Write as _;
+                let place = self.places.describe(at.line);
                 match &p.column {
                     Some(c) => {
-                        let _ = write!(self.message, "row {row}, column {c}: {}", p.message);
+                        let _ = write!(self.message, "{place}, column {c}: {}", p.message);
                     }
                     None => {
-                        let _ = write!(self.message, "row {row}: {}", p.message);
+                        let _ = write!(self.message, "{place}: {}", p.message);
                     }
                 }
                 errors.push(ErrorRecord {
-                    row,
+                    row: at.number,
+                    line: at.line,
                     case_id: self.case_id.clone(),
                     column: p.column.clone().unwrap_or_default(),
                     code: p.code,
@@ -402,6 +417,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             let text = fields.get(i);
             let column = || layout.names.get(i).cloned();
             let result: Result<(), CaseError> = match field {
+                Field::CaseId if text.is_empty() => Err(CaseError::new(
+                    "ras::no-case-id",
+                    "the case_id is empty; every row needs its own id when the file has a `case_id` column".to_string(),
+                    Some("case_id"),
+                )),
                 Field::CaseId => {
                     self.case_id.push_str(text);
                     Ok(())
@@ -474,11 +494,34 @@ pub fn check_columns(
     options: &RunOptions,
 ) -> Result<Vec<String>, RunError> {
     let ev = Evaluator::new(plan);
+    Ok(layout_of(&ev, reader, options)?
+        .map(|(_, warnings)| warnings)
+        .unwrap_or_default())
+}
+
+/// The layout of a table caseload's columns (`None` for JSON Lines); a
+/// problem with them names the file.
+pub(crate) fn layout_of(
+    ev: &Evaluator<'_>,
+    reader: &CaseReader,
+    options: &RunOptions,
+) -> Result<Option<(Layout, Vec<String>)>, RunError> {
     if reader.header().is_empty() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let (_, warnings) = Layout::new(&ev, reader.header(), options).map_err(RunError::File)?;
-    Ok(warnings)
+    match Layout::new(ev, reader.header(), options) {
+        Ok(done) => Ok(Some(done)),
+        Err(p) => {
+            let file = match reader.name() {
+                "-" => "standard input".to_string(),
+                name => format!("`{name}`"),
+            };
+            Err(RunError::File(FileProblem {
+                message: format!("{file}: {}", p.message),
+                hint: p.hint,
+            }))
+        }
+    }
 }
 
 /// Runs a whole caseload on one thread, writing results as they come.
@@ -493,26 +536,27 @@ pub fn run<W: Write>(
     progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
     let ev = Evaluator::new(plan);
-    let (layout, warnings) = if reader.header().is_empty() {
-        (None, Vec::new())
-    } else {
-        let (l, w) = Layout::new(&ev, reader.header(), options).map_err(RunError::File)?;
-        (Some(l), w)
+    let (layout, warnings) = match layout_of(&ev, &reader, options)? {
+        Some((l, w)) => (Some(l), w),
+        None => (None, Vec::new()),
     };
-    let mut rows = RowEvaluator::new(&ev, layout, options.clone());
+    let mut rows = RowEvaluator::new(&ev, layout, options.clone(), reader.places().clone());
     let mut summary = Summary::default();
     let mut pending = Vec::new();
-    while let Some((row, content)) = reader.next_row() {
+    while let Some((at, content)) = reader.next_row() {
         let status = rows
-            .process(row, content, out, &mut pending)
+            .process(at, content, out, &mut pending)
             .map_err(RunError::Io)?;
         summary.count(status);
         for e in pending.drain(..) {
             errors(&e).map_err(RunError::Io)?;
         }
-        if row % 16_384 == 0 {
-            progress(row, reader.progress());
+        if at.number % 16_384 == 0 {
+            progress(at.number, reader.progress());
         }
+    }
+    if let Some(problem) = reader.take_fatal() {
+        return Err(RunError::File(problem));
     }
     progress(summary.rows, reader.progress());
     Ok((summary, warnings))
@@ -560,7 +604,12 @@ route approval "Who approves" {
         let ev = Evaluator::new(&plan);
         let header = ["cohort", "care", "plan_cost"].map(String::from);
         let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
-        let mut rows = RowEvaluator::new(&ev, Some(layout), RunOptions::default());
+        let mut rows = RowEvaluator::new(
+            &ev,
+            Some(layout),
+            RunOptions::default(),
+            input::Places::Lines,
+        );
         let mut cost = |text: &str| {
             let row = ["all", "some", text].map(String::from);
             rows.decode_fields(input::Fields::Owned(&row))

@@ -1,4 +1,7 @@
-//! Writing results: the columns asked for, as CSV or JSON Lines, in input order.
+//! Writing results: the columns asked for, as CSV, JSON Lines or an Excel
+//! workbook ([`xlsx`]), in input order.
+
+pub mod xlsx;
 
 use super::input::FileProblem;
 use crate::check::did_you_mean;
@@ -239,6 +242,11 @@ impl<W: Write> ResultWriter<W> {
                         self.line.push(b',');
                     }
                     push_csv_cell(&mut self.line, *column, row, &self.units);
+                }
+                // An empty line is no row to a CSV reader: one empty value
+                // is written as an empty quoted field.
+                if self.line.is_empty() {
+                    self.line.extend_from_slice(b"\"\"");
                 }
             }
             OutputFormat::JsonLines => {

@@ -1,7 +1,7 @@
 //! `ras run --threads N`: rows travel to worker threads in numbered chunks and
 //! their results are written back in input order.
 
-use super::input::{CaseReader, RowContent, RowProblem};
+use super::input::{CaseReader, RowAt, RowContent, RowProblem};
 use super::output::ResultWriter;
 use super::{ErrorRecord, Layout, RowEvaluator, RunError, RunOptions, Summary};
 use crate::case::Case;
@@ -40,13 +40,12 @@ pub fn run_parallel<W: Write>(
     progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
 ) -> Result<(Summary, Vec<String>), RunError> {
     let ev = Evaluator::new(plan);
-    let (layout, warnings) = if reader.header().is_empty() {
-        (None, Vec::new())
-    } else {
-        let (l, w) = Layout::new(&ev, reader.header(), options).map_err(RunError::File)?;
-        (Some(l), w)
+    let (layout, warnings): (Option<Layout>, _) = match super::layout_of(&ev, &reader, options)? {
+        Some((l, w)) => (Some(l), w),
+        None => (None, Vec::new()),
     };
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(u64, OwnedRow)>)>(threads * 2);
+    let places = reader.places().clone();
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(RowAt, OwnedRow)>)>(threads * 2);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Result<Done, std::io::Error>>();
     let mut summary = Summary::default();
@@ -57,11 +56,12 @@ pub fn run_parallel<W: Write>(
             let ev = &ev;
             let layout = layout.clone();
             let options = options.clone();
+            let places = places.clone();
             let model = &plan.model;
             let columns = out.columns().to_vec();
             let format = out.format();
             scope.spawn(move || {
-                let mut rows = RowEvaluator::new(ev, layout, options);
+                let mut rows = RowEvaluator::new(ev, layout, options, places);
                 loop {
                     let job = match job_rx.lock() {
                         Ok(rx) => rx.recv(),
@@ -96,7 +96,7 @@ pub fn run_parallel<W: Write>(
             Ok(())
         };
         let mut chunk = Vec::with_capacity(CHUNK);
-        let send = |chunk: Vec<(u64, OwnedRow)>, sent: &mut u64| -> Result<(), RunError> {
+        let send = |chunk: Vec<(RowAt, OwnedRow)>, sent: &mut u64| -> Result<(), RunError> {
             job_tx
                 .send((*sent, chunk))
                 .map_err(|_| RunError::Io(std::io::Error::other("a worker thread stopped")))?;
@@ -131,6 +131,11 @@ pub fn run_parallel<W: Write>(
             send(chunk, &mut sent)?;
         }
         drop(job_tx);
+        // A problem with the whole file found part way: what was read is not
+        // the caseload, and nothing of it is written.
+        if let Some(problem) = reader.take_fatal() {
+            return Err(RunError::File(problem));
+        }
         let read = reader.progress();
         while next_index < sent {
             let Ok(done) = done_rx.recv() else { break };
@@ -155,7 +160,7 @@ fn work(
     columns: &[super::output::Column],
     format: super::output::OutputFormat,
     index: u64,
-    chunk: Vec<(u64, OwnedRow)>,
+    chunk: Vec<(RowAt, OwnedRow)>,
 ) -> Result<Done, std::io::Error> {
     let mut writer = ResultWriter::body_only(
         Vec::with_capacity(chunk.len() * 64),

@@ -129,6 +129,14 @@ fn build_case(args: &Args) -> Result<Case, CliError> {
         case.plan_cost = Some(cost);
     }
     case.attributes.extend(args.attributes.iter().cloned());
+    // An answer given twice on the command line is a typo, not a choice.
+    for (i, (question, value)) in args.answers.iter().enumerate() {
+        if let Some((_, first)) = args.answers[..i].iter().find(|(q, _)| q == question) {
+            return Err(CliError::Usage(format!(
+                "`--answer {question}` is given twice (`{first}` and `{value}`)\n  help: give each question one answer"
+            )));
+        }
+    }
     case.answers.extend(args.answers.iter().cloned());
     Ok(case)
 }

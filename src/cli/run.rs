@@ -1,10 +1,12 @@
 //! `ras run`: evaluates a whole caseload (CSV, JSON Lines or Excel) into CSV or
 //! JSON Lines, in input order, every row accounted for.
 
+use super::files::{self, Staged};
 use super::rules::{self, Show};
 use super::term::{self, Context};
 use super::{values, CliError, ExitStatus};
 use crate::batch::input::{CaseReader, FileProblem, InputFormat};
+use crate::batch::output::xlsx::{is_workbook, Workbook};
 use crate::batch::output::{default_columns, named_columns, OutputFormat, ResultWriter};
 use crate::batch::{ErrorRecord, RunError, RunOptions, Summary};
 use crate::check::CheckOptions;
@@ -23,12 +25,15 @@ use std::path::{Path, PathBuf};
                   column per attribute and per question), JSON Lines (one case object per line, \
                   as `ras eval --case` reads) or an Excel workbook (.xlsx). A bad row never \
                   stops the run: it becomes a result row with status `error` and a message \
-                  naming the row, the column and the problem. The counts are printed at the end.",
+                  naming its line (or spreadsheet row), the column and the problem. The counts \
+                  are printed at the end.",
     after_help = "Examples:\n  ras run rules/shire-2025.ras --cases examples/shire-caseload.csv\n  \
                   ras run rules/shire-2025.ras --cases cases.xlsx --sheet March -o results.csv --errors errors.csv\n  \
                   ras run --plan shire.plan.json --cases cases.jsonl -o results.jsonl --threads 2\n\n\
                   Exit codes: 0 every row evaluated (or --allow-errors); 1 some rows are errors, or the \
-                  caseload or rules cannot be used; 2 usage or I/O problem."
+                  caseload or rules cannot be used; 2 usage or I/O problem; 130 interrupted (output \
+                  files are written whole when the run completes, so an interrupted run leaves \
+                  them as they were)."
 )]
 pub struct Args {
     /// The rule file (or give --plan).
@@ -55,7 +60,9 @@ pub struct Args {
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
 
-    /// Where to write results: .csv or .jsonl (standard output when absent, as CSV).
+    /// Where to write results: .csv, .jsonl or .xlsx (a workbook with a
+    /// Results and an Errors sheet); `-` or absent: standard output, as CSV.
+    /// A file is written whole when the run completes, never part way.
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
 
@@ -68,8 +75,8 @@ pub struct Args {
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     pub as_of: Option<Date>,
 
-    /// Also write each row that could not be evaluated to this CSV file (row,
-    /// case_id, column, code, message).
+    /// Also write each row that could not be evaluated to this CSV file (line,
+    /// case_id, column, code, message; `row` instead of `line` for a workbook).
     #[arg(long, value_name = "ERRORS.csv")]
     pub errors: Option<PathBuf>,
 
@@ -92,6 +99,7 @@ pub struct Args {
 
 /// Runs `ras run`.
 pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
+    refuse_overwriting(&args)?;
     let plan = load(&args, ctx)?;
     let format = match &args.input_format {
         Some(name) => InputFormat::from_name(name),
@@ -133,35 +141,51 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         }
         None => default_columns(&plan.model),
     };
-    let out_format = args
-        .output
-        .as_deref()
+    let places = reader.places().clone();
+    let to_stdout = args.output.as_deref().map_or(true, |p| p == Path::new("-"));
+    let output = args.output.as_deref().filter(|_| !to_stdout);
+    let workbook = match output {
+        Some(path) if is_workbook(path) => Some(
+            Workbook::new(&plan.model, &columns, places.column_name())
+                .map_err(|e| write_error(path, e))?,
+        ),
+        _ => None,
+    };
+    let out_format = output
+        .filter(|_| workbook.is_none())
         .map(OutputFormat::from_path)
         .unwrap_or(OutputFormat::Csv);
-    let sink: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(create(path)?),
-        None => Box::new(io::stdout().lock()),
+    let (results_file, sink): (Option<Destination>, Box<dyn Write>) = match (output, &workbook) {
+        (None, _) => (
+            None,
+            Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+        ),
+        // Each whole line goes to the workbook in one write: no buffer between.
+        (Some(path), Some(book)) => (Some(Destination::open(path)?.0), Box::new(book.results())),
+        (Some(path), None) => {
+            let (dest, file) = Destination::open(path)?;
+            (
+                Some(dest),
+                Box::new(io::BufWriter::with_capacity(1 << 16, file)),
+            )
+        }
     };
-    let mut writer = ResultWriter::new(
-        io::BufWriter::with_capacity(1 << 16, sink),
-        out_format,
-        &plan.model,
-        columns,
-    )
-    .map_err(CliError::Output)?;
+    let mut writer =
+        ResultWriter::new(sink, out_format, &plan.model, columns).map_err(CliError::Output)?;
     let mut error_file = match &args.errors {
         Some(path) => {
-            let mut w = csv::Writer::from_writer(create(path)?);
-            w.write_record(["row", "case_id", "column", "code", "message"])
+            let (dest, file) = Destination::open(path)?;
+            let mut w = csv::Writer::from_writer(file);
+            w.write_record([places.column_name(), "case_id", "column", "code", "message"])
                 .map_err(|e| write_error(path, e))?;
-            Some((path.clone(), w))
+            Some((path.clone(), dest, w))
         }
         None => None,
     };
     let mut record_error = |e: &ErrorRecord| -> io::Result<()> {
-        if let Some((_, w)) = &mut error_file {
+        if let Some((_, _, w)) = &mut error_file {
             w.write_record([
-                e.row.to_string().as_str(),
+                e.line.to_string().as_str(),
                 &e.case_id,
                 &e.column,
                 e.code,
@@ -169,9 +193,12 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
             ])
             .map_err(io::Error::other)?;
         }
+        if let Some(book) = &workbook {
+            book.error(e)?;
+        }
         Ok(())
     };
-    let bar = progress_bar(args.quiet || args.output.is_none());
+    let bar = progress_bar(args.quiet || to_stdout);
     let started = std::time::Instant::now();
     let mut progress = |rows: u64, (done, total): (u64, Option<u64>)| {
         if let Some(bar) = &bar {
@@ -209,14 +236,34 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    // On any failure the temporary files are dropped (removed) and the
+    // destinations are left as they were.
     let (summary, warnings) = match outcome {
         Ok(done) => done,
         Err(RunError::File(p)) => return Err(file_problem(p)),
-        Err(RunError::Io(e)) => return Err(CliError::Output(e)),
+        Err(RunError::Io(e)) => return Err(output_error(output, e)),
     };
-    writer.finish().map_err(CliError::Output)?;
-    if let Some((path, mut w)) = error_file {
-        w.flush().map_err(|e| write_error(&path, e))?;
+    writer.finish().map_err(|e| output_error(output, e))?;
+    if let (Some(book), Some(path)) = (&workbook, output) {
+        let target = results_file
+            .as_ref()
+            .map(|dest| dest.path().to_path_buf())
+            .unwrap_or_else(|| path.to_path_buf());
+        book.save(&target).map_err(|e| write_error(path, e))?;
+    }
+    let errors_dest = match error_file {
+        Some((path, dest, w)) => {
+            w.into_inner()
+                .map_err(|e| write_error(&path, e.to_string()))?;
+            Some(dest)
+        }
+        None => None,
+    };
+    if let Some(dest) = results_file {
+        dest.commit()?;
+    }
+    if let Some(dest) = errors_dest {
+        dest.commit()?;
     }
     for w in &warnings {
         term::note(&format!("warning: {w}\n"));
@@ -264,11 +311,96 @@ fn progress_bar(hidden: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-fn create(path: &Path) -> Result<std::fs::File, CliError> {
-    std::fs::File::create(path).map_err(|e| CliError::Write {
-        path: path.to_path_buf(),
-        source: e,
-    })
+/// Where a results or errors file goes.
+enum Destination {
+    /// A file (or none yet): written under a temporary name beside it and
+    /// renamed over it when the run completes.
+    Staged(Staged),
+    /// A device or a pipe (`/dev/null`, a fifo): written as it goes, never replaced.
+    Direct(PathBuf),
+}
+
+impl Destination {
+    fn open(path: &Path) -> Result<(Destination, std::fs::File), CliError> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir());
+        if special {
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| write_error(path, e))?;
+            return Ok((Destination::Direct(path.to_path_buf()), file));
+        }
+        if path.is_dir() {
+            return Err(write_error(
+                path,
+                io::Error::other("it is a folder, not a file"),
+            ));
+        }
+        let (staged, file) = Staged::create(path)?;
+        Ok((Destination::Staged(staged), file))
+    }
+
+    /// Where the contents are written until the run completes.
+    fn path(&self) -> &Path {
+        match self {
+            Destination::Staged(s) => s.temp_path(),
+            Destination::Direct(p) => p,
+        }
+    }
+
+    fn commit(self) -> Result<(), CliError> {
+        match self {
+            Destination::Staged(s) => s.commit(),
+            Destination::Direct(_) => Ok(()),
+        }
+    }
+}
+
+/// A failure to write results, naming the file when there is one.
+fn output_error(output: Option<&Path>, e: io::Error) -> CliError {
+    match output {
+        Some(path) => CliError::Write {
+            path: path.to_path_buf(),
+            source: e,
+        },
+        None => CliError::Output(e),
+    }
+}
+
+/// Refuses, before anything is read, results or errors written over the
+/// caseload or over each other: the files themselves are compared, so
+/// `./cases.csv`, a link to it and a hard link are all caught.
+fn refuse_overwriting(args: &Args) -> Result<(), CliError> {
+    let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let cases = Some(args.cases.as_path()).filter(|p| *p != Path::new("-"));
+    let errors = args.errors.as_deref();
+    let clash = |a: Option<&Path>, b: Option<&Path>| match (a, b) {
+        (Some(a), Some(b)) => files::same_file(a, b),
+        _ => false,
+    };
+    let show = |p: &Path| p.display().to_string();
+    if clash(output, cases) {
+        return Err(CliError::Usage(format!(
+            "the results file `{}` is the caseload `{}`: writing it would destroy the cases\n  help: give `-o` another file",
+            show(output.unwrap_or(Path::new(""))),
+            show(&args.cases)
+        )));
+    }
+    if clash(errors, cases) {
+        return Err(CliError::Usage(format!(
+            "the errors file `{}` is the caseload `{}`: writing it would destroy the cases\n  help: give `--errors` another file",
+            show(errors.unwrap_or(Path::new(""))),
+            show(&args.cases)
+        )));
+    }
+    if clash(errors, output) {
+        return Err(CliError::Usage(format!(
+            "the errors file `{}` is the results file `{}`: the two would be mixed into one\n  help: give `--errors` and `-o` different files",
+            show(errors.unwrap_or(Path::new(""))),
+            show(output.unwrap_or(Path::new("")))
+        )));
+    }
+    Ok(())
 }
 
 fn write_error(path: &Path, e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> CliError {

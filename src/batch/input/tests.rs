@@ -11,11 +11,13 @@ fn csv_rows_keep_their_numbers_and_problems() {
     let mut r = reader("case_id,cohort,q1\nA,older_people,3\nB,older_people\nC, working_age ,1\n");
     assert_eq!(r.header(), ["case_id", "cohort", "q1"]);
     match r.next_row() {
-        Some((1, RowContent::Fields(f))) => assert_eq!(f.to_vec(), ["A", "older_people", "3"]),
+        Some((RowAt { number: 1, line: 2 }, RowContent::Fields(f))) => {
+            assert_eq!(f.to_vec(), ["A", "older_people", "3"])
+        }
         other => panic!("{other:?}"),
     }
     match r.next_row() {
-        Some((2, RowContent::Problem(p))) => {
+        Some((RowAt { number: 2, line: 3 }, RowContent::Problem(p))) => {
             assert_eq!(p.code, "ras::field-count");
             assert!(p.message.contains("2 fields"), "{}", p.message);
         }
@@ -23,7 +25,9 @@ fn csv_rows_keep_their_numbers_and_problems() {
     }
     assert_eq!(r.row_number(), 2);
     match r.next_row() {
-        Some((3, RowContent::Fields(f))) => assert_eq!(f.get(1), "working_age"),
+        Some((RowAt { number: 3, line: 4 }, RowContent::Fields(f))) => {
+            assert_eq!(f.get(1), "working_age")
+        }
         other => panic!("{other:?}"),
     }
     assert!(r.next_row().is_none());
@@ -51,4 +55,100 @@ fn formats_from_extensions() {
         Some(InputFormat::Xlsx)
     );
     assert_eq!(InputFormat::from_path(Path::new("a.txt")), None);
+}
+
+/// The line of each record's start: the header, blank lines, CRLF ends and
+/// the lines inside quoted fields all count.
+#[test]
+fn csv_rows_know_their_lines() {
+    let mut r = reader("case_id,note\r\nA,x\r\n\r\n\nB,\"two\nlines\"\nC,\"a \"\"quote\"\"\"\nD,y");
+    let mut seen = Vec::new();
+    while let Some((at, content)) = r.next_row() {
+        let RowContent::Fields(f) = content else {
+            panic!("{content:?}")
+        };
+        seen.push((
+            at.number,
+            at.line,
+            f.get(0).to_string(),
+            f.get(1).to_string(),
+        ));
+    }
+    assert!(r.take_fatal().is_none());
+    assert_eq!(
+        seen,
+        [
+            (1, 2, "A".into(), "x".into()),
+            (2, 5, "B".into(), "two\nlines".into()),
+            (3, 7, "C".into(), "a \"quote\"".into()),
+            (4, 8, "D".into(), "y".into()),
+        ]
+    );
+}
+
+#[test]
+fn an_unclosed_quote_stops_the_file_naming_its_line() {
+    let mut r = reader("case_id,cohort\nA,x\nB,\"y\nC,z\nD,w\n");
+    let mut rows = 0;
+    while r.next_row().is_some() {
+        rows += 1;
+    }
+    assert_eq!(rows, 1, "only the row before the quote");
+    let fatal = r.take_fatal().expect("a whole-file problem");
+    assert_eq!(
+        fatal.message,
+        "`test.csv` line 3: a quote (`\"`) opens a field here and is never closed, so the lines after it cannot be read as rows"
+    );
+    // A quote inside a field (not at its start) is text, as csv reads it.
+    let mut r = reader("case_id,cohort\nA,x\"y\nB,z\n");
+    assert!(r.next_row().is_some() && r.next_row().is_some() && r.next_row().is_none());
+    assert!(r.take_fatal().is_none());
+}
+
+#[test]
+fn a_row_over_the_bound_is_a_row_problem_and_reading_goes_on() {
+    let long = "x".repeat(MAX_ROW_BYTES + 10);
+    let text = format!("case_id,cohort\nA,{long}\nB,y\n");
+    let mut r =
+        CaseReader::csv(Box::new(std::io::Cursor::new(text.into_bytes())), "t.csv").unwrap();
+    match r.next_row() {
+        Some((at, RowContent::Problem(p))) => {
+            assert_eq!((at.number, at.line), (1, 2));
+            assert_eq!(p.code, "ras::row-too-long");
+            assert_eq!(
+                p.message,
+                "the row is longer than 1 MiB, the most a row may be"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    match r.next_row() {
+        Some((at, RowContent::Fields(f))) => {
+            assert_eq!((at.number, at.line), (2, 3));
+            assert_eq!(f.get(0), "B");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(r.next_row().is_none());
+}
+
+#[test]
+fn endless_input_is_a_whole_file_problem() {
+    let endless = std::io::repeat(b'a');
+    let err = CaseReader::csv(Box::new(endless), "endless.csv")
+        .err()
+        .unwrap();
+    assert_eq!(
+        err.message,
+        "`endless.csv` line 1 goes on for more than 64 MiB without ending; this is not a caseload"
+    );
+}
+
+#[test]
+fn cell_names_are_spreadsheet_names() {
+    assert_eq!(sheet::cell_name(0, 0), "A1");
+    assert_eq!(sheet::cell_name(4, 25), "Z5");
+    assert_eq!(sheet::cell_name(9, 26), "AA10");
+    assert_eq!(sheet::cell_name(0, 701), "ZZ1");
+    assert_eq!(sheet::cell_name(0, 702), "AAA1");
 }

@@ -35,3 +35,42 @@ fn an_empty_folder_is_an_error() {
     let err = rule_files(&[dir.path().to_path_buf()]).expect_err("no files");
     assert!(matches!(err, CliError::NoRuleFiles(_)));
 }
+
+#[test]
+fn same_file_compares_files_not_names() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    fs::create_dir(root.join("sub")).expect("mkdir");
+    fs::write(root.join("a.csv"), "x").expect("write");
+    fs::write(root.join("b.csv"), "x").expect("write");
+    assert!(same_file(&root.join("a.csv"), &root.join("sub/../a.csv")));
+    assert!(!same_file(&root.join("a.csv"), &root.join("b.csv")));
+    // Files not there yet are the same only by folder and name.
+    assert!(same_file(
+        &root.join("new.csv"),
+        &root.join("sub/../new.csv")
+    ));
+    assert!(!same_file(&root.join("new.csv"), &root.join("sub/new.csv")));
+    assert!(!same_file(&root.join("a.csv"), &root.join("new.csv")));
+}
+
+#[test]
+fn a_staged_file_replaces_its_destination_only_when_committed() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join("out.csv");
+    fs::write(&dest, "old").expect("write");
+    let (staged, mut file) = Staged::create(&dest).expect("staged");
+    file.write_all(b"new").expect("write");
+    assert_eq!(fs::read_to_string(&dest).expect("read"), "old");
+    let temp = staged.temp_path().to_path_buf();
+    assert!(temp.exists());
+    drop(staged);
+    assert!(!temp.exists(), "dropped: the temporary file is removed");
+    assert_eq!(fs::read_to_string(&dest).expect("read"), "old");
+    let (staged, mut file) = Staged::create(&dest).expect("staged");
+    file.write_all(b"new").expect("write");
+    staged.commit().expect("commit");
+    assert_eq!(fs::read_to_string(&dest).expect("read"), "new");
+    assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 1);
+}

@@ -1,0 +1,416 @@
+//! Text caseloads read with bounds and places: CSV records (through
+//! csv-core, which sees every byte, so lines can be counted exactly) and
+//! JSON lines.
+
+use super::{FileProblem, MAX_ROW_BYTES, MAX_RUN_ON_BYTES};
+use std::io::{self, BufRead, BufReader, ErrorKind};
+
+/// What reading one row gave.
+pub(super) enum Read {
+    /// A row, starting on this line; its bytes are in the source.
+    Record { line: u64 },
+    /// A row longer than [`MAX_ROW_BYTES`], read past.
+    TooLong { line: u64 },
+    /// The end of the file.
+    End,
+    /// The file cannot be read as a caseload from here on.
+    Fatal(FileProblem),
+    /// Reading failed on this line.
+    Io { line: u64, error: io::Error },
+}
+
+/// Whether the bytes read so far are inside a quoted CSV field, following
+/// csv-core's reading: a quote opens a field only at the field's start,
+/// `""` inside quotes is a quote, and a closing quote may be followed by more
+/// of the field.
+#[derive(Debug, Clone, Copy)]
+enum Quoting {
+    Outside { field_start: bool },
+    Inside,
+    QuoteInside,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Quotes {
+    state: Quoting,
+    /// The line where the open quote is.
+    opened: u64,
+}
+
+impl Quotes {
+    fn record_start() -> Quotes {
+        Quotes {
+            state: Quoting::Outside { field_start: true },
+            opened: 0,
+        }
+    }
+
+    /// Follows `bytes`, counting their line ends into `line`. Only quotes
+    /// change the state, so the bytes between them are skipped over.
+    fn scan(&mut self, bytes: &[u8], line: &mut u64) {
+        let newlines = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count() as u64;
+        let ends_field = |b: u8| matches!(b, b',' | b'\n' | b'\r');
+        let mut rest = bytes;
+        while let Some(&first) = rest.first() {
+            match self.state {
+                Quoting::Outside { field_start } => match rest.iter().position(|b| *b == b'"') {
+                    None => {
+                        *line += newlines(rest);
+                        let last = rest[rest.len() - 1];
+                        self.state = Quoting::Outside {
+                            field_start: ends_field(last),
+                        };
+                        return;
+                    }
+                    Some(i) => {
+                        *line += newlines(&rest[..i]);
+                        let at_start = if i == 0 {
+                            field_start
+                        } else {
+                            ends_field(rest[i - 1])
+                        };
+                        self.state = if at_start {
+                            self.opened = *line;
+                            Quoting::Inside
+                        } else {
+                            Quoting::Outside { field_start: false }
+                        };
+                        rest = &rest[i + 1..];
+                    }
+                },
+                Quoting::Inside => match rest.iter().position(|b| *b == b'"') {
+                    None => {
+                        *line += newlines(rest);
+                        return;
+                    }
+                    Some(i) => {
+                        *line += newlines(&rest[..i]);
+                        self.state = Quoting::QuoteInside;
+                        rest = &rest[i + 1..];
+                    }
+                },
+                Quoting::QuoteInside => {
+                    if first == b'\n' {
+                        *line += 1;
+                    }
+                    self.state = if first == b'"' {
+                        Quoting::Inside
+                    } else {
+                        Quoting::Outside {
+                            field_start: ends_field(first),
+                        }
+                    };
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+
+    /// The line of a quote that is still open.
+    fn open_at(&self) -> Option<u64> {
+        matches!(self.state, Quoting::Inside).then_some(self.opened)
+    }
+}
+
+fn unclosed_quote(line: u64, within: Option<u64>) -> FileProblem {
+    let how = match within {
+        Some(bytes) => format!("is not closed within {} MiB", bytes >> 20),
+        None => "is never closed".to_string(),
+    };
+    FileProblem::new(format!(
+        "line {line}: a quote (`\"`) opens a field here and {how}, so the lines after it cannot be read as rows"
+    ))
+    .hint("close the quoted field with `\"`; a quote inside a quoted field is written twice (`\"\"`)")
+}
+
+fn run_on(line: u64) -> FileProblem {
+    FileProblem::new(format!(
+        "line {line} goes on for more than {} MiB without ending; this is not a caseload",
+        MAX_RUN_ON_BYTES >> 20
+    ))
+    .hint(format!(
+        "a caseload has one case per line, each at most {} MiB",
+        MAX_ROW_BYTES >> 20
+    ))
+}
+
+/// Fills the buffer, retrying when interrupted.
+fn fill(input: &mut dyn BufRead) -> io::Result<&[u8]> {
+    loop {
+        match input.fill_buf() {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            // Re-borrowed below: the loop cannot return the first borrow.
+            Err(e) => return Err(e),
+            Ok(_) => break,
+        }
+    }
+    input.fill_buf()
+}
+
+/// CSV records, one at a time, with the line each starts on.
+pub(super) struct CsvSource {
+    input: BufReader<Box<dyn io::Read>>,
+    core: csv_core::Reader,
+    /// The last record's field bytes (`len` of them) and field ends (`nends`).
+    bytes: Vec<u8>,
+    len: usize,
+    ends: Vec<usize>,
+    nends: usize,
+    /// Where the rest of a too-long record goes.
+    spill: Vec<u8>,
+    spill_ends: Vec<usize>,
+    /// The line of the next byte.
+    line: u64,
+    consumed: u64,
+    total: Option<u64>,
+}
+
+impl CsvSource {
+    pub(super) fn new(reader: Box<dyn io::Read>, total: Option<u64>) -> CsvSource {
+        CsvSource {
+            input: BufReader::with_capacity(1 << 16, reader),
+            core: csv_core::Reader::new(),
+            bytes: vec![0; 1024],
+            len: 0,
+            ends: vec![0; 64],
+            nends: 0,
+            spill: vec![0; 1 << 16],
+            spill_ends: vec![0; 1024],
+            line: 1,
+            consumed: 0,
+            total,
+        }
+    }
+
+    /// Bytes read and the file's size, when known.
+    pub(super) fn progress(&self) -> (u64, Option<u64>) {
+        (self.consumed, self.total)
+    }
+
+    /// The last record's fields, unescaped, end to end.
+    pub(super) fn bytes(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+
+    /// Where each field of the last record ends in [`CsvSource::bytes`].
+    pub(super) fn ends(&self) -> &[usize] {
+        self.ends.get(..self.nends).unwrap_or(&[])
+    }
+
+    /// Field `i` of the last record.
+    pub(super) fn field(&self, i: usize) -> &[u8] {
+        let ends = self.ends();
+        let Some(&end) = ends.get(i) else {
+            return &[];
+        };
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        self.bytes().get(start..end).unwrap_or(&[])
+    }
+
+    /// Reads the next record.
+    pub(super) fn read_record(&mut self) -> Read {
+        use csv_core::ReadRecordResult as R;
+        // Blank lines between records are not records; they still count as lines.
+        loop {
+            let buf = match fill(&mut self.input) {
+                Ok(buf) => buf,
+                Err(error) => {
+                    return Read::Io {
+                        line: self.line,
+                        error,
+                    }
+                }
+            };
+            if buf.is_empty() {
+                return Read::End;
+            }
+            let n = buf
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            let newlines = buf[..n].iter().filter(|b| **b == b'\n').count();
+            let more = n == buf.len();
+            self.input.consume(n);
+            self.line += newlines as u64;
+            self.consumed += n as u64;
+            if !more {
+                break;
+            }
+        }
+        let line = self.line;
+        let mut quotes = Quotes::record_start();
+        let (mut len, mut nends) = (0usize, 0usize);
+        let mut length = 0u64;
+        let mut kept = true;
+        loop {
+            let input = match fill(&mut self.input) {
+                Ok(buf) => buf,
+                Err(error) => {
+                    return Read::Io {
+                        line: self.line,
+                        error,
+                    }
+                }
+            };
+            let at_end = input.is_empty();
+            let (result, nin, nout, nend) = if kept {
+                self.core.read_record(
+                    input,
+                    self.bytes.get_mut(len..).unwrap_or(&mut []),
+                    self.ends.get_mut(nends..).unwrap_or(&mut []),
+                )
+            } else {
+                self.core
+                    .read_record(input, &mut self.spill, &mut self.spill_ends)
+            };
+            quotes.scan(&input[..nin], &mut self.line);
+            self.input.consume(nin);
+            self.consumed += nin as u64;
+            length += nin as u64;
+            if kept {
+                len += nout;
+                nends += nend;
+                if length > MAX_ROW_BYTES as u64 {
+                    kept = false;
+                }
+            }
+            if length > MAX_RUN_ON_BYTES {
+                return Read::Fatal(match quotes.open_at() {
+                    Some(opened) => unclosed_quote(opened, Some(MAX_RUN_ON_BYTES)),
+                    None => run_on(line),
+                });
+            }
+            match result {
+                R::InputEmpty if at_end => return Read::End,
+                R::InputEmpty => {}
+                R::OutputFull if kept => {
+                    let grown = (self.bytes.len() * 2).max(1024);
+                    self.bytes.resize(grown, 0);
+                }
+                R::OutputEndsFull if kept => {
+                    let grown = (self.ends.len() * 2).max(64);
+                    self.ends.resize(grown, 0);
+                }
+                R::OutputFull | R::OutputEndsFull => {}
+                R::Record => break,
+                R::End => return Read::End,
+            }
+        }
+        if let Some(opened) = quotes.open_at() {
+            return Read::Fatal(unclosed_quote(opened, None));
+        }
+        if !kept {
+            self.len = 0;
+            self.nends = 0;
+            return Read::TooLong { line };
+        }
+        self.len = len;
+        self.nends = nends;
+        Read::Record { line }
+    }
+}
+
+/// JSON lines, one at a time, with their line numbers; blank lines are skipped.
+pub(super) struct LineSource {
+    input: Box<dyn BufRead>,
+    raw: Vec<u8>,
+    text: String,
+    /// Lines read so far.
+    line: u64,
+    consumed: u64,
+    total: Option<u64>,
+}
+
+impl LineSource {
+    pub(super) fn new(input: Box<dyn BufRead>, total: Option<u64>) -> LineSource {
+        LineSource {
+            input,
+            raw: Vec::new(),
+            text: String::new(),
+            line: 0,
+            consumed: 0,
+            total,
+        }
+    }
+
+    /// Bytes read and the file's size, when known.
+    pub(super) fn progress(&self) -> (u64, Option<u64>) {
+        (self.consumed, self.total)
+    }
+
+    /// The last line read.
+    pub(super) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Reads the next line that is not blank.
+    pub(super) fn read_line(&mut self) -> Read {
+        loop {
+            // Reuse the last line's buffer.
+            self.raw = std::mem::take(&mut self.text).into_bytes();
+            self.raw.clear();
+            let number = self.line + 1;
+            let mut length = 0u64;
+            let mut kept = true;
+            let mut any = false;
+            loop {
+                let buf = match fill(self.input.as_mut()) {
+                    Ok(buf) => buf,
+                    Err(error) => {
+                        self.line = number;
+                        return Read::Io {
+                            line: number,
+                            error,
+                        };
+                    }
+                };
+                if buf.is_empty() {
+                    break;
+                }
+                any = true;
+                let (n, done) = match buf.iter().position(|b| *b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (buf.len(), false),
+                };
+                if kept {
+                    if self.raw.len() + n > MAX_ROW_BYTES {
+                        kept = false;
+                        self.raw.clear();
+                    } else {
+                        self.raw.extend_from_slice(&buf[..n]);
+                    }
+                }
+                self.input.consume(n);
+                self.consumed += n as u64;
+                length += n as u64;
+                if length > MAX_RUN_ON_BYTES {
+                    return Read::Fatal(run_on(number));
+                }
+                if done {
+                    break;
+                }
+            }
+            if !any {
+                return Read::End;
+            }
+            self.line = number;
+            if !kept {
+                return Read::TooLong { line: number };
+            }
+            if self.raw.trim_ascii().is_empty() {
+                // Blank lines (often a trailing newline) are not cases.
+                continue;
+            }
+            match String::from_utf8(std::mem::take(&mut self.raw)) {
+                Ok(text) => self.text = text,
+                Err(_) => {
+                    return Read::Io {
+                        line: number,
+                        error: io::Error::new(ErrorKind::InvalidData, "not UTF-8"),
+                    }
+                }
+            }
+            return Read::Record { line: number };
+        }
+    }
+}
