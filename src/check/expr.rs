@@ -227,7 +227,7 @@ impl<'a> Checker<'a> {
     pub(crate) fn unknown_name(&mut self, name: &str, span: Span) {
         let hint = if self.domain_names.get(name).is_some() {
             format!("`{name}` is a domain; add up its questions with `total points in {name}`")
-        } else if let Some(s) = did_you_mean(name, self.names.names().chain(["plan_cost"])) {
+        } else if let Some(s) = self.suggest_name(name) {
             format!("did you mean `{s}`?")
         } else {
             "declare it as a question, parameter, step or flag".to_string()

@@ -23,13 +23,20 @@ use crate::model::{self, Model};
 use crate::syntax::ast::{self, Decl};
 use crate::syntax::Span;
 pub use names::did_you_mean;
-use names::{Namespace, Symbol};
+use names::{Namespace, Suggester, Symbol};
 
 /// What the checks need besides the file.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// The date a review date is compared with.
     pub today: Date,
+}
+
+impl CheckOptions {
+    /// Options for checking as on `today`.
+    pub fn new(today: Date) -> Self {
+        CheckOptions { today }
+    }
 }
 
 impl Default for CheckOptions {
@@ -161,6 +168,8 @@ pub(crate) struct Checker<'a> {
     warnings: Vec<(usize, Diagnostic)>,
     decls: Declarations<'a>,
     names: Namespace<Symbol>,
+    /// "Did you mean" over `names`, built at the first unknown name.
+    suggester: std::cell::OnceCell<Suggester<'a>>,
     domain_names: Namespace<u32>,
     cohort_names: Namespace<u32>,
     /// Model parts as they are built.
@@ -214,6 +223,7 @@ impl<'a> Checker<'a> {
             warnings: Vec::new(),
             decls: Declarations::default(),
             names: Namespace::default(),
+            suggester: std::cell::OnceCell::new(),
             domain_names: Namespace::default(),
             cohort_names: Namespace::default(),
             m: Parts::default(),
@@ -262,6 +272,31 @@ impl<'a> Checker<'a> {
             .replace(" )", ")")
             .replace("[ ", "[")
             .replace(" ]", "]")
+    }
+
+    /// The declared name closest to a misspelt one.
+    pub(crate) fn suggest_name(&self, name: &str) -> Option<&'a str> {
+        let suggester = self.suggester.get_or_init(|| {
+            let decls = &self.decls;
+            // The names as the namespace holds them: in the order declared,
+            // each once, the language's own names left out.
+            let declared = decls
+                .questions
+                .iter()
+                .map(|(_, q)| q.id.name.as_str())
+                .chain(decls.attributes.iter().map(|(_, a)| a.id.name.as_str()))
+                .chain(decls.parameters.iter().map(|(_, p)| p.id.name.as_str()))
+                .chain(decls.bands.iter().map(|(_, b)| b.id.name.as_str()))
+                .chain(decls.steps.iter().map(|(_, s)| s.id().name.as_str()))
+                .chain(decls.flags.iter().map(|(_, f)| f.id.name.as_str()));
+            let mut seen = std::collections::HashSet::new();
+            let names: Vec<&'a str> = declared
+                .filter(|n| self.names.get(n).is_some() && seen.insert(*n))
+                .chain(["plan_cost"])
+                .collect();
+            Suggester::new(names)
+        });
+        suggester.suggest(name)
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {

@@ -127,11 +127,14 @@ impl<'a> Checker<'a> {
     fn report_cycle(&mut self, cycle: &[Node]) {
         let idents: Vec<&ast::Ident> = cycle.iter().filter_map(|n| self.node_ident(*n)).collect();
         let Some(first) = idents.first() else { return };
-        let chain: Vec<String> = idents
-            .iter()
-            .map(|i| format!("`{}`", i.name))
-            .chain([format!("`{}`", first.name)])
-            .collect();
+        // A long circle is named by its first few steps: a label on each of
+        // thirty thousand lines helps nobody and takes long to draw.
+        let shown = &idents[..idents.len().min(MAX_CYCLE_SHOWN)];
+        let mut chain: Vec<String> = shown.iter().map(|i| format!("`{}`", i.name)).collect();
+        if shown.len() < idents.len() {
+            chain.push(format!("… ({} more)", idents.len() - shown.len()));
+        }
+        chain.push(format!("`{}`", first.name));
         let mut diag = Diagnostic::error(
             "ras::cycle",
             if idents.len() == 1 {
@@ -143,7 +146,7 @@ impl<'a> Checker<'a> {
                 )
             },
         );
-        for (i, id) in idents.iter().enumerate() {
+        for (i, id) in shown.iter().enumerate() {
             let next = idents.get(i + 1).unwrap_or(first);
             diag = diag.label(id.span, format!("needs `{}`", next.name));
         }
@@ -221,6 +224,9 @@ impl<'a> Checker<'a> {
         });
     }
 }
+
+/// Steps of a circle named in its diagnostic; the rest are counted.
+const MAX_CYCLE_SHOWN: usize = 10;
 
 /// Calls `visit` with every name an expression mentions as a value.
 pub(crate) fn visit_names(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {

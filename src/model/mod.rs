@@ -7,6 +7,8 @@
 //! The checker guarantees this for models it builds; [`crate::plan::Plan::validate`]
 //! re-establishes it for a model read back from JSON.
 
+pub mod spans;
+
 use crate::date::Date;
 use crate::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
 use crate::units::Unit;
