@@ -396,8 +396,13 @@ impl<'a> Checker<'a> {
                 )
             }
             BinaryOp::Add | BinaryOp::Sub => {
-                let (l, lu) = self.quantity(a, ctx, "each side of an addition");
-                let (r, ru) = self.quantity(b, ctx, "each side of a subtraction");
+                let what = if op == BinaryOp::Add {
+                    "each side of an addition"
+                } else {
+                    "each side of a subtraction"
+                };
+                let (l, lu) = self.quantity(a, ctx, what);
+                let (r, ru) = self.quantity(b, ctx, what);
                 let arith = if op == BinaryOp::Add {
                     ArithOp::Add
                 } else {

@@ -45,7 +45,7 @@ pub struct Namespace<T> {
     entries: HashMap<String, (T, Span)>,
     order: Vec<String>,
     /// Names declared more than once (the first declaration is kept).
-    duplicated: Vec<String>,
+    duplicated: std::collections::HashSet<String>,
 }
 
 impl<T> Default for Namespace<T> {
@@ -53,7 +53,7 @@ impl<T> Default for Namespace<T> {
         Namespace {
             entries: HashMap::new(),
             order: Vec::new(),
-            duplicated: Vec::new(),
+            duplicated: std::collections::HashSet::new(),
         }
     }
 }
@@ -74,7 +74,7 @@ impl<T: Copy> Namespace<T> {
                     _ => "give each its own name: questions, attributes, parameters, bands, steps and flags share one set of names".to_string(),
                 }),
             );
-            self.duplicated.push(id.name.clone());
+            self.duplicated.insert(id.name.clone());
             return;
         }
         if BUILTIN_NAMES.contains(&id.name.as_str()) {
@@ -103,7 +103,7 @@ impl<T: Copy> Namespace<T> {
 
     /// True when the name is declared more than once, so a use of it is ambiguous.
     pub fn is_duplicated(&self, name: &str) -> bool {
-        self.duplicated.iter().any(|n| n == name)
+        self.duplicated.contains(name)
     }
 
     /// Every declared name, in declaration order.
