@@ -11,17 +11,18 @@ use rust_decimal::Decimal;
 impl<'a> Checker<'a> {
     pub(super) fn bands(&mut self) {
         for (_, b) in self.decls.bands.clone() {
-            let band = self.band(b);
+            let (band, spans) = self.band(b);
             self.m.bands.push(band);
+            self.m.spans.bands.push(spans);
         }
     }
 
-    fn band(&mut self, b: &ast::Bands) -> model::Band {
+    fn band(&mut self, b: &ast::Bands) -> (model::Band, model::spans::BandSpans) {
         let mut result_unit: Option<Unit> = None;
         let mut table_rows = Vec::new();
         let mut points = Vec::new();
         let mut beyond = None;
-        let mut beyond_line = None;
+        let mut beyond_span = None;
         let mut rows_ok = Vec::new();
         for row in &b.rows {
             let value = match row.value.value {
@@ -61,7 +62,7 @@ impl<'a> Checker<'a> {
                             .hint("for stepped bands write `£700 and above: 5%`"));
                     }
                     beyond = Some(value);
-                    beyond_line = Some(self.line(row.span));
+                    beyond_span = Some(row.span);
                 }
                 BandRange::Point(at) => {
                     if !b.interpolate {
@@ -132,42 +133,43 @@ impl<'a> Checker<'a> {
             }
             let _ = rate;
         }
-        let table = if b.interpolate {
+        let (table, rows) = if b.interpolate {
             self.check_points(b, &points);
-            model::BandTable::Interpolate {
+            let table = model::BandTable::Interpolate {
                 points: points
                     .iter()
-                    .map(|(at, v, span, _)| model::BandPoint {
-                        at: *at,
-                        value: *v,
-                        line: self.line(*span),
-                    })
+                    .map(|(at, v, _, _)| model::BandPoint { at: *at, value: *v })
                     .collect(),
                 beyond: beyond.map(|(r, _, _)| r),
-                beyond_line,
-            }
+            };
+            (table, points.iter().map(|p| p.2).collect())
         } else {
             self.check_steps(b, &table_rows, &rows_ok);
-            model::BandTable::Steps {
+            let table = model::BandTable::Steps {
                 rows: table_rows
                     .iter()
-                    .map(|(from, to, v, span, _)| model::BandStep {
+                    .map(|(from, to, v, _, _)| model::BandStep {
                         from: from.map(|f| f.0),
                         to: to.map(|t| t.0),
                         value: *v,
-                        line: self.line(*span),
                     })
                     .collect(),
-            }
+            };
+            (table, table_rows.iter().map(|r| r.3).collect())
         };
-        model::Band {
+        let band = model::Band {
             id: b.id.name.clone(),
             label: b.label.as_ref().map(|t| t.text.clone()),
             on: b.on,
             unit,
             table,
-            line: self.line(b.id.span),
-        }
+        };
+        let spans = model::spans::BandSpans {
+            name: b.id.span,
+            rows,
+            beyond: beyond_span,
+        };
+        (band, spans)
     }
 
     fn band_result_unit(

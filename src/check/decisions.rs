@@ -17,12 +17,12 @@ impl<'a> Checker<'a> {
                 Context::Condition { item },
                 "an answer check's condition",
             );
+            self.m.spans.checks.push(c.id.span);
             self.m.checks.push(model::AnswerCheck {
                 id: c.id.name.clone(),
                 message: c.message.text.clone(),
                 action: c.action,
                 when,
-                line: self.line(c.id.span),
             });
         }
     }
@@ -44,6 +44,7 @@ impl<'a> Checker<'a> {
                 let condition =
                     self.condition(&r.condition, Context::Condition { item }, "a requirement");
                 let reason = self.reason_parts(&r.reason);
+                self.m.spans.eligibility.push(r.span);
                 self.m.eligibility.push(model::Requirement {
                     condition,
                     reason,
@@ -120,6 +121,7 @@ impl<'a> Checker<'a> {
             return;
         };
         let mut rules = Vec::new();
+        let mut rule_spans = Vec::new();
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for rule in &r.rules {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == rule.id.name) {
@@ -140,14 +142,17 @@ impl<'a> Checker<'a> {
                 id: rule.id.name.clone(),
                 text: rule.text.text.clone(),
                 when,
-                line: self.line(rule.span),
             });
+            rule_spans.push(rule.span);
         }
         self.m.route = Some(model::Route {
             id: r.id.name.clone(),
             label: r.label.as_ref().map(|t| t.text.clone()),
             rules,
-            line: self.line(r.id.span),
+        });
+        self.m.spans.route = Some(model::spans::RouteSpans {
+            name: r.id.span,
+            rules: rule_spans,
         });
     }
 }

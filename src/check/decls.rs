@@ -128,11 +128,11 @@ impl<'a> Checker<'a> {
         let all = self.decls.cohorts.clone();
         for (_, block) in &all {
             for c in &block.cohorts {
+                self.m.spans.cohorts.push(c.id.span);
                 self.m.cohorts.push(model::Cohort {
                     id: c.id.name.clone(),
                     label: c.label.text.clone(),
                     not_validated: c.not_validated.as_ref().map(|t| t.text.clone()),
-                    line: self.line(c.id.span),
                 });
             }
         }
@@ -164,11 +164,11 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
+            self.m.spans.attributes.push(a.id.span);
             self.m.attributes.push(model::Attribute {
                 id: a.id.name.clone(),
                 label: a.label.text.clone(),
                 values,
-                line: self.line(a.id.span),
             });
         }
     }
@@ -213,11 +213,11 @@ impl<'a> Checker<'a> {
                     self.error(diag);
                 }
             }
+            self.m.spans.domains.push(d.id.span);
             self.m.domains.push(model::Domain {
                 id: d.id.name.clone(),
                 label: d.label.text.clone(),
                 weight,
-                line: self.line(d.id.span),
             });
         }
     }
@@ -231,13 +231,13 @@ impl<'a> Checker<'a> {
                 }
             }
             let kind = self.question_kind(item, q);
+            self.m.spans.questions.push(q.id.span);
             self.m.questions.push(model::Question {
                 id: q.id.name.clone(),
                 text: q.text.text.clone(),
                 domain,
                 carer_willingness: q.carer_willingness.is_some(),
                 kind,
-                line: self.line(q.id.span),
             });
         }
     }

@@ -76,8 +76,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Resolves an expression to a model node and its type.
+    /// Resolves an expression to a model node and its type, and notes where
+    /// the node is written.
     pub(crate) fn resolve(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
+        let (id, ty) = self.resolve_kind(e, ctx);
+        let at = &mut self.m.spans.exprs;
+        // Nodes are pushed children first, so a node's own text is the last
+        // set on it; a node made without an expression of its own (a
+        // placeholder) keeps the span of the expression that made it.
+        if at.len() < self.m.exprs.len() {
+            at.resize(self.m.exprs.len(), e.span);
+        }
+        if let Some(slot) = at.get_mut(id as usize) {
+            *slot = e.span;
+        }
+        (id, ty)
+    }
+
+    fn resolve_kind(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
         match &e.kind {
             ExprKind::Literal(LiteralValue::Quantity(v, u)) => {
                 (self.push(Expr::Number { value: *v }), Ty::Quantity(*u))

@@ -162,7 +162,6 @@ pub(crate) struct Checker<'a> {
     file: &'a ast::File,
     source: &'a str,
     options: &'a CheckOptions,
-    line_starts: Vec<usize>,
     errors: Vec<Diagnostic>,
     /// Warnings with the index of the item they concern (for `allow`).
     warnings: Vec<(usize, Diagnostic)>,
@@ -201,24 +200,17 @@ pub(crate) struct Parts {
     pub route: Option<model::Route>,
     pub exprs: Vec<model::Expr>,
     pub tests: Vec<model::TestCase>,
+    pub spans: model::spans::Spans,
 }
 
 impl<'a> Checker<'a> {
     fn new(file: &'a ast::File, source: &'a str, options: &'a CheckOptions) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                source
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let mut m = Parts::default();
+        m.spans.lines = model::spans::LineStarts::new(source);
         Checker {
             file,
             source,
             options,
-            line_starts,
             errors: Vec::new(),
             warnings: Vec::new(),
             decls: Declarations::default(),
@@ -226,7 +218,7 @@ impl<'a> Checker<'a> {
             suggester: std::cell::OnceCell::new(),
             domain_names: Namespace::default(),
             cohort_names: Namespace::default(),
-            m: Parts::default(),
+            m,
             step_types: Vec::new(),
             used_questions: Vec::new(),
             used_parameters: Vec::new(),
@@ -237,8 +229,7 @@ impl<'a> Checker<'a> {
 
     /// 1-based line of a span's start.
     pub(crate) fn line(&self, span: Span) -> model::Line {
-        let idx = self.line_starts.partition_point(|&s| s <= span.start);
-        idx.max(1) as model::Line
+        self.m.spans.line(span)
     }
 
     /// The source text of a span.
@@ -381,6 +372,8 @@ impl<'a> Checker<'a> {
         self.step_types = vec![Ty::Unknown; decls.steps.len()];
         self.m.steps = vec![None; decls.steps.len()];
         self.m.flags = vec![None; decls.flags.len()];
+        self.m.spans.steps = vec![Span::default(); decls.steps.len()];
+        self.m.spans.flags = vec![Span::default(); decls.flags.len()];
     }
 
     /// Pass 2: checks each family and assembles the model.
@@ -400,6 +393,8 @@ impl<'a> Checker<'a> {
         self.lints();
         let indicative = self.indicative();
         let header = self.m.header.take()?;
+        let exprs = self.m.exprs.len();
+        self.m.spans.exprs.resize(exprs, Span::default());
         let parts = std::mem::take(&mut self.m);
         Some(Model {
             header,
@@ -417,6 +412,7 @@ impl<'a> Checker<'a> {
             exprs: parts.exprs,
             indicative: indicative?,
             tests: parts.tests,
+            spans: parts.spans,
         })
     }
 

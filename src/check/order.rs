@@ -203,8 +203,10 @@ impl<'a> Checker<'a> {
             expr,
             unit,
             formula,
-            line: self.line(decl.id().span),
         });
+        if let Some(at) = self.m.spans.steps.get_mut(n) {
+            *at = decl.id().span;
+        }
     }
 
     fn resolve_flag(&mut self, n: usize) {
@@ -220,8 +222,10 @@ impl<'a> Checker<'a> {
             id: f.id.name.clone(),
             text: f.text.text.clone(),
             when,
-            line: self.line(f.id.span),
         });
+        if let Some(at) = self.m.spans.flags.get_mut(n) {
+            *at = f.id.span;
+        }
     }
 }
 

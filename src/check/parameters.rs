@@ -3,24 +3,28 @@
 use super::names::{did_you_mean, list_codes};
 use super::Checker;
 use crate::diag::Diagnostic;
+use crate::model::spans::{ParameterSpans, ValuesSpans};
 use crate::model::{self, ParameterKey};
 use crate::syntax::ast::{self, LiteralValue, ParameterBody, ParameterEntry};
+use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
 impl<'a> Checker<'a> {
     pub(super) fn parameters(&mut self) {
         for (_, p) in self.decls.parameters.clone() {
-            let param = self.parameter(p);
+            let (param, spans) = self.parameter(p);
             self.m.parameters.push(param);
+            self.m.spans.parameters.push(spans);
         }
     }
 
-    fn parameter(&mut self, p: &'a ast::Parameter) -> model::Parameter {
+    fn parameter(&mut self, p: &'a ast::Parameter) -> (model::Parameter, ParameterSpans) {
         let (key, keys) = self.parameter_key(p);
         let mut unit = p.unit.map(|(u, _)| u);
         let unit_span = p.unit.map(|(_, s)| s);
         let mut schedule: Vec<model::ParameterValues> = Vec::new();
+        let mut places: Vec<ValuesSpans> = Vec::new();
         let mut last_date: Option<(crate::date::Date, crate::syntax::Span)> = None;
         let entries: Vec<&ParameterEntry> = match &p.body {
             ParameterBody::Constant(lit) => {
@@ -49,7 +53,10 @@ impl<'a> Checker<'a> {
                 schedule.push(model::ParameterValues {
                     from: None,
                     values: vec![v],
-                    line: self.line(lit.span),
+                });
+                places.push(ValuesSpans {
+                    entry: lit.span,
+                    values: vec![lit.span],
                 });
                 Vec::new()
             }
@@ -71,16 +78,23 @@ impl<'a> Checker<'a> {
                     schedule.push(model::ParameterValues {
                         from: Some(date.date),
                         values: vec![v],
-                        line: self.line(*span),
+                    });
+                    places.push(ValuesSpans {
+                        entry: *span,
+                        values: vec![*span],
                     });
                 }
                 ParameterEntry::FromKeyed { date, values, span } => {
                     self.date_in_order(p, date, &mut last_date);
-                    let vals = self.keyed_values(p, &keys, values, *span, &mut unit, unit_span);
+                    let (vals, at) =
+                        self.keyed_values(p, &keys, values, *span, &mut unit, unit_span);
                     schedule.push(model::ParameterValues {
                         from: Some(date.date),
                         values: vals,
-                        line: self.line(*span),
+                    });
+                    places.push(ValuesSpans {
+                        entry: *span,
+                        values: at,
                     });
                 }
             }
@@ -103,7 +117,7 @@ impl<'a> Checker<'a> {
                 .hint("put every value under a `from` date, or none");
                 self.error(diag);
             }
-            let vals = self.keyed_values(
+            let (vals, at) = self.keyed_values(
                 p,
                 &keys,
                 &undated.into_iter().cloned().collect::<Vec<_>>(),
@@ -116,18 +130,28 @@ impl<'a> Checker<'a> {
                 model::ParameterValues {
                     from: None,
                     values: vals,
-                    line: self.line(span),
+                },
+            );
+            places.insert(
+                0,
+                ValuesSpans {
+                    entry: span,
+                    values: at,
                 },
             );
         }
-        model::Parameter {
+        let param = model::Parameter {
             id: p.id.name.clone(),
             label: p.label.as_ref().map(|t| t.text.clone()),
             unit: unit.unwrap_or(Unit::Number),
             key,
             schedule,
-            line: self.line(p.id.span),
-        }
+        };
+        let spans = ParameterSpans {
+            name: p.id.span,
+            schedule: places,
+        };
+        (param, spans)
     }
 
     /// What a parameter varies by, and the keys in order.
@@ -210,7 +234,7 @@ impl<'a> Checker<'a> {
         span: crate::syntax::Span,
         unit: &mut Option<Unit>,
         unit_span: Option<crate::syntax::Span>,
-    ) -> Vec<Decimal> {
+    ) -> (Vec<Decimal>, Vec<Span>) {
         if p.by.is_none() {
             let first = values.first().map(|v| v.key.span).unwrap_or(span);
             let diag = Diagnostic::error(
@@ -226,7 +250,7 @@ impl<'a> Checker<'a> {
                 p.id.name
             ));
             self.error(diag);
-            return vec![Decimal::ZERO];
+            return (vec![Decimal::ZERO], vec![span]);
         }
         let by_unknown = p.by.as_ref().is_some_and(|b| {
             b.name != "cohort" && !self.m.attributes.iter().any(|a| a.id == b.name)
@@ -236,9 +260,11 @@ impl<'a> Checker<'a> {
             for kv in values {
                 self.param_value(p, &kv.value, unit, unit_span);
             }
-            return vec![Decimal::ZERO];
+            return (vec![Decimal::ZERO], vec![span]);
         }
         let mut out: Vec<Option<Decimal>> = vec![None; keys.len()];
+        // Each value where it is written, so a trace names its own line.
+        let mut at: Vec<Span> = vec![span; keys.len()];
         for kv in values {
             let v = self.param_value(p, &kv.value, unit, unit_span);
             match keys.iter().position(|k| *k == kv.key.text) {
@@ -254,7 +280,10 @@ impl<'a> Checker<'a> {
                     ));
                     self.error(diag);
                 }
-                Some(i) => out[i] = Some(v),
+                Some(i) => {
+                    out[i] = Some(v);
+                    at[i] = kv.span;
+                }
                 None => {
                     let hint = match did_you_mean(&kv.key.text, keys.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -302,9 +331,11 @@ impl<'a> Checker<'a> {
             });
             self.error(diag);
         }
-        out.into_iter()
+        let values = out
+            .into_iter()
             .map(|v| v.unwrap_or(Decimal::ZERO))
-            .collect()
+            .collect();
+        (values, at)
     }
 
     /// A parameter value, checking its unit against the others.

@@ -24,11 +24,11 @@ impl<'a> Checker<'a> {
             }
             seen.push(&t.name);
             let case = self.test_case(t);
-            let expects = t
+            let (expects, expect_spans): (Vec<_>, Vec<_>) = t
                 .expects
                 .iter()
-                .filter_map(|e| self.expectation(e))
-                .collect::<Vec<_>>();
+                .filter_map(|e| self.expectation(e).map(|x| (x, e.span)))
+                .unzip();
             let stops_early = t.expects.iter().any(|e| {
                 matches!(
                     e.kind,
@@ -62,7 +62,10 @@ impl<'a> Checker<'a> {
                 name: t.name.text.clone(),
                 case,
                 expects,
-                line: self.line(t.name.span),
+            });
+            self.m.spans.tests.push(model::spans::TestSpans {
+                name: t.name.span,
+                expects: expect_spans,
             });
         }
     }
@@ -339,27 +342,20 @@ impl<'a> Checker<'a> {
     }
 
     fn expectation(&mut self, e: &ast::Expect) -> Option<Expectation> {
-        let line = self.line(e.span);
         Some(match &e.kind {
             ExpectKind::Error(t) => Expectation::Error {
                 message: t.text.clone(),
-                line,
             },
-            ExpectKind::NotValidated => Expectation::NotValidated { line },
+            ExpectKind::NotValidated => Expectation::NotValidated,
             ExpectKind::NotEligible(t) => Expectation::NotEligible {
                 reason: t.as_ref().map(|t| t.text.clone()),
-                line,
             },
-            ExpectKind::Eligible => Expectation::Eligible { line },
-            ExpectKind::NoFlags => Expectation::NoFlags { line },
+            ExpectKind::Eligible => Expectation::Eligible,
+            ExpectKind::NoFlags => Expectation::NoFlags,
             ExpectKind::Flag(f) | ExpectKind::NoFlag(f) => {
                 let raised = matches!(e.kind, ExpectKind::Flag(_));
                 match self.names.get(&f.name) {
-                    Some(Symbol::Flag(id)) => Expectation::Flag {
-                        flag: id,
-                        raised,
-                        line,
-                    },
+                    Some(Symbol::Flag(id)) => Expectation::Flag { flag: id, raised },
                     other => {
                         let flags: Vec<String> = self
                             .decls
@@ -385,7 +381,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ExpectKind::NoRoute => Expectation::Route { route: None, line },
+            ExpectKind::NoRoute => Expectation::Route { route: None },
             ExpectKind::Route(r) => {
                 let routes: Vec<String> = self
                     .m
@@ -405,7 +401,6 @@ impl<'a> Checker<'a> {
                 }
                 Expectation::Route {
                     route: Some(r.name.clone()),
-                    line,
                 }
             }
             ExpectKind::Value(name, lit) => {
@@ -462,7 +457,7 @@ impl<'a> Checker<'a> {
                         self.error(diag);
                     }
                 }
-                Expectation::Value { step, value, line }
+                Expectation::Value { step, value }
             }
         })
     }

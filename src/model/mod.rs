@@ -63,6 +63,8 @@ pub struct Model {
     pub indicative: StepId,
     /// Tests written in the file.
     pub tests: Vec<TestCase>,
+    /// Where each part is written; read only when reporting.
+    pub spans: spans::Spans,
 }
 
 /// Where something is written: the 1-based line in the rule file.
@@ -109,8 +111,6 @@ pub struct Cohort {
     pub label: String,
     /// Why the RAS gives no figure for this cohort, when it is not validated.
     pub not_validated: Option<String>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A case attribute with a fixed set of values.
@@ -122,8 +122,6 @@ pub struct Attribute {
     pub label: String,
     /// Value codes with their labels.
     pub values: Vec<Labelled>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A code and its wording.
@@ -144,8 +142,6 @@ pub struct Domain {
     pub label: String,
     /// Weight applied by `total weighted …` (1 when not written).
     pub weight: Decimal,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A question of the assessment.
@@ -161,8 +157,6 @@ pub struct Question {
     pub carer_willingness: bool,
     /// What answers it takes.
     pub kind: QuestionKind,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// What answers a question takes.
@@ -232,8 +226,6 @@ pub struct Parameter {
     pub key: ParameterKey,
     /// Values in date order; the first may have no date (in force always).
     pub schedule: Vec<ParameterValues>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// The values of a parameter from a date on.
@@ -243,8 +235,6 @@ pub struct ParameterValues {
     pub from: Option<Date>,
     /// One value, or one per key in key order.
     pub values: Vec<Decimal>,
-    /// Where they are written.
-    pub line: Line,
 }
 
 /// A band table.
@@ -260,8 +250,6 @@ pub struct Band {
     pub unit: Unit,
     /// Steps or straight lines.
     pub table: BandTable,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// How a band table turns a value into a result.
@@ -279,8 +267,6 @@ pub enum BandTable {
         points: Vec<BandPoint>,
         /// Rate per unit beyond the last point (unit: result per looked-up unit).
         beyond: Option<Decimal>,
-        /// Where the rate beyond is written.
-        beyond_line: Option<Line>,
     },
 }
 
@@ -293,8 +279,6 @@ pub struct BandStep {
     pub to: Option<Decimal>,
     /// The result.
     pub value: Decimal,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// A point of straight-line bands.
@@ -304,8 +288,6 @@ pub struct BandPoint {
     pub at: Decimal,
     /// The result there.
     pub value: Decimal,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// A named calculation: `let`, `deduction` or `output`.
@@ -321,8 +303,6 @@ pub struct Step {
     pub unit: Unit,
     /// The calculation as written in the rule file.
     pub formula: String,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// The kinds of step.
@@ -356,8 +336,6 @@ pub struct Flag {
     pub text: String,
     /// Condition.
     pub when: ExprId,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// An answer consistency check.
@@ -371,8 +349,6 @@ pub struct AnswerCheck {
     pub action: CheckAction,
     /// When the answers are inconsistent.
     pub when: ExprId,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// An eligibility requirement.
@@ -382,7 +358,8 @@ pub struct Requirement {
     pub condition: ExprId,
     /// The reason when it does not, with step values inserted.
     pub reason: Vec<ReasonPart>,
-    /// Where it is written.
+    /// Where it is written (also in [`spans::Spans::eligibility`]; kept while
+    /// the plan's validation reads it here).
     pub line: Line,
 }
 
@@ -405,8 +382,6 @@ pub struct Route {
     pub label: Option<String>,
     /// Rules; the first that holds wins.
     pub rules: Vec<RouteRule>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// One rule of the route.
@@ -418,8 +393,6 @@ pub struct RouteRule {
     pub text: String,
     /// Condition; `None` = otherwise.
     pub when: Option<ExprId>,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// Arithmetic operators.
@@ -632,8 +605,6 @@ pub struct TestCase {
     pub case: crate::case::Case,
     /// What must come out.
     pub expects: Vec<Expectation>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// What a test expects.
@@ -646,8 +617,6 @@ pub enum Expectation {
         step: StepId,
         /// The value.
         value: Decimal,
-        /// Where it is written.
-        line: Line,
     },
     /// A flag is raised (or not).
     Flag {
@@ -655,44 +624,27 @@ pub enum Expectation {
         flag: FlagId,
         /// Raised?
         raised: bool,
-        /// Where it is written.
-        line: Line,
     },
     /// No flag is raised.
-    NoFlags {
-        /// Where it is written.
-        line: Line,
-    },
+    NoFlags,
     /// The route is this (or none).
     Route {
         /// Route rule id, or `None` for no route.
         route: Option<String>,
-        /// Where it is written.
-        line: Line,
     },
     /// Eligible.
-    Eligible {
-        /// Where it is written.
-        line: Line,
-    },
+    Eligible,
     /// Not eligible, with a reason containing the text.
     NotEligible {
         /// Text the reasons must contain.
         reason: Option<String>,
-        /// Where it is written.
-        line: Line,
     },
     /// Not validated for the cohort.
-    NotValidated {
-        /// Where it is written.
-        line: Line,
-    },
+    NotValidated,
     /// The case fails with an error whose message contains the text.
     Error {
         /// Text the message must contain.
         message: String,
-        /// Where it is written.
-        line: Line,
     },
 }
 
