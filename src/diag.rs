@@ -3,6 +3,10 @@
 //! Stages return diagnostics as values; they are rendered (with miette) only at
 //! the edge, by [`render`] or [`to_json`].
 
+pub mod codes;
+
+pub use codes::Code;
+
 use crate::model::spans::LineStarts;
 use crate::syntax::Span;
 use serde::Serialize;
@@ -43,7 +47,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error.
+    /// A new diagnostic with a code from the registry ([`codes`]), which
+    /// decides whether it is an error or a warning.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.name,
+            severity: code.severity,
+            message: message.into(),
+            labels: vec![],
+            hint: None,
+        }
+    }
+
+    /// A new error with a code given as text (prefer [`Diagnostic::new`]).
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -54,7 +70,7 @@ impl Diagnostic {
         }
     }
 
-    /// A new warning.
+    /// A new warning with a code given as text (prefer [`Diagnostic::new`]).
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             code,

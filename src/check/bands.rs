@@ -2,7 +2,7 @@
 
 use super::decls::show;
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast::{self, BandRange, LiteralValue};
 use crate::units::Unit;
@@ -29,8 +29,8 @@ impl<'a> Checker<'a> {
                 LiteralValue::Quantity(v, u) => (v, u, row.value.span),
                 _ => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::type-mismatch",
+                        Diagnostic::new(
+                            codes::TYPE_MISMATCH,
                             "a band's value must be an amount, rate or percentage",
                         )
                         .label(row.value.span, "not an amount"),
@@ -42,8 +42,8 @@ impl<'a> Checker<'a> {
                 && (value.0.is_sign_negative() || value.0 > Decimal::ONE_HUNDRED)
             {
                 self.error(
-                    Diagnostic::error(
-                        "ras::band-rate",
+                    Diagnostic::new(
+                        codes::BAND_RATE,
                         format!("a rate of {}% is outside 0% to 100%", value.0),
                     )
                     .label(value.2, "rate out of range")
@@ -57,7 +57,7 @@ impl<'a> Checker<'a> {
             match &row.range {
                 BandRange::Beyond(span) => {
                     if !b.interpolate {
-                        self.error(Diagnostic::error("ras::band-order", "`above:` gives the rate beyond the last point of straight-line bands")
+                        self.error(Diagnostic::new(codes::BAND_ORDER, "`above:` gives the rate beyond the last point of straight-line bands")
                             .label(*span, "only for `interpolate` bands")
                             .hint("for stepped bands write `£700 and above: 5%`"));
                     }
@@ -66,7 +66,7 @@ impl<'a> Checker<'a> {
                 }
                 BandRange::Point(at) => {
                     if !b.interpolate {
-                        self.error(Diagnostic::error("ras::band-order", "a stepped band needs a range: `below £100`, `£100 to £200` or `£700 and above`")
+                        self.error(Diagnostic::new(codes::BAND_ORDER, "a stepped band needs a range: `below £100`, `£100 to £200` or `£700 and above`")
                             .label(at.span, "a single point")
                             .hint(format!("or make the table straight lines: `bands {} on {} interpolate {{ … }}`", b.id.name, b.on.symbol())));
                     }
@@ -77,8 +77,8 @@ impl<'a> Checker<'a> {
                 range => {
                     if b.interpolate {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-order",
+                            Diagnostic::new(
+                                codes::BAND_ORDER,
                                 "straight-line bands list points, e.g. `10 pts: £40`, not ranges",
                             )
                             .label(row.span, "a range")
@@ -116,8 +116,8 @@ impl<'a> Checker<'a> {
             if expected != Some(u) {
                 let want = expected.map(|e| e.describe()).unwrap_or("a rate per unit");
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the rate beyond the last point must be {want}, but this is {}",
                             u.describe()
@@ -183,8 +183,8 @@ impl<'a> Checker<'a> {
             None => *result = Some(u),
             Some(first) if first != u => {
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the bands `{}` mix {} and {}",
                             b.id.name,
@@ -207,8 +207,8 @@ impl<'a> Checker<'a> {
             LiteralValue::Quantity(v, Unit::Number) if v.is_zero() => Some(v),
             LiteralValue::Quantity(_, u) => {
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the bands `{}` are looked up on {}, but this bound is {}",
                             b.id.name,
@@ -228,7 +228,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.error(
-                    Diagnostic::error("ras::type-mismatch", "a band bound must be an amount")
+                    Diagnostic::new(codes::TYPE_MISMATCH, "a band bound must be an amount")
                         .label(lit.span, "not an amount"),
                 );
                 None
@@ -256,7 +256,7 @@ impl<'a> Checker<'a> {
         for (i, (from, to, ..)) in rows.iter().enumerate() {
             if let (Some((f, fs)), Some((t, ts))) = (from, to) {
                 if f >= t {
-                    self.error(Diagnostic::error("ras::band-order", format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
+                    self.error(Diagnostic::new(codes::BAND_ORDER, format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
                         .label(*fs, "from")
                         .label(*ts, "to")
                         .hint("write the lower bound first; the lower bound is included, the upper is not"));
@@ -274,8 +274,8 @@ impl<'a> Checker<'a> {
             match (prev.1, *from) {
                 (None, _) => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::band-overlap",
+                        Diagnostic::new(
+                            codes::BAND_OVERLAP,
                             "this band overlaps the one before, which has no upper bound",
                         )
                         .label(*span, "overlaps")
@@ -285,8 +285,8 @@ impl<'a> Checker<'a> {
                 }
                 (Some(_), None) => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::band-overlap",
+                        Diagnostic::new(
+                            codes::BAND_OVERLAP,
                             "only the first band may start with `below`",
                         )
                         .label(*span, "overlaps the bands before")
@@ -296,8 +296,8 @@ impl<'a> Checker<'a> {
                 (Some((pt, pts)), Some((f, fs))) => {
                     if f > pt {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-gap",
+                            Diagnostic::new(
+                                codes::BAND_GAP,
                                 format!(
                                     "there is a gap between {} and {}: no band covers it",
                                     on(pt),
@@ -313,8 +313,8 @@ impl<'a> Checker<'a> {
                         );
                     } else if f < pt {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-overlap",
+                            Diagnostic::new(
+                                codes::BAND_OVERLAP,
                                 format!("bands overlap between {} and {}", on(f), on(pt)),
                             )
                             .label(fs, "this band starts here")
@@ -330,8 +330,8 @@ impl<'a> Checker<'a> {
         }
         if rows.is_empty() {
             self.error(
-                Diagnostic::error(
-                    "ras::band-order",
+                Diagnostic::new(
+                    codes::BAND_ORDER,
                     format!("the bands `{}` have no rows", b.id.name),
                 )
                 .label(b.id.span, "empty"),
@@ -347,8 +347,8 @@ impl<'a> Checker<'a> {
         for w in points.windows(2) {
             if w[1].0 <= w[0].0 {
                 self.error(
-                    Diagnostic::error(
-                        "ras::band-order",
+                    Diagnostic::new(
+                        codes::BAND_ORDER,
                         format!(
                             "the points of `{}` must rise: {} comes after {}",
                             b.id.name,
@@ -364,8 +364,8 @@ impl<'a> Checker<'a> {
         }
         if points.len() < 2 {
             self.error(
-                Diagnostic::error(
-                    "ras::band-order",
+                Diagnostic::new(
+                    codes::BAND_ORDER,
                     format!(
                         "straight-line bands `{}` need at least two points",
                         b.id.name

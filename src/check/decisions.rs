@@ -4,7 +4,7 @@
 use super::expr::Context;
 use super::names::{did_you_mean, Symbol};
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast;
 use crate::syntax::Span;
@@ -30,8 +30,8 @@ impl<'a> Checker<'a> {
     pub(super) fn eligibility(&mut self) {
         let blocks = self.decls.eligibility.clone();
         if let Some((_, second)) = blocks.get(1) {
-            let diag = Diagnostic::error(
-                "ras::duplicate-declaration",
+            let diag = Diagnostic::new(
+                codes::DUPLICATE_DECLARATION,
                 "the file has more than one `eligibility` block",
             )
             .label(second.keyword, "second block")
@@ -88,8 +88,8 @@ impl<'a> Checker<'a> {
                             Span::new(text.span.start + k, text.span.start + k + written.len())
                         })
                         .unwrap_or(text.span);
-                    let diag = Diagnostic::error(
-                        "ras::unknown-name",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_NAME,
                         format!("the reason refers to `{name}`, which is not a step"),
                     )
                     .label(at, "not a step")
@@ -108,8 +108,8 @@ impl<'a> Checker<'a> {
     pub(super) fn route(&mut self) {
         let routes = self.decls.routes.clone();
         if let Some((_, second)) = routes.get(1) {
-            let diag = Diagnostic::error(
-                "ras::duplicate-declaration",
+            let diag = Diagnostic::new(
+                codes::DUPLICATE_DECLARATION,
                 "the file has more than one `route`",
             )
             .label(second.id.span, "second route")
@@ -125,8 +125,8 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for rule in &r.rules {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == rule.id.name) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-name",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("the route `{}` is listed twice", rule.id.name),
                 )
                 .label(rule.id.span, "second")

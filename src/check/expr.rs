@@ -2,7 +2,7 @@
 
 use super::names::{did_you_mean, list_codes, Symbol};
 use super::{Checker, Ty};
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model::{self, ArithOp, CompareOp, Expr, ExprId, Subject, TotalTerm};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
 use crate::syntax::Span;
@@ -46,8 +46,8 @@ impl<'a> Checker<'a> {
     pub(crate) fn condition(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> ExprId {
         let (id, ty) = self.resolve(e, ctx);
         if let Ty::Quantity(u) = ty {
-            let diag = Diagnostic::error(
-                "ras::type-mismatch",
+            let diag = Diagnostic::new(
+                codes::TYPE_MISMATCH,
                 format!("{what} must be true or false, but this is {}", u.describe()),
             )
             .label(e.span, format!("this is {}", u.describe()))
@@ -63,8 +63,8 @@ impl<'a> Checker<'a> {
         match ty {
             Ty::Quantity(u) => (id, Some(u)),
             Ty::Bool => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("{what} must be an amount, but this is a condition"),
                 )
                 .label(e.span, "true or false")
@@ -102,7 +102,7 @@ impl<'a> Checker<'a> {
                 (self.push(Expr::Bool { value: *b }), Ty::Bool)
             }
             ExprKind::Literal(LiteralValue::Date(_)) => {
-                let diag = Diagnostic::error("ras::type-mismatch", "a date cannot be used in a calculation")
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, "a date cannot be used in a calculation")
                     .label(e.span, "a date")
                     .hint("dates belong in parameters (`from 2024-04-01 …`) and tests (`given assessed …`)");
                 self.error(diag);
@@ -163,7 +163,7 @@ impl<'a> Checker<'a> {
     fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
         if name == "plan_cost" {
             if !matches!(ctx, Context::Route { .. }) {
-                let diag = Diagnostic::error("ras::plan-cost-outside-route", "`plan_cost` can only be used in the approval route")
+                let diag = Diagnostic::new(codes::PLAN_COST_OUTSIDE_ROUTE, "`plan_cost` can only be used in the approval route")
                     .label(span, "the costed plan is not known here")
                     .hint("the indicative budget comes before the costed plan; compare them in `route … { … }`");
                 self.error(diag);
@@ -171,7 +171,7 @@ impl<'a> Checker<'a> {
             return (self.push(Expr::PlanCost), Ty::Quantity(Unit::Money));
         }
         if name == "cohort" {
-            let diag = Diagnostic::error("ras::type-mismatch", "`cohort` is tested, not calculated with")
+            let diag = Diagnostic::new(codes::TYPE_MISMATCH, "`cohort` is tested, not calculated with")
                 .label(span, "the case's cohort")
                 .hint("write `cohort is older_people` or `cohort in [older_people, working_age]`; a value that differs by cohort is a `parameter … by cohort`");
             self.error(diag);
@@ -217,8 +217,8 @@ impl<'a> Checker<'a> {
             }
             Some(Symbol::Flag(f)) => (self.push(Expr::Flag { flag: f }), Ty::Bool),
             Some(Symbol::Band(_)) => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{name}` is a band table; look a value up in it"),
                 )
                 .label(span, "a band table")
@@ -227,7 +227,7 @@ impl<'a> Checker<'a> {
                 self.poisoned()
             }
             Some(Symbol::Attribute(_)) => {
-                let diag = Diagnostic::error("ras::type-mismatch", format!("`{name}` is a case attribute; test its value"))
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{name}` is a case attribute; test its value"))
                     .label(span, "a case attribute")
                     .hint(format!("write `{name} is …`; a value that differs by {name} is a `parameter … by {name}`"));
                 self.error(diag);
@@ -248,8 +248,8 @@ impl<'a> Checker<'a> {
         } else {
             "declare it as a question, parameter, step or flag".to_string()
         };
-        let diag = Diagnostic::error(
-            "ras::unknown-name",
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_NAME,
             format!("`{name}` is not declared in this file"),
         )
         .label(span, "unknown name")
@@ -271,8 +271,8 @@ impl<'a> Checker<'a> {
                 let unit = *unit;
                 if let Some(k) = kind {
                     if k.unit() != unit {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{id}` is answered in {}, not {}",
                                 unit.describe(),
@@ -292,8 +292,8 @@ impl<'a> Checker<'a> {
                 )
             }
             model::QuestionKind::YesNo { .. } => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{id}` is a yes/no question; test its answer"),
                 )
                 .label(span, "yes or no")
@@ -341,7 +341,7 @@ impl<'a> Checker<'a> {
                         } else {
                             format!("pick one, e.g. `{}({id})`", value_word(units[0]))
                         };
-                        let diag = Diagnostic::error("ras::type-mismatch", message)
+                        let diag = Diagnostic::new(codes::TYPE_MISMATCH, message)
                             .label(span, "which value?")
                             .hint(hint);
                         self.error(diag);
@@ -387,7 +387,7 @@ impl<'a> Checker<'a> {
                     (Ty::Bool, _) | (_, Ty::Bool)
                         if !matches!((lt, rt), (Ty::Unknown, _) | (_, Ty::Unknown)) =>
                     {
-                        let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` compares amounts, not conditions", op.symbol()))
+                        let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{}` compares amounts, not conditions", op.symbol()))
                             .label(span, "a condition on one side")
                             .hint("compare amounts, e.g. `indicative >= £1000`; combine conditions with `and` / `or`");
                         self.error(diag);
@@ -443,8 +443,8 @@ impl<'a> Checker<'a> {
                 let (r, ru) = self.quantity(b, ctx, "the right of `of`");
                 if let Some(x) = lu {
                     if x != Unit::Percent {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`of` takes a percentage on its left, but this is {}",
                                 x.describe()
@@ -544,8 +544,8 @@ impl<'a> Checker<'a> {
             _ => "convert one side first, e.g. points times a price per point gives money"
                 .to_string(),
         };
-        let diag = Diagnostic::error(
-            "ras::unit-mismatch",
+        let diag = Diagnostic::new(
+            codes::UNIT_MISMATCH,
             format!("cannot {verb} {} and {}", x.describe(), y.describe()),
         )
         .label(a.span, format!("this is {}", x.describe()))
@@ -555,7 +555,7 @@ impl<'a> Checker<'a> {
     }
 
     fn product_error(&mut self, verb: &str, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
-        let diag = Diagnostic::error("ras::unit-mismatch", format!("cannot {verb} {} by {}", x.describe(), y.describe()))
+        let diag = Diagnostic::new(codes::UNIT_MISMATCH, format!("cannot {verb} {} by {}", x.describe(), y.describe()))
             .label(a.span, format!("this is {}", x.describe()))
             .label(b.span, format!("this is {}", y.describe()))
             .hint("points times a price per point (£/pt) gives money; hours times an hourly rate (£/h) gives money");
@@ -581,8 +581,8 @@ impl<'a> Checker<'a> {
                 }
             }
             self.resolve_all(args, ctx);
-            let diag = Diagnostic::error(
-                "ras::wrong-arguments",
+            let diag = Diagnostic::new(
+                codes::WRONG_ARGUMENTS,
                 format!("`{name}(…)` takes one question"),
             )
             .label(span, "not a single question")
@@ -664,8 +664,8 @@ impl<'a> Checker<'a> {
                     };
                     if let Some(u) = u {
                         if u != on {
-                            let diag = Diagnostic::error(
-                                "ras::unit-mismatch",
+                            let diag = Diagnostic::new(
+                                codes::UNIT_MISMATCH,
                                 format!(
                                     "`{name}` is looked up on {}, but this is {}",
                                     on.describe(),
@@ -706,8 +706,8 @@ impl<'a> Checker<'a> {
                         _ => {}
                     }
                     self.resolve_all(args, ctx);
-                    let diag = Diagnostic::error(
-                        "ras::unknown-function",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_FUNCTION,
                         format!("`{name}` is a {}, not something to look up", other.kind()),
                     )
                     .label(f.span, "not a function or band table")
@@ -736,8 +736,8 @@ impl<'a> Checker<'a> {
                             list_codes(FUNCTIONS.iter().copied())
                         ),
                     };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-function",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_FUNCTION,
                         format!("there is no function or band table called `{name}`"),
                     )
                     .label(f.span, "unknown")
@@ -777,8 +777,8 @@ impl<'a> Checker<'a> {
             "count" => "e.g. `count(nutrition in [2, 3], hygiene is 4)`".to_string(),
             band => format!("e.g. `{band}(gross)`, with the one value to look up"),
         };
-        let diag = Diagnostic::error(
-            "ras::wrong-arguments",
+        let diag = Diagnostic::new(
+            codes::WRONG_ARGUMENTS,
             format!("`{}` takes {wanted}", f.name),
         )
         .label(span, given)
@@ -803,7 +803,7 @@ impl<'a> Checker<'a> {
             _ => false,
         });
         if let Some(limit) = fixed {
-            let diag = Diagnostic::warning("ras::money-cap", "this caps money at a fixed amount")
+            let diag = Diagnostic::new(codes::MONEY_CAP, "this caps money at a fixed amount")
                 .label(span, "takes the smaller amount: a ceiling")
                 .label(limit.span, "the fixed limit")
                 .hint("the Care Act forbids arbitrary ceilings on personal budgets; use a flag to prompt a review instead, or acknowledge with `allow money-cap \"reason\"`");
@@ -859,8 +859,8 @@ impl<'a> Checker<'a> {
             }
         }
         if terms.is_empty() && (domains.is_empty() || !selected.is_empty()) {
-            let diag = Diagnostic::error(
-                "ras::unknown-name",
+            let diag = Diagnostic::new(
+                codes::UNKNOWN_NAME,
                 format!(
                     "no question carries {} to add up here",
                     kind.unit().describe()
@@ -909,8 +909,8 @@ impl<'a> Checker<'a> {
                                 .first()
                                 .and_then(|c| c.text.parse::<Decimal>().ok())
                                 .unwrap_or(Decimal::TEN);
-                            let diag = Diagnostic::error(
-                                "ras::type-mismatch",
+                            let diag = Diagnostic::new(
+                                codes::TYPE_MISMATCH,
                                 format!(
                                     "`{}` is answered with a number; compare it instead",
                                     subject.name
@@ -942,8 +942,8 @@ impl<'a> Checker<'a> {
                         .unwrap_or_default(),
                 ),
                 Some(other) => {
-                    let diag = Diagnostic::error(
-                        "ras::type-mismatch",
+                    let diag = Diagnostic::new(
+                        codes::TYPE_MISMATCH,
                         format!(
                             "`{}` is a {}; only questions, attributes and `cohort` have codes",
                             subject.name,
@@ -985,8 +985,8 @@ impl<'a> Checker<'a> {
                         }
                         _ => format!("the {noun} are {all}"),
                     };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-code",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_CODE,
                         format!("`{}` is not {what}", code.text),
                     )
                     .label(code.span, format!("not one of the {noun}"))
@@ -1020,8 +1020,8 @@ impl<'a> Checker<'a> {
             ) {
                 (Some(u), None) => *unit = Some((u, span)),
                 (Some(u), Some((first, fs))) if u != first => {
-                    let diag = Diagnostic::error(
-                        "ras::unit-mismatch",
+                    let diag = Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!("the choices mix {} and {}", first.describe(), u.describe()),
                     )
                     .label(span, format!("this is {}", u.describe()))

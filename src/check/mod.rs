@@ -18,7 +18,7 @@ mod parameters;
 mod tests;
 
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{codes, Diagnostic, Severity};
 use crate::model::{self, Model};
 use crate::syntax::ast::{self, Decl};
 use crate::syntax::Span;
@@ -62,20 +62,6 @@ impl Checked {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 }
-
-/// Every warning code, for `allow` and documentation.
-pub const WARNING_CODES: &[&str] = &[
-    "money-cap",
-    "informal-support-unconditional",
-    "flag-in-money",
-    "unused-question",
-    "unused-domain",
-    "unused-parameter",
-    "falling-values",
-    "review-date-past",
-    "unrounded-money-output",
-    "unused-allow",
-];
 
 /// Checks a parsed rule file.
 pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
@@ -428,8 +414,8 @@ impl<'a> Checker<'a> {
             Some((n, (_, StepDecl::Output(o)))) => {
                 if let Ty::Quantity(u) = self.step_types[n] {
                     if u != crate::units::Unit::Money {
-                        let diag = Diagnostic::error(
-                            "ras::no-indicative",
+                        let diag = Diagnostic::new(
+                            codes::NO_INDICATIVE,
                             format!(
                                 "the indicative budget must be money (£), but this is {}",
                                 u.describe()
@@ -443,12 +429,9 @@ impl<'a> Checker<'a> {
                 Some(n as model::StepId)
             }
             Some((_, (_, other))) => {
-                let diag =
-                    Diagnostic::error("ras::no-indicative", "`indicative` must be an output")
-                        .label(other.id().span, "declared here as a step, not an output")
-                        .hint(
-                            "write `output indicative \"Indicative weekly personal budget\" = …`",
-                        );
+                let diag = Diagnostic::new(codes::NO_INDICATIVE, "`indicative` must be an output")
+                    .label(other.id().span, "declared here as a step, not an output")
+                    .hint("write `output indicative \"Indicative weekly personal budget\" = …`");
                 self.error(diag);
                 None
             }
@@ -477,7 +460,7 @@ impl<'a> Checker<'a> {
                     )
                 };
                 let mut diag =
-                    Diagnostic::error("ras::no-indicative", "the file has no indicative budget")
+                    Diagnostic::new(codes::NO_INDICATIVE, "the file has no indicative budget")
                         .hint(hint);
                 if !self.decls.policy.is_empty() {
                     diag = diag.label(at, "this policy needs an output named `indicative`");
@@ -495,17 +478,15 @@ impl<'a> Checker<'a> {
         for (i, item) in file.items.iter().enumerate() {
             used[i] = vec![false; item.allows.len()];
             for allow in &item.allows {
-                if !WARNING_CODES.contains(&allow.code.name.as_str()) {
-                    let hint = match did_you_mean(&allow.code.name, WARNING_CODES.iter().copied()) {
+                if codes::warning_named(&allow.code.name).is_none() {
+                    let warnings = || codes::warnings().map(|c| c.short());
+                    let hint = match did_you_mean(&allow.code.name, warnings()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "the warnings are {}",
-                            names::list_codes(WARNING_CODES.iter().copied())
-                        ),
+                        None => format!("the warnings are {}", names::list_codes(warnings())),
                     };
                     self.errors.push(
-                        Diagnostic::error(
-                            "ras::unknown-warning",
+                        Diagnostic::new(
+                            codes::UNKNOWN_WARNING,
                             format!("there is no warning called `{}`", allow.code.name),
                         )
                         .label(allow.code.span, "not a warning code")
@@ -514,7 +495,7 @@ impl<'a> Checker<'a> {
                 }
                 if allow.reason.text.trim().is_empty() {
                     self.errors.push(
-                        Diagnostic::error("ras::allow-needs-reason", "an `allow` needs a reason")
+                        Diagnostic::new(codes::ALLOW_NEEDS_REASON, "an `allow` needs a reason")
                             .label(allow.reason.span, "empty reason")
                             .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
                     );
@@ -539,11 +520,11 @@ impl<'a> Checker<'a> {
                 let self_allowed = item.allows.iter().any(|a| a.code.name == "unused-allow");
                 if !acknowledged
                     && !self_allowed
-                    && WARNING_CODES.contains(&allow.code.name.as_str())
+                    && codes::warning_named(&allow.code.name).is_some()
                 {
                     out.push(
-                        Diagnostic::warning(
-                            "ras::unused-allow",
+                        Diagnostic::new(
+                            codes::UNUSED_ALLOW,
                             format!("`allow {}` acknowledges a warning that does not occur here", allow.code.name),
                         )
                         .label(allow.span, "nothing to acknowledge")

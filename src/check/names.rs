@@ -1,6 +1,6 @@
 //! Names: what each name in the file refers to, duplicates, and "did you mean".
 
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::syntax::ast::Ident;
 use crate::syntax::Span;
 use std::collections::HashMap;
@@ -63,8 +63,8 @@ impl<T: Copy> Namespace<T> {
     pub fn declare(&mut self, id: &Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
         if let Some((_, first)) = self.entries.get(&id.name) {
             diags.push(
-                Diagnostic::error(
-                    "ras::duplicate-name",
+                Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("`{}` is declared twice", id.name),
                 )
                 .label(id.span, format!("this {what} reuses the name"))
@@ -79,8 +79,8 @@ impl<T: Copy> Namespace<T> {
         }
         if BUILTIN_NAMES.contains(&id.name.as_str()) {
             diags.push(
-                Diagnostic::error(
-                    "ras::duplicate-name",
+                Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("`{}` is a name the language already uses", id.name),
                 )
                 .label(id.span, "choose another name")

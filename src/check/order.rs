@@ -2,7 +2,7 @@
 
 use super::names::Symbol;
 use super::{Checker, StepDecl, Ty};
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast::{self, ExprKind};
 
@@ -135,8 +135,8 @@ impl<'a> Checker<'a> {
             chain.push(format!("… ({} more)", idents.len() - shown.len()));
         }
         chain.push(format!("`{}`", first.name));
-        let mut diag = Diagnostic::error(
-            "ras::cycle",
+        let mut diag = Diagnostic::new(
+            codes::CYCLE,
             if idents.len() == 1 {
                 format!("`{}` is calculated from itself", first.name)
             } else {
@@ -170,7 +170,7 @@ impl<'a> Checker<'a> {
         let unit = match ty {
             Ty::Quantity(u) => u,
             Ty::Bool => {
-                let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` is a condition (true or false), not an amount", decl.id().name))
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{}` is a condition (true or false), not an amount", decl.id().name))
                     .label(decl.expr().span, "a condition")
                     .hint("a step calculates an amount; declare a condition as a `flag`, or use it in `choose { … }`");
                 self.error(diag);

@@ -2,7 +2,7 @@
 
 use super::names::{did_you_mean, list_codes};
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model::spans::{ParameterSpans, ValuesSpans};
 use crate::model::{self, ParameterKey};
 use crate::syntax::ast::{self, LiteralValue, ParameterBody, ParameterEntry};
@@ -29,8 +29,8 @@ impl<'a> Checker<'a> {
         let entries: Vec<&ParameterEntry> = match &p.body {
             ParameterBody::Constant(lit) => {
                 if key != ParameterKey::None {
-                    let diag = Diagnostic::error(
-                        "ras::missing-cohort-value",
+                    let diag = Diagnostic::new(
+                        codes::MISSING_COHORT_VALUE,
                         format!(
                             "`{}` gives one value but varies by {}",
                             p.id.name,
@@ -69,7 +69,7 @@ impl<'a> Checker<'a> {
                 ParameterEntry::From { date, value, span } => {
                     self.date_in_order(p, date, &mut last_date);
                     if key != ParameterKey::None {
-                        let diag = Diagnostic::error("ras::missing-cohort-value", format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
+                        let diag = Diagnostic::new(codes::MISSING_COHORT_VALUE, format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
                             .label(*span, "one value for every case")
                             .hint("give a value for each, e.g. `from 2024-04-01 { older_people £4.88/pt working_age £5.20/pt }`");
                         self.error(diag);
@@ -106,8 +106,8 @@ impl<'a> Checker<'a> {
                 .reduce(|a, b| a.join(b))
                 .unwrap_or_default();
             if !schedule.is_empty() {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!(
                         "`{}` mixes values with and without a `from` date",
                         p.id.name
@@ -183,8 +183,8 @@ impl<'a> Checker<'a> {
                 list_codes(candidates.iter().map(String::as_str))
             ),
         };
-        let diag = Diagnostic::error(
-            "ras::unknown-name",
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_NAME,
             format!("`{}` is neither `cohort` nor a case attribute", by.name),
         )
         .label(by.span, "unknown")
@@ -201,8 +201,8 @@ impl<'a> Checker<'a> {
     ) {
         if let Some((prev, prev_span)) = *last {
             if date.date == prev {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!("`{}` has two values from {}", p.id.name, date.date),
                 )
                 .label(date.span, "second value from this date")
@@ -210,8 +210,8 @@ impl<'a> Checker<'a> {
                 .hint("keep one value for each date; a change of value needs a later date");
                 self.error(diag);
             } else if date.date < prev {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!(
                         "the dates of `{}` are out of order: {} comes after {}",
                         p.id.name, date.date, prev
@@ -237,8 +237,8 @@ impl<'a> Checker<'a> {
     ) -> (Vec<Decimal>, Vec<Span>) {
         if p.by.is_none() {
             let first = values.first().map(|v| v.key.span).unwrap_or(span);
-            let diag = Diagnostic::error(
-                "ras::missing-cohort-value",
+            let diag = Diagnostic::new(
+                codes::MISSING_COHORT_VALUE,
                 format!(
                     "`{}` gives values by key but does not say what they vary by",
                     p.id.name
@@ -269,8 +269,8 @@ impl<'a> Checker<'a> {
             let v = self.param_value(p, &kv.value, unit, unit_span);
             match keys.iter().position(|k| *k == kv.key.text) {
                 Some(i) if out[i].is_some() => {
-                    let diag = Diagnostic::error(
-                        "ras::duplicate-code",
+                    let diag = Diagnostic::new(
+                        codes::DUPLICATE_CODE,
                         format!("`{}` has two values for `{}`", p.id.name, kv.key.text),
                     )
                     .label(kv.span, "second value")
@@ -293,8 +293,8 @@ impl<'a> Checker<'a> {
                             list_codes(keys.iter().map(String::as_str))
                         ),
                     };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-name",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_NAME,
                         format!("`{}` is not one of the {}", kv.key.text, key_plural(p)),
                     )
                     .label(kv.key.span, "unknown")
@@ -310,8 +310,8 @@ impl<'a> Checker<'a> {
             .map(|(k, _)| k.as_str())
             .collect();
         if !missing.is_empty() && !keys.is_empty() {
-            let diag = Diagnostic::error(
-                "ras::missing-cohort-value",
+            let diag = Diagnostic::new(
+                codes::MISSING_COHORT_VALUE,
                 format!(
                     "`{}` has no value for {}",
                     p.id.name,
@@ -351,8 +351,8 @@ impl<'a> Checker<'a> {
                 match *unit {
                     None => *unit = Some(u),
                     Some(expected) if expected != u => {
-                        let mut diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let mut diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{}` holds {}, but this value is {}",
                                 p.id.name,
@@ -375,8 +375,8 @@ impl<'a> Checker<'a> {
                 v
             }
             _ => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{}` must hold an amount, not a date or yes/no", p.id.name),
                 )
                 .label(lit.span, "not an amount");
