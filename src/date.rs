@@ -51,7 +51,8 @@ impl Date {
         Date::new(u16::try_from(y).ok()?, m as u8, d as u8)
     }
 
-    /// Today's date (UTC) from the system clock.
+    /// Today's date (UTC) from the system clock. Only the command line calls
+    /// this: the language core takes today's date as an input.
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)

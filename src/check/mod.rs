@@ -25,7 +25,8 @@ use crate::syntax::Span;
 pub use names::did_you_mean;
 use names::{Namespace, Suggester, Symbol};
 
-/// What the checks need besides the file.
+/// What the checks need besides the file. There is no default: checking
+/// never reads the clock, so the caller (the command line) says what today is.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// The date a review date is compared with.
@@ -36,14 +37,6 @@ impl CheckOptions {
     /// Options for checking as on `today`.
     pub fn new(today: Date) -> Self {
         CheckOptions { today }
-    }
-}
-
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            today: Date::today(),
-        }
     }
 }
 

@@ -53,7 +53,7 @@ impl Counts {
 /// Runs `ras test`.
 pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let paths = rule_files(&args.paths)?;
-    let options = CheckOptions::default();
+    let options = CheckOptions::new(crate::date::Date::today());
     let mut counts = Counts::default();
     let mut suites = Vec::new();
     let mut status = ExitStatus::Success;
