@@ -3,7 +3,7 @@
 use super::names::Symbol;
 use super::{Checker, StepDecl, Ty};
 use crate::diag::{codes, Diagnostic};
-use crate::model;
+use crate::model::{self, graph};
 use crate::syntax::ast::{self, ExprKind};
 
 /// A node of the dependency graph: a step or a flag.
@@ -57,63 +57,36 @@ impl<'a> Checker<'a> {
     /// Steps and flags so that each follows what it reads; nodes on a cycle are
     /// reported and put last.
     fn dependency_order(&mut self) -> Vec<Node> {
-        let nodes: Vec<Node> = (0..self.decls.steps.len())
-            .map(Node::Step)
-            .chain((0..self.decls.flags.len()).map(Node::Flag))
-            .collect();
-        let index = |n: Node, steps: usize| match n {
+        let steps = self.decls.steps.len();
+        let count = steps + self.decls.flags.len();
+        // Steps are nodes `0..steps`, flags the nodes after them.
+        let node = |i: usize| {
+            if i < steps {
+                Node::Step(i)
+            } else {
+                Node::Flag(i - steps)
+            }
+        };
+        let index = |n: Node| match n {
             Node::Step(s) => s,
             Node::Flag(f) => steps + f,
         };
-        let steps = self.decls.steps.len();
-        // 0 = new, 1 = on the current path, 2 = done, 3 = on a cycle (reported).
-        let mut state = vec![0u8; nodes.len()];
-        let mut order = Vec::with_capacity(nodes.len());
-        for &start in &nodes {
-            if state[index(start, steps)] != 0 {
-                continue;
-            }
-            state[index(start, steps)] = 1;
-            let mut path: Vec<(Node, Vec<Node>)> = vec![(start, self.deps(start))];
-            while let Some((node, pending)) = path.last_mut() {
-                let node = *node;
-                match pending.pop() {
-                    Some(dep) => match state[index(dep, steps)] {
-                        0 => {
-                            state[index(dep, steps)] = 1;
-                            let d = self.deps(dep);
-                            path.push((dep, d));
-                        }
-                        1 => {
-                            let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
-                            let cycle: Vec<Node> = path[from..].iter().map(|(n, _)| *n).collect();
-                            for n in &cycle {
-                                state[index(*n, steps)] = 3;
-                            }
-                            self.report_cycle(&cycle);
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        let i = index(node, steps);
-                        if state[i] == 1 {
-                            state[i] = 2;
-                            order.push(node);
-                        }
-                        path.pop();
-                    }
-                }
+        let sorted = graph::topological_order(count, |i| {
+            self.deps(node(i)).into_iter().map(index).collect()
+        });
+        let mut on_cycle = vec![false; count];
+        for cycle in &sorted.cycles {
+            let nodes: Vec<Node> = cycle.iter().map(|i| node(*i)).collect();
+            self.report_cycle(&nodes);
+            for i in cycle {
+                on_cycle[*i] = true;
             }
         }
         // Steps on a cycle come last, still resolved (for their other errors and
         // so that what they read counts as used); the steps they read on the
         // cycle have no type yet, which silences unit checks against them.
-        order.extend(
-            nodes
-                .iter()
-                .copied()
-                .filter(|n| state[index(*n, steps)] == 3),
-        );
+        let mut order: Vec<Node> = sorted.order.into_iter().map(node).collect();
+        order.extend((0..count).filter(|i| on_cycle[*i]).map(node));
         order
     }
 

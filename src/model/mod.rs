@@ -7,6 +7,7 @@
 //! The checker guarantees this for models it builds; [`crate::plan::Plan::validate`]
 //! re-establishes it for a model read back from JSON.
 
+pub mod graph;
 pub mod spans;
 
 use crate::date::Date;
@@ -689,27 +690,10 @@ impl Model {
             .map(|i| i as u32)
     }
 
-    /// Calls `visit` once on every expression reachable from `root`, root first.
-    /// A flag reference is followed into the flag's condition, because a step
-    /// that reads a flag depends on whatever the flag reads.
+    /// Calls `visit` once on every expression reachable from `root`, root
+    /// first, following a flag into its condition ([`graph::walk`]).
     pub fn walk(&self, root: ExprId, visit: &mut dyn FnMut(ExprId, &Expr)) {
-        let mut seen = vec![false; self.exprs.len()];
-        let mut stack = vec![root];
-        while let Some(id) = stack.pop() {
-            let Some(expr) = self.exprs.get(id as usize) else {
-                continue;
-            };
-            if std::mem::replace(&mut seen[id as usize], true) {
-                continue;
-            }
-            visit(id, expr);
-            if let Expr::Flag { flag } = expr {
-                if let Some(f) = self.flags.get(*flag as usize) {
-                    stack.push(f.when);
-                }
-            }
-            stack.extend(children(expr));
-        }
+        graph::walk(self, root, visit);
     }
 
     /// Every expression a case's evaluation may start from: steps, deduction
@@ -788,41 +772,16 @@ impl Model {
     /// Steps in an order where each comes after every step it reads, or the
     /// steps of a cycle when there is one.
     pub fn dependency_order(&self) -> Result<Vec<StepId>, Vec<StepId>> {
-        // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.
-        let n = self.steps.len();
-        let mut state = vec![0u8; n];
-        let mut order = Vec::with_capacity(n);
-        for start in 0..n {
-            if state[start] != 0 {
-                continue;
-            }
-            let mut path: Vec<(StepId, Vec<StepId>)> =
-                vec![(start as StepId, self.step_deps(start as StepId))];
-            state[start] = 1;
-            while let Some((node, deps)) = path.last_mut() {
-                let node = *node;
-                match deps.pop() {
-                    Some(dep) => match state.get(dep as usize) {
-                        Some(0) => {
-                            state[dep as usize] = 1;
-                            let dep_deps = self.step_deps(dep);
-                            path.push((dep, dep_deps));
-                        }
-                        Some(1) => {
-                            let from = path.iter().position(|(s, _)| *s == dep).unwrap_or(0);
-                            return Err(path[from..].iter().map(|(s, _)| *s).collect());
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        state[node as usize] = 2;
-                        order.push(node);
-                        path.pop();
-                    }
-                }
-            }
+        let sorted = graph::topological_order(self.steps.len(), |s| {
+            self.step_deps(s as StepId)
+                .into_iter()
+                .map(|d| d as usize)
+                .collect()
+        });
+        match sorted.cycles.into_iter().next() {
+            Some(cycle) => Err(cycle.into_iter().map(|s| s as StepId).collect()),
+            None => Ok(sorted.order.into_iter().map(|s| s as StepId).collect()),
         }
-        Ok(order)
     }
 
     fn step_deps(&self, step: StepId) -> Vec<StepId> {
