@@ -244,7 +244,9 @@ impl<'a> Checker<'a> {
 
     /// Resolves a domain name, reporting an unknown one.
     pub(super) fn domain(&mut self, id: &ast::Ident) -> Option<u32> {
-        if let Some(d) = self.domain_names.get(&id.name) {
+        let found = self.domain_names.get(&id.name);
+        self.refer(&id.name, id.span, found.map(super::index::Target::Domain));
+        if let Some(d) = found {
             return Some(d);
         }
         let hint = match did_you_mean(&id.name, self.domain_names.names()) {

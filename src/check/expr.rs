@@ -1,7 +1,7 @@
 //! Expressions: names resolved, units and types checked, nodes added to the model.
 
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{Checker, Ty};
+use super::{index, Checker, Ty};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{self, ArithOp, CompareOp, Expr, ExprId, Subject, TotalTerm};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
@@ -188,7 +188,9 @@ impl<'a> Checker<'a> {
 
     /// The value of a declared name (not `plan_cost` or `cohort`).
     fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
-        match self.names.get(name) {
+        let symbol = self.names.get(name);
+        self.refer(name, span, symbol.map(Into::into));
+        match symbol {
             Some(Symbol::Question(q)) => self.question_value(q, None, span),
             Some(Symbol::Parameter(p)) => {
                 if let Some(u) = self.used_parameters.get_mut(p as usize) {
@@ -577,6 +579,7 @@ impl<'a> Checker<'a> {
             }] = args
             {
                 if let Some(Symbol::Question(id)) = self.names.get(q) {
+                    self.refer(q, *qs, Some(index::Target::Question(id)));
                     return self.question_value(id, Some(kind), *qs);
                 }
             }
@@ -654,6 +657,7 @@ impl<'a> Checker<'a> {
             }
             _ => match self.names.get(name) {
                 Some(Symbol::Band(b)) => {
+                    self.refer(name, f.span, Some(index::Target::Band(b)));
                     let [x] = args else {
                         return self.arity(f, args, span, ctx, "one value to look up");
                     };
@@ -891,7 +895,9 @@ impl<'a> Checker<'a> {
                 self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
             )
         } else {
-            match self.names.get(&subject.name) {
+            let symbol = self.names.get(&subject.name);
+            self.refer(&subject.name, subject.span, symbol.map(Into::into));
+            match symbol {
                 Some(Symbol::Question(q)) => {
                     if let Some(u) = self.used_questions.get_mut(q as usize) {
                         *u = true;

@@ -11,6 +11,7 @@ mod bands;
 mod decisions;
 mod decls;
 mod expr;
+pub mod index;
 mod lints;
 mod names;
 mod order;
@@ -47,6 +48,8 @@ pub struct Checked {
     pub model: Option<Model>,
     /// Errors and unacknowledged warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Declarations, references and step types (also for a file with errors).
+    pub index: index::Index,
 }
 
 impl Checked {
@@ -62,11 +65,13 @@ pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked 
     checker.collect();
     let model = checker.build();
     let mut diagnostics = checker.finish();
+    let index = checker.index();
     crate::diag::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         model: if has_errors { None } else { model },
         diagnostics,
+        index,
     }
 }
 
@@ -77,6 +82,7 @@ pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
         Err(diagnostics) => Checked {
             model: None,
             diagnostics,
+            index: index::Index::default(),
         },
     }
 }
@@ -160,6 +166,8 @@ pub(crate) struct Checker<'a> {
     used_domains: Vec<bool>,
     /// Attributes a calculation depends on, which every test must give.
     used_attributes: Vec<bool>,
+    /// Every use of a name, as checked.
+    references: Vec<index::Reference>,
 }
 
 /// The pieces of the model under construction.
@@ -203,6 +211,7 @@ impl<'a> Checker<'a> {
             used_parameters: Vec::new(),
             used_domains: Vec::new(),
             used_attributes: Vec::new(),
+            references: Vec::new(),
         }
     }
 
@@ -267,6 +276,74 @@ impl<'a> Checker<'a> {
             Suggester::new(names)
         });
         suggester.suggest(name)
+    }
+
+    /// Notes a use of a name and what it refers to.
+    pub(crate) fn refer(&mut self, name: &str, span: Span, to: Option<index::Target>) {
+        self.references.push(index::Reference {
+            name: name.to_string(),
+            span,
+            to,
+        });
+    }
+
+    /// The index of what was checked.
+    fn index(&mut self) -> index::Index {
+        use index::{Declaration, Target};
+        let d = &self.decls;
+        let mut declarations = Vec::new();
+        let mut declare = |id: &ast::Ident, target: Target| {
+            declarations.push(Declaration {
+                name: id.name.clone(),
+                target,
+                span: id.span,
+            })
+        };
+        let mut n = 0;
+        for (_, block) in &d.cohorts {
+            for c in &block.cohorts {
+                declare(&c.id, Target::Cohort(n));
+                n += 1;
+            }
+        }
+        for (i, (_, a)) in d.attributes.iter().enumerate() {
+            declare(&a.id, Target::Attribute(i as u32));
+        }
+        for (i, (_, x)) in d.domains.iter().enumerate() {
+            declare(&x.id, Target::Domain(i as u32));
+        }
+        for (i, (_, q)) in d.questions.iter().enumerate() {
+            declare(&q.id, Target::Question(i as u32));
+        }
+        for (i, (_, p)) in d.parameters.iter().enumerate() {
+            declare(&p.id, Target::Parameter(i as u32));
+        }
+        for (i, (_, b)) in d.bands.iter().enumerate() {
+            declare(&b.id, Target::Band(i as u32));
+        }
+        for (i, (_, s)) in d.steps.iter().enumerate() {
+            declare(s.id(), Target::Step(i as u32));
+        }
+        for (i, (_, f)) in d.flags.iter().enumerate() {
+            declare(&f.id, Target::Flag(i as u32));
+        }
+        let steps = d
+            .steps
+            .iter()
+            .zip(&self.step_types)
+            .map(|((_, s), ty)| index::StepType {
+                name: s.id().name.clone(),
+                unit: match ty {
+                    Ty::Quantity(u) => Some(*u),
+                    _ => None,
+                },
+            })
+            .collect();
+        index::Index {
+            declarations,
+            references: std::mem::take(&mut self.references),
+            steps,
+        }
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {

@@ -22,6 +22,20 @@ pub enum Symbol {
     Flag(u32),
 }
 
+impl From<Symbol> for super::index::Target {
+    fn from(s: Symbol) -> Self {
+        use super::index::Target;
+        match s {
+            Symbol::Question(i) => Target::Question(i),
+            Symbol::Attribute(i) => Target::Attribute(i),
+            Symbol::Parameter(i) => Target::Parameter(i),
+            Symbol::Band(i) => Target::Band(i),
+            Symbol::Step(i) => Target::Step(i),
+            Symbol::Flag(i) => Target::Flag(i),
+        }
+    }
+}
+
 impl Symbol {
     /// What kind of thing this is, for messages.
     pub fn kind(self) -> &'static str {

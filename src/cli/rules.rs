@@ -45,6 +45,7 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> Result<CheckedFile, Cl
         Err(diagnostics) => Checked {
             model: None,
             diagnostics,
+            index: Default::default(),
         },
     };
     Ok(CheckedFile {
