@@ -1,9 +1,10 @@
-//! Expressions: names resolved, units and types checked, nodes added to the model.
+//! Expressions: names resolved, units and types checked, nodes added to the
+//! model (calls and band lookups in `calls`, totals and code tests in `answers`).
 
-use super::names::{did_you_mean, list_codes, Symbol};
-use super::{index, Checker, Ty};
+use super::names::Symbol;
+use super::{Checker, Ty};
 use crate::diag::{codes, Diagnostic};
-use crate::model::{self, ArithOp, CompareOp, Expr, ExprId, Subject, TotalTerm};
+use crate::model::{self, ArithOp, CompareOp, Expr, ExprId};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
 use crate::syntax::Span;
 use crate::units::Unit;
@@ -22,18 +23,18 @@ pub(crate) enum Context {
     Route { item: usize },
 }
 
-const FUNCTIONS: &[&str] = &[
+pub(super) const FUNCTIONS: &[&str] = &[
     "round", "min", "max", "abs", "count", "points", "hours", "sessions", "nights", "money",
 ];
 
 impl<'a> Checker<'a> {
-    fn push(&mut self, e: Expr) -> ExprId {
+    pub(super) fn push(&mut self, e: Expr) -> ExprId {
         self.m.exprs.push(e);
         (self.m.exprs.len() - 1) as ExprId
     }
 
     /// A placeholder node for an expression whose error is already reported.
-    fn poisoned(&mut self) -> (ExprId, Ty) {
+    pub(super) fn poisoned(&mut self) -> (ExprId, Ty) {
         (
             self.push(Expr::Number {
                 value: Decimal::ZERO,
@@ -58,7 +59,12 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves an expression that must be an amount.
-    fn quantity(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> (ExprId, Option<Unit>) {
+    pub(super) fn quantity(
+        &mut self,
+        e: &ast::Expr,
+        ctx: Context,
+        what: &str,
+    ) -> (ExprId, Option<Unit>) {
         let (id, ty) = self.resolve(e, ctx);
         match ty {
             Ty::Quantity(u) => (id, Some(u)),
@@ -93,7 +99,7 @@ impl<'a> Checker<'a> {
         (id, ty)
     }
 
-    fn resolve_kind(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
+    pub(super) fn resolve_kind(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
         match &e.kind {
             ExprKind::Literal(LiteralValue::Quantity(v, u)) => {
                 (self.push(Expr::Number { value: *v }), Ty::Quantity(*u))
@@ -160,7 +166,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
+    pub(super) fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
         if name == "plan_cost" {
             if !matches!(ctx, Context::Route { .. }) {
                 let diag = Diagnostic::new(codes::PLAN_COST_OUTSIDE_ROUTE, "`plan_cost` can only be used in the approval route")
@@ -187,7 +193,7 @@ impl<'a> Checker<'a> {
     }
 
     /// The value of a declared name (not `plan_cost` or `cohort`).
-    fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
+    pub(super) fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
         let symbol = self.names.get(name);
         self.refer(name, span, symbol.map(Into::into));
         match symbol {
@@ -260,7 +266,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The value of a question's answer; `kind` picks one of several values.
-    fn question_value(&mut self, q: u32, kind: Option<ValueKind>, span: Span) -> (ExprId, Ty) {
+    pub(super) fn question_value(
+        &mut self,
+        q: u32,
+        kind: Option<ValueKind>,
+        span: Span,
+    ) -> (ExprId, Ty) {
         if let Some(u) = self.used_questions.get_mut(q as usize) {
             *u = true;
         }
@@ -354,7 +365,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binary(
+    pub(super) fn binary(
         &mut self,
         op: BinaryOp,
         a: &ast::Expr,
@@ -520,7 +531,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn mismatch(&mut self, op: BinaryOp, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
+    pub(super) fn mismatch(
+        &mut self,
+        op: BinaryOp,
+        a: &ast::Expr,
+        x: Unit,
+        b: &ast::Expr,
+        y: Unit,
+    ) {
         let verb = match op {
             BinaryOp::Add => "add",
             BinaryOp::Sub => "subtract",
@@ -556,7 +574,14 @@ impl<'a> Checker<'a> {
         self.error(diag);
     }
 
-    fn product_error(&mut self, verb: &str, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
+    pub(super) fn product_error(
+        &mut self,
+        verb: &str,
+        a: &ast::Expr,
+        x: Unit,
+        b: &ast::Expr,
+        y: Unit,
+    ) {
         let diag = Diagnostic::new(codes::UNIT_MISMATCH, format!("cannot {verb} {} by {}", x.describe(), y.describe()))
             .label(a.span, format!("this is {}", x.describe()))
             .label(b.span, format!("this is {}", y.describe()))
@@ -564,454 +589,7 @@ impl<'a> Checker<'a> {
         self.error(diag);
     }
 
-    fn call(
-        &mut self,
-        f: &ast::Ident,
-        args: &[ast::Expr],
-        span: Span,
-        ctx: Context,
-    ) -> (ExprId, Ty) {
-        let name = f.name.as_str();
-        if let Some(kind) = ValueKind::from_keyword(name) {
-            if let [ast::Expr {
-                kind: ExprKind::Name(q),
-                span: qs,
-            }] = args
-            {
-                if let Some(Symbol::Question(id)) = self.names.get(q) {
-                    self.refer(q, *qs, Some(index::Target::Question(id)));
-                    return self.question_value(id, Some(kind), *qs);
-                }
-            }
-            self.resolve_all(args, ctx);
-            let diag = Diagnostic::new(
-                codes::WRONG_ARGUMENTS,
-                format!("`{name}(…)` takes one question"),
-            )
-            .label(span, "not a single question")
-            .hint(format!(
-                "e.g. `{name}(nutrition)`; to add up a domain write `total {name} in …`"
-            ));
-            self.error(diag);
-            return self.poisoned();
-        }
-        match name {
-            "min" | "max" => {
-                if args.is_empty() {
-                    return self.arity(f, args, span, ctx, "at least one value");
-                }
-                let mut ids = Vec::new();
-                let mut unit: Option<(Unit, &ast::Expr)> = None;
-                let mut ok = true;
-                for arg in args {
-                    let (id, u) = self.quantity(arg, ctx, &format!("each value of `{name}`"));
-                    ids.push(id);
-                    match (u, unit) {
-                        (Some(u), None) => unit = Some((u, arg)),
-                        (Some(u), Some((first, fe))) if u != first => {
-                            self.mismatch(BinaryOp::Lt, fe, first, arg, u);
-                            ok = false;
-                        }
-                        (None, _) => ok = false,
-                        _ => {}
-                    }
-                }
-                let node = if name == "min" {
-                    Expr::Min { values: ids }
-                } else {
-                    Expr::Max { values: ids }
-                };
-                let ty = if ok {
-                    unit.map(|(u, _)| Ty::Quantity(u)).unwrap_or(Ty::Unknown)
-                } else {
-                    Ty::Unknown
-                };
-                let id = self.push(node);
-                if name == "min" && ty == Ty::Quantity(Unit::Money) {
-                    self.money_cap(args, f.span, ctx);
-                }
-                (id, ty)
-            }
-            "abs" => {
-                let [x] = args else {
-                    return self.arity(f, args, span, ctx, "one value");
-                };
-                let (id, u) = self.quantity(x, ctx, "what `abs` applies to");
-                (
-                    self.push(Expr::Abs { value: id }),
-                    u.map(Ty::Quantity).unwrap_or(Ty::Unknown),
-                )
-            }
-            "count" => {
-                if args.is_empty() {
-                    return self.arity(f, args, span, ctx, "at least one condition");
-                }
-                let ids = args
-                    .iter()
-                    .map(|a| self.condition(a, ctx, "each condition counted"))
-                    .collect();
-                (
-                    self.push(Expr::Count { conditions: ids }),
-                    Ty::Quantity(Unit::Number),
-                )
-            }
-            _ => match self.names.get(name) {
-                Some(Symbol::Band(b)) => {
-                    self.refer(name, f.span, Some(index::Target::Band(b)));
-                    let [x] = args else {
-                        return self.arity(f, args, span, ctx, "one value to look up");
-                    };
-                    let (id, u) = self.quantity(x, ctx, "the value looked up");
-                    let (on, unit) = match self.m.bands.get(b as usize) {
-                        Some(band) => (band.on, band.unit),
-                        None => return self.poisoned(),
-                    };
-                    if let Some(u) = u {
-                        if u != on {
-                            let diag = Diagnostic::new(
-                                codes::UNIT_MISMATCH,
-                                format!(
-                                    "`{name}` is looked up on {}, but this is {}",
-                                    on.describe(),
-                                    u.describe()
-                                ),
-                            )
-                            .label(x.span, format!("this is {}", u.describe()))
-                            .hint(format!(
-                                "look `{name}` up with an amount in {}; convert first, e.g. points times a price per point gives money",
-                                on.symbol()
-                            ));
-                            let diag = match self.decls.bands.get(b as usize) {
-                                Some((_, band)) => diag
-                                    .label(band.on_span, format!("looked up on {}", on.describe())),
-                                None => diag,
-                            };
-                            self.error(diag);
-                        }
-                    }
-                    (
-                        self.push(Expr::Band { band: b, value: id }),
-                        Ty::Quantity(unit),
-                    )
-                }
-                Some(other) => {
-                    // The name is used, wrongly: no "never used" warning on top.
-                    match other {
-                        Symbol::Parameter(p) => {
-                            if let Some(u) = self.used_parameters.get_mut(p as usize) {
-                                *u = true;
-                            }
-                        }
-                        Symbol::Question(q) => {
-                            if let Some(u) = self.used_questions.get_mut(q as usize) {
-                                *u = true;
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.resolve_all(args, ctx);
-                    let diag = Diagnostic::new(
-                        codes::UNKNOWN_FUNCTION,
-                        format!("`{name}` is a {}, not something to look up", other.kind()),
-                    )
-                    .label(f.span, "not a function or band table")
-                    .hint(match other {
-                        Symbol::Parameter(_) | Symbol::Step(_) => format!(
-                            "use `{name}` by its name, e.g. `… * {name}`; a value that depends on ranges of another is a `bands` table"
-                        ),
-                        _ => format!("functions are {}", list_codes(FUNCTIONS.iter().copied())),
-                    });
-                    self.error(diag);
-                    self.poisoned()
-                }
-                None => {
-                    self.resolve_all(args, ctx);
-                    let bands: Vec<String> = self.m.bands.iter().map(|b| b.id.clone()).collect();
-                    let hint = match did_you_mean(
-                        name,
-                        FUNCTIONS
-                            .iter()
-                            .copied()
-                            .chain(bands.iter().map(String::as_str)),
-                    ) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "functions are {}; a band table is looked up as `name(value)`",
-                            list_codes(FUNCTIONS.iter().copied())
-                        ),
-                    };
-                    let diag = Diagnostic::new(
-                        codes::UNKNOWN_FUNCTION,
-                        format!("there is no function or band table called `{name}`"),
-                    )
-                    .label(f.span, "unknown")
-                    .hint(hint);
-                    self.error(diag);
-                    self.poisoned()
-                }
-            },
-        }
-    }
-
-    /// Resolves arguments that cannot be used, for their own errors and so
-    /// that what they read counts as used.
-    fn resolve_all(&mut self, args: &[ast::Expr], ctx: Context) {
-        for a in args {
-            self.resolve(a, ctx);
-        }
-    }
-
-    fn arity(
-        &mut self,
-        f: &ast::Ident,
-        args: &[ast::Expr],
-        span: Span,
-        ctx: Context,
-        wanted: &str,
-    ) -> (ExprId, Ty) {
-        self.resolve_all(args, ctx);
-        let given = match args.len() {
-            0 => "nothing given".to_string(),
-            1 => "one value given".to_string(),
-            n => format!("{n} values given"),
-        };
-        let example = match f.name.as_str() {
-            "min" | "max" => format!("e.g. `{}(hours - informal_hours, 0 h)`", f.name),
-            "abs" => "e.g. `abs(plan_cost - indicative)`, the size of a difference".to_string(),
-            "count" => "e.g. `count(nutrition in [2, 3], hygiene is 4)`".to_string(),
-            band => format!("e.g. `{band}(gross)`, with the one value to look up"),
-        };
-        let diag = Diagnostic::new(
-            codes::WRONG_ARGUMENTS,
-            format!("`{}` takes {wanted}", f.name),
-        )
-        .label(span, given)
-        .hint(example);
-        self.error(diag);
-        self.poisoned()
-    }
-
-    fn money_cap(&mut self, args: &[ast::Expr], span: Span, ctx: Context) {
-        let Context::Step { item } = ctx else { return };
-        let is_deduction = matches!(
-            self.file.items.get(item).map(|i| &i.decl),
-            Some(ast::Decl::Deduction(_))
-        );
-        if is_deduction {
-            // Limiting a deduction to what it is deducted from is not a ceiling on the budget.
-            return;
-        }
-        let fixed = args.iter().find(|a| match &a.kind {
-            ExprKind::Literal(_) => true,
-            ExprKind::Name(n) => matches!(self.names.get(n), Some(Symbol::Parameter(_))),
-            _ => false,
-        });
-        if let Some(limit) = fixed {
-            let diag = Diagnostic::new(codes::MONEY_CAP, "this caps money at a fixed amount")
-                .label(span, "takes the smaller amount: a ceiling")
-                .label(limit.span, "the fixed limit")
-                .hint("the Care Act forbids arbitrary ceilings on personal budgets; use a flag to prompt a review instead, or acknowledge with `allow money-cap \"reason\"`");
-            self.warn(item, diag);
-        }
-    }
-
-    fn total(
-        &mut self,
-        weighted: bool,
-        kind: ValueKind,
-        domains: &[ast::Ident],
-        span: Span,
-    ) -> (ExprId, Ty) {
-        let mut selected: Vec<u32> = Vec::new();
-        for d in domains {
-            if let Some(id) = self.domain(d) {
-                if let Some(u) = self.used_domains.get_mut(id as usize) {
-                    *u = true;
-                }
-                selected.push(id);
-            }
-        }
-        let mut terms = Vec::new();
-        for (q, question) in self.m.questions.iter().enumerate() {
-            let model::QuestionKind::Choice { units, .. } = &question.kind else {
-                continue;
-            };
-            let Some(slot) = units.iter().position(|u| *u == kind.unit()) else {
-                continue;
-            };
-            if !domains.is_empty() && !question.domain.is_some_and(|d| selected.contains(&d)) {
-                continue;
-            }
-            let weight = if weighted {
-                question
-                    .domain
-                    .and_then(|d| self.m.domains.get(d as usize))
-                    .map(|d| d.weight)
-                    .unwrap_or(Decimal::ONE)
-            } else {
-                Decimal::ONE
-            };
-            terms.push(TotalTerm {
-                question: q as u32,
-                slot: slot as u32,
-                weight,
-            });
-        }
-        for t in &terms {
-            if let Some(u) = self.used_questions.get_mut(t.question as usize) {
-                *u = true;
-            }
-        }
-        if terms.is_empty() && (domains.is_empty() || !selected.is_empty()) {
-            let diag = Diagnostic::new(
-                codes::UNKNOWN_NAME,
-                format!(
-                    "no question carries {} to add up here",
-                    kind.unit().describe()
-                ),
-            )
-            .label(span, "adds up nothing")
-            .hint(format!(
-                "give options values such as `5 {}`, or check the domains named",
-                kind.unit().symbol()
-            ));
-            self.error(diag);
-        }
-        (
-            self.push(Expr::Total { kind, terms }),
-            Ty::Quantity(kind.unit()),
-        )
-    }
-
-    fn code_test(
-        &mut self,
-        subject: &ast::Ident,
-        negated: bool,
-        codes: &[ast::Code],
-    ) -> (ExprId, Ty) {
-        let (target, valid): (Option<Subject>, Vec<String>) = if subject.name == "cohort" {
-            (
-                Some(Subject::Cohort),
-                self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
-            )
-        } else {
-            let symbol = self.names.get(&subject.name);
-            self.refer(&subject.name, subject.span, symbol.map(Into::into));
-            match symbol {
-                Some(Symbol::Question(q)) => {
-                    if let Some(u) = self.used_questions.get_mut(q as usize) {
-                        *u = true;
-                    }
-                    match self.m.questions.get(q as usize).map(|x| &x.kind) {
-                        Some(model::QuestionKind::Choice { options, .. }) => (
-                            Some(Subject::Question(q)),
-                            options.iter().map(|o| o.code.clone()).collect(),
-                        ),
-                        Some(model::QuestionKind::YesNo { .. }) => {
-                            (Some(Subject::Question(q)), vec!["no".into(), "yes".into()])
-                        }
-                        Some(model::QuestionKind::Number { unit, .. }) => {
-                            let value = codes
-                                .first()
-                                .and_then(|c| c.text.parse::<Decimal>().ok())
-                                .unwrap_or(Decimal::TEN);
-                            let diag = Diagnostic::new(
-                                codes::TYPE_MISMATCH,
-                                format!(
-                                    "`{}` is answered with a number; compare it instead",
-                                    subject.name
-                                ),
-                            )
-                            .label(subject.span, "a number question")
-                            .hint(format!(
-                                "e.g. `{} >= {}`",
-                                subject.name,
-                                super::decls::show(value, *unit)
-                            ));
-                            self.error(diag);
-                            (None, vec![])
-                        }
-                        None => (None, vec![]),
-                    }
-                }
-                Some(Symbol::Attribute(a)) => (
-                    {
-                        if let Some(u) = self.used_attributes.get_mut(a as usize) {
-                            *u = true;
-                        }
-                        Some(Subject::Attribute(a))
-                    },
-                    self.m
-                        .attributes
-                        .get(a as usize)
-                        .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
-                        .unwrap_or_default(),
-                ),
-                Some(other) => {
-                    let diag = Diagnostic::new(
-                        codes::TYPE_MISMATCH,
-                        format!(
-                            "`{}` is a {}; only questions, attributes and `cohort` have codes",
-                            subject.name,
-                            other.kind()
-                        ),
-                    )
-                    .label(subject.span, "has no codes")
-                    .hint("compare amounts with `=`, `<`, `>=` …");
-                    self.error(diag);
-                    (None, vec![])
-                }
-                None => {
-                    self.unknown_name(&subject.name, subject.span);
-                    (None, vec![])
-                }
-            }
-        };
-        let Some(target) = target else {
-            return self.poisoned();
-        };
-        let mut indices = Vec::new();
-        for code in codes {
-            match valid.iter().position(|v| *v == code.text) {
-                Some(i) => indices.push(i as u32),
-                None => {
-                    let (what, noun) = match target {
-                        Subject::Cohort => ("a cohort".to_string(), "cohorts"),
-                        Subject::Attribute(_) => {
-                            (format!("a value of `{}`", subject.name), "values")
-                        }
-                        Subject::Question(_) => {
-                            (format!("an option of `{}`", subject.name), "options")
-                        }
-                    };
-                    let all = list_codes(valid.iter().map(String::as_str));
-                    let hint = match did_you_mean(&code.text, valid.iter().map(String::as_str)) {
-                        Some(s) if s != code.text => {
-                            format!("did you mean `{s}`? the {noun} are {all}")
-                        }
-                        _ => format!("the {noun} are {all}"),
-                    };
-                    let diag = Diagnostic::new(
-                        codes::UNKNOWN_CODE,
-                        format!("`{}` is not {what}", code.text),
-                    )
-                    .label(code.span, format!("not one of the {noun}"))
-                    .hint(hint);
-                    self.error(diag);
-                }
-            }
-        }
-        (
-            self.push(Expr::CodeIn {
-                subject: target,
-                codes: indices,
-                negated,
-            }),
-            Ty::Bool,
-        )
-    }
-
-    fn choose(
+    pub(super) fn choose(
         &mut self,
         choices: &[(ast::Expr, ast::Expr)],
         otherwise: &ast::Expr,
@@ -1063,7 +641,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The accessor word for a unit's values.
-fn value_word(unit: Unit) -> &'static str {
+pub(super) fn value_word(unit: Unit) -> &'static str {
     match unit {
         Unit::Hours => "hours",
         Unit::Sessions => "sessions",

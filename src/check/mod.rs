@@ -7,7 +7,9 @@
 //! (test blocks) and `lints` (warnings). Every error is collected, not just the
 //! first.
 
+mod answers;
 mod bands;
+mod calls;
 mod decisions;
 mod decls;
 mod expr;
