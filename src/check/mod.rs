@@ -435,6 +435,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Pass 2: checks each family and assembles the model.
+    ///
+    /// The order is what each family reads of those before it: the header's
+    /// rounding (read by `round`); cohorts and attributes (the keys of
+    /// parameters); domains (named by questions); questions, parameters and
+    /// bands (their units, read by calculations); steps and flags in
+    /// dependency order (their units, read by checks, eligibility and the
+    /// route); the route (its rules, named by tests); tests; and last the
+    /// lints, which read what everything before used.
     fn build(&mut self) -> Option<Model> {
         self.header();
         self.cohorts();
