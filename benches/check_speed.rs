@@ -122,11 +122,12 @@ fn main() {
         return eprintln!("bad date");
     };
     let options = CheckOptions::new(today);
-    println!("| file | diagnostics | check | + human report | + JSON |");
-    println!("|---|---|---|---|---|");
+    println!("| file | diagnostics | parse alone | parse + check | + human report | + JSON |");
+    println!("|---|---|---|---|---|---|");
     for (name, text) in files() {
         let checked = ras::check::check_source(&text, &options);
         let count = checked.diagnostics.len();
+        let parse = best(3, || ras::syntax::parse(black_box(&text)).is_ok());
         let check = best(3, || ras::check::check_source(black_box(&text), &options));
         let human = best(3, || {
             ras::diag::render(&checked.diagnostics, name, &text, RenderOptions::default())
@@ -137,7 +138,8 @@ fn main() {
                 .unwrap_or(0)
         });
         println!(
-            "| {name} | {count} | {:.3} s | {:.3} s | {:.3} s |",
+            "| {name} | {count} | {:.3} s | {:.3} s | {:.3} s | {:.3} s |",
+            parse.as_secs_f64(),
             check.as_secs_f64(),
             human.as_secs_f64(),
             json.as_secs_f64()
