@@ -20,7 +20,10 @@ fn main() {
             return eprintln!("run from the repository root: cannot read rules/shire-2025.ras: {e}")
         }
     };
-    let checked = ras::check::check_source(&source, &Default::default());
+    let checked = ras::check::check_source(
+        &source,
+        &ras::check::CheckOptions::new(ras::date::Date::today()),
+    );
     let Some(model) = checked.model else {
         return eprintln!("rules/shire-2025.ras has errors");
     };

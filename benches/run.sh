@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The three benchmarks of `ras run` on the Shire reference scenario, as a table:
+# The benchmarks of `ras run` on the Shire reference scenario, as a table, then `ras check`:
 #   (a) evaluation alone (bench binary eval_speed);
 #   (b) `ras run`, N sampled cases, CSV to CSV, one thread: wall time and peak memory;
 #   (c) the hand-written Shire program (benches/shire_handwritten.rs) on the same file.
@@ -37,3 +37,7 @@ printf '| (b) ras run, CSV to CSV, 1 thread | %s s wall, %s MiB peak |\n' "$ras_
 printf '| (c) hand-written program, same file | %s s wall, %s MiB peak |\n' "$hand_s" "$((hand_kb / 1024))"
 printf '| ras run / hand-written | %s x |\n' "$(awk -v a="$ras_s" -v b="$hand_s" 'BEGIN { printf "%.2f", a / b }')"
 printf '| outputs of (b) and (c) | %s |\n' "$same"
+
+# (d) `ras check` on files with many problems (bench binary check_speed): each under a second.
+printf '\nras check, files with many problems\n\n'
+cargo bench --quiet --bench check_speed 2>/dev/null

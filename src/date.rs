@@ -51,8 +51,8 @@ impl Date {
         Date::new(u16::try_from(y).ok()?, m as u8, d as u8)
     }
 
-    /// Today's date (UTC) from the system clock. Only the command line reads
-    /// the clock; the core is given the date.
+    /// Today's date (UTC) from the system clock. Only the command line calls
+    /// this: the language core takes today's date as an input.
     #[cfg(feature = "cli")]
     pub fn today() -> Date {
         let secs = std::time::SystemTime::now()

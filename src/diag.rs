@@ -3,7 +3,12 @@
 //! Stages return diagnostics as values; they are rendered (with miette) only at
 //! the edge, by [`render`] or [`to_json`].
 
-use crate::syntax::{line_col, Span};
+pub mod codes;
+
+pub use codes::Code;
+
+use crate::model::spans::LineStarts;
+use crate::syntax::Span;
 use serde::Serialize;
 use std::fmt;
 
@@ -42,7 +47,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A new error.
+    /// A new diagnostic with a code from the registry ([`codes`]), which
+    /// decides whether it is an error or a warning.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code: code.name,
+            severity: code.severity,
+            message: message.into(),
+            labels: vec![],
+            hint: None,
+        }
+    }
+
+    /// A new error with a code given as text (prefer [`Diagnostic::new`]).
     pub fn error(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -53,7 +70,7 @@ impl Diagnostic {
         }
     }
 
-    /// A new warning.
+    /// A new warning with a code given as text (prefer [`Diagnostic::new`]).
     pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
@@ -97,26 +114,113 @@ impl Diagnostic {
 }
 
 /// A diagnostic bound to its source, ready for miette.
-struct Report<'a> {
+struct Report<'a, S> {
     diag: &'a Diagnostic,
-    source: miette::NamedSource<String>,
+    source: &'a S,
+    /// Length of the source text.
+    len: usize,
 }
 
-impl fmt::Debug for Report<'_> {
+/// A rule file as miette reads it, with its line starts found once.
+///
+/// miette's own reading of a `str` scans from the start of the file for every
+/// label, so a file with many problems took quadratic time; this reads only
+/// the lines around a label (and gives the same result: the lines are counted
+/// as miette counts them, a lone carriage return included).
+struct Source<'a> {
+    name: String,
+    text: &'a str,
+    /// Offset of each line's start, line breaks counted as miette counts them.
+    starts: Vec<usize>,
+}
+
+impl<'a> Source<'a> {
+    fn new(name: &str, text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, b) in bytes.iter().enumerate() {
+            let ends_line = match b {
+                b'\n' => true,
+                b'\r' => bytes.get(i + 1) != Some(&b'\n'),
+                _ => false,
+            };
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
+        Source {
+            name: name.to_string(),
+            text,
+            starts,
+        }
+    }
+
+    /// 0-based line holding a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+}
+
+impl miette::SourceCode for Source<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        // A window of whole lines with a line to spare on each side of the
+        // context miette asks for; what miette reads in it is what it would
+        // read in the whole file, shifted by the lines before the window.
+        let first = self
+            .line_of(span.offset())
+            .saturating_sub(before.saturating_add(1));
+        let last = self
+            .line_of(span.offset().saturating_add(span.len()))
+            .saturating_add(after)
+            .saturating_add(2);
+        let start = self.starts.get(first).copied().unwrap_or(0);
+        let end = self
+            .starts
+            .get(last)
+            .copied()
+            .unwrap_or(self.text.len())
+            .max(start);
+        let window = self
+            .text
+            .as_bytes()
+            .get(start..end)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = miette::SourceSpan::from((span.offset().saturating_sub(start), span.len()));
+        let inner = window.read_span(&local, before, after)?;
+        let at = miette::SourceSpan::from((inner.span().offset() + start, inner.span().len()));
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            at,
+            inner.line() + first,
+            inner.column(),
+            inner.line_count() + first,
+        )))
+    }
+}
+
+impl<S> fmt::Debug for Report<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diag.message)
     }
 }
 
-impl fmt::Display for Report<'_> {
+impl<S> fmt::Display for Report<'_, S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diag.message)
     }
 }
 
-impl std::error::Error for Report<'_> {}
+impl<S> std::error::Error for Report<'_, S> {}
 
-impl miette::Diagnostic for Report<'_> {
+impl<S: miette::SourceCode> miette::Diagnostic for Report<'_, S> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         Some(Box::new(self.diag.code))
     }
@@ -139,12 +243,12 @@ impl miette::Diagnostic for Report<'_> {
         if self.diag.labels.is_empty() {
             None
         } else {
-            Some(&self.source)
+            Some(self.source)
         }
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
-        let len = self.source.inner().len();
+        let len = self.len;
         Some(Box::new(self.diag.labels.iter().enumerate().map(
             move |(i, l)| {
                 let start = l.span.start.min(len);
@@ -186,20 +290,31 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOpt
         miette::GraphicalTheme::unicode_nocolor()
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(options.width);
+    let len = source.len();
+    let source = Source::new(file, source);
     let mut out = String::new();
     for diag in diags {
         let report = Report {
             diag,
-            source: miette::NamedSource::new(file, source.to_string()),
+            source: &source,
+            len,
         };
-        let mut text = String::new();
-        if handler.render_report(&mut text, &report).is_err() {
-            text = format!("{}: {}\n", diag.code, diag.message);
-        }
-        out.push_str(&text);
-        out.push('\n');
+        render_one(&handler, &report, &mut out);
     }
     out
+}
+
+fn render_one<S: miette::SourceCode>(
+    handler: &miette::GraphicalReportHandler,
+    report: &Report<'_, S>,
+    out: &mut String,
+) {
+    let mut text = String::new();
+    if handler.render_report(&mut text, report).is_err() {
+        text = format!("{}: {}\n", report.diag.code, report.diag.message);
+    }
+    out.push_str(&text);
+    out.push('\n');
 }
 
 /// One diagnostic as `ras check --format json` prints it.
@@ -234,12 +349,13 @@ pub struct JsonPosition {
 
 /// Converts diagnostics to their JSON form.
 pub fn to_json(diags: &[Diagnostic], file: &str, source: &str) -> Vec<JsonDiagnostic> {
+    let lines = LineStarts::new(source);
     diags
         .iter()
         .map(|d| {
             let span = d.primary_span().unwrap_or_default();
-            let (line, column) = line_col(source, span.start);
-            let (end_line, end_column) = line_col(source, span.end);
+            let (line, column) = lines.line_col(source, span.start);
+            let (end_line, end_column) = lines.line_col(source, span.end);
             JsonDiagnostic {
                 file: file.to_string(),
                 line,
@@ -276,4 +392,61 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// Sorts diagnostics by place, errors before warnings at the same place.
 pub fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| (d.primary_span().map(|s| s.start).unwrap_or(0), d.severity));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders as miette does over the whole file.
+    fn render_whole(diags: &[Diagnostic], file: &str, source: &str) -> String {
+        let handler =
+            miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+                .with_width(100);
+        let whole = miette::NamedSource::new(file, source.to_string());
+        let mut out = String::new();
+        for diag in diags {
+            let report = Report {
+                diag,
+                source: &whole,
+                len: source.len(),
+            };
+            render_one(&handler, &report, &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn reading_around_a_label_renders_as_the_whole_file_does() {
+        let source =
+            "first line\r\nsecond\rthird\n\nfifth £ line\nsixth\nseventh\neighth\nninth\nlast";
+        let at = |text: &str| {
+            let start = source.find(text).unwrap_or(0);
+            Span::new(start, start + text.len())
+        };
+        let diags = vec![
+            Diagnostic::error("ras::a", "at the start").label(at("first"), "here"),
+            Diagnostic::error("ras::b", "after a lone return").label(at("third"), "here"),
+            Diagnostic::error("ras::c", "two places")
+                .label(at("sixth"), "one")
+                .label(at("second"), "two"),
+            Diagnostic::error("ras::d", "across lines").label(at("fifth £ line\nsixth"), "both"),
+            Diagnostic::error("ras::e", "far apart")
+                .label(at("last"), "end")
+                .label(at("first line"), "start"),
+            Diagnostic::error("ras::f", "at the end").at(Span::new(source.len(), source.len())),
+            Diagnostic::error("ras::g", "an empty line").at(at("\n\n")),
+            Diagnostic::error("ras::h", "no place"),
+        ];
+        let options = RenderOptions::default();
+        for diag in &diags {
+            let one = std::slice::from_ref(diag);
+            assert_eq!(
+                render(one, "f.ras", source, options),
+                render_whole(one, "f.ras", source),
+                "{}",
+                diag.message
+            );
+        }
+    }
 }

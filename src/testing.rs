@@ -48,35 +48,30 @@ pub struct TestFailure {
 pub fn run_tests(plan: &Plan) -> Vec<TestOutcome> {
     let tests = &plan.model.tests;
     let evaluator = Evaluator::new(plan);
-    tests.iter().map(|t| run_one(&evaluator, t)).collect()
+    tests
+        .iter()
+        .enumerate()
+        .map(|(i, t)| run_one(&evaluator, i as u32, t))
+        .collect()
 }
 
-fn run_one(ev: &Evaluator, test: &TestCase) -> TestOutcome {
+fn run_one(ev: &Evaluator, index: u32, test: &TestCase) -> TestOutcome {
     let result = ev.evaluate(&test.case, &EvalOptions::default());
     let m = &ev.plan().model;
     let failures = test
         .expects
         .iter()
-        .filter_map(|e| check(m, &result, e))
+        .enumerate()
+        .filter_map(|(k, e)| {
+            let line = m.spans.expectation_line(index, k as u32);
+            check(m, &result, e, line)
+        })
         .collect();
     TestOutcome {
         name: test.name.clone(),
-        line: test.line,
+        line: m.spans.test_line(index),
         failures,
         result: Some(result),
-    }
-}
-
-fn expectation_line(e: &Expectation) -> Line {
-    match e {
-        Expectation::Value { line, .. }
-        | Expectation::Flag { line, .. }
-        | Expectation::NoFlags { line }
-        | Expectation::Route { line, .. }
-        | Expectation::Eligible { line }
-        | Expectation::NotEligible { line, .. }
-        | Expectation::NotValidated { line }
-        | Expectation::Error { line, .. } => *line,
     }
 }
 
@@ -103,9 +98,9 @@ fn loose(text: &str) -> String {
 }
 
 /// The failure for an expectation that does not hold, or `None`.
-fn check(m: &Model, r: &EvalResult, e: &Expectation) -> Option<TestFailure> {
+fn check(m: &Model, r: &EvalResult, e: &Expectation, line: Line) -> Option<TestFailure> {
     let fail = |expected: String, actual: String| TestFailure {
-        line: expectation_line(e),
+        line,
         expected,
         actual,
         detail: vec![],
@@ -149,7 +144,7 @@ fn check(m: &Model, r: &EvalResult, e: &Expectation) -> Option<TestFailure> {
                 )),
             }
         }
-        Expectation::NoFlags { .. } => {
+        Expectation::NoFlags => {
             if r.status != Status::Ok {
                 return Some(fail("no flags".to_string(), outcome_phrase(r)));
             }
@@ -176,7 +171,7 @@ fn check(m: &Model, r: &EvalResult, e: &Expectation) -> Option<TestFailure> {
             }
             (r.route != *route).then(|| fail(show(route), show(&r.route)))
         }
-        Expectation::Eligible { .. } => {
+        Expectation::Eligible => {
             (r.eligible != Some(true)).then(|| fail("eligible".to_string(), outcome_phrase(r)))
         }
         Expectation::NotEligible { reason, .. } => {
@@ -190,7 +185,7 @@ fn check(m: &Model, r: &EvalResult, e: &Expectation) -> Option<TestFailure> {
                 });
             (!holds).then(|| fail(expected, outcome_phrase(r)))
         }
-        Expectation::NotValidated { .. } => (r.status != Status::NotValidated)
+        Expectation::NotValidated => (r.status != Status::NotValidated)
             .then(|| fail("not validated".to_string(), outcome_phrase(r))),
         Expectation::Error { message, .. } => {
             let got = r
@@ -224,13 +219,13 @@ fn describe(m: &Model, e: &Expectation) -> String {
                 if *raised { "raised" } else { "not raised" }
             )
         }
-        Expectation::NoFlags { .. } => "no flags".to_string(),
+        Expectation::NoFlags => "no flags".to_string(),
         Expectation::Route { route, .. } => route
             .as_ref()
             .map_or("no route".to_string(), |r| format!("route {r}")),
-        Expectation::Eligible { .. } => "eligible".to_string(),
+        Expectation::Eligible => "eligible".to_string(),
         Expectation::NotEligible { .. } => "not eligible".to_string(),
-        Expectation::NotValidated { .. } => "not validated".to_string(),
+        Expectation::NotValidated => "not validated".to_string(),
         Expectation::Error { message, .. } => format!("an error containing \"{message}\""),
     }
 }
@@ -292,7 +287,8 @@ fn step_detail(m: &Model, r: &EvalResult, step: StepId) -> Vec<String> {
                 .steps
                 .get(&read.id)
                 .map_or("not worked out".to_string(), |q| q.to_string());
-            reads.push(format!("{} = {value} (line {})", read.id, read.line));
+            let line = m.spans.step_line(id);
+            reads.push(format!("{} = {value} (line {line})", read.id));
         }
     }
     for id in params {

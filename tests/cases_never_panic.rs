@@ -28,9 +28,12 @@ fn corpus() -> &'static [(Plan, Vec<String>)] {
             .iter()
             .map(|path| {
                 let source = std::fs::read_to_string(path).unwrap();
-                let model = ras::check::check_source(&source, &Default::default())
-                    .model
-                    .unwrap();
+                let model = ras::check::check_source(
+                    &source,
+                    &ras::check::CheckOptions::new(ras::date::Date::today()),
+                )
+                .model
+                .unwrap();
                 let plan = ras::plan::compile(model, &source).unwrap();
                 let mut out = Vec::new();
                 ras::sample::write_sample(

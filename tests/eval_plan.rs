@@ -82,11 +82,13 @@ fn plan_json_round_trips_exactly() {
     b.test(
         "L-A",
         c,
-        vec![ras::model::Expectation::Value {
-            step: 0,
-            value: d("38"),
-            line: 99,
-        }],
+        vec![(
+            99,
+            ras::model::Expectation::Value {
+                step: 0,
+                value: d("38"),
+            },
+        )],
     );
     let plan = b.plan();
     let text = plan.to_json();
@@ -334,7 +336,7 @@ proptest! {
         picks in proptest::collection::vec((any::<prop::sample::Index>(), replacement(), any::<bool>()), 1..4)
     ) {
         let mut b = leicestershire();
-        b.test("t", sample_cases()[0].clone(), vec![ras::model::Expectation::NoFlags { line: 1 }]);
+        b.test("t", sample_cases()[0].clone(), vec![(1, ras::model::Expectation::NoFlags)]);
         let mut v: Value = serde_json::from_str(&b.plan().to_json()).unwrap();
         for (index, new, truncate) in picks {
             let mut paths = Vec::new();

@@ -28,7 +28,7 @@ fn rule_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The plan of a rule file; a shipped file with errors fails the test.
 fn plan_of(path: &Path) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
-    let checked = check_source(&source, &CheckOptions::default());
+    let checked = check_source(&source, &CheckOptions::new(ras::date::Date::today()));
     match checked.model {
         Some(model) => compile(model, &source).unwrap(),
         None => panic!("{}: {:?}", path.display(), checked.diagnostics),

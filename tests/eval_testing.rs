@@ -42,27 +42,30 @@ fn with_tests() -> B {
         "L-A",
         l_a(),
         vec![
-            Expectation::Value {
-                step: points,
-                value: d("38"),
-                line: 200,
-            },
-            Expectation::Value {
-                step: indicative,
-                value: d("141.330"),
-                line: 201,
-            },
-            Expectation::NoFlags { line: 202 },
-            Expectation::Flag {
-                flag: chc,
-                raised: false,
-                line: 203,
-            },
-            Expectation::Eligible { line: 204 },
-            Expectation::Route {
-                route: None,
-                line: 205,
-            },
+            (
+                200,
+                Expectation::Value {
+                    step: points,
+                    value: d("38"),
+                },
+            ),
+            (
+                201,
+                Expectation::Value {
+                    step: indicative,
+                    value: d("141.330"),
+                },
+            ),
+            (202, Expectation::NoFlags),
+            (
+                203,
+                Expectation::Flag {
+                    flag: chc,
+                    raised: false,
+                },
+            ),
+            (204, Expectation::Eligible),
+            (205, Expectation::Route { route: None }),
         ],
     );
     let mut early = l_a();
@@ -70,40 +73,48 @@ fn with_tests() -> B {
     b.test(
         "L-D <early> & \"quoted\"",
         early.clone(),
-        vec![Expectation::Error {
-            message: "no value of price_per_point in force before 2008-04-01".into(),
-            line: 210,
-        }],
+        vec![(
+            210,
+            Expectation::Error {
+                message: "no value of price_per_point in force before 2008-04-01".into(),
+            },
+        )],
     );
     b.test(
         "wrong figure",
         l_a(),
         vec![
-            Expectation::Value {
-                step: indicative,
-                value: d("141.34"),
-                line: 220,
-            },
-            Expectation::Flag {
-                flag: chc,
-                raised: true,
-                line: 221,
-            },
+            (
+                220,
+                Expectation::Value {
+                    step: indicative,
+                    value: d("141.34"),
+                },
+            ),
+            (
+                221,
+                Expectation::Flag {
+                    flag: chc,
+                    raised: true,
+                },
+            ),
         ],
     );
     b.test(
         "values but an error",
         early,
-        vec![Expectation::Value {
-            step: indicative,
-            value: d("1"),
-            line: 230,
-        }],
+        vec![(
+            230,
+            Expectation::Value {
+                step: indicative,
+                value: d("1"),
+            },
+        )],
     );
     b.test(
         "not validated expected",
         l_a(),
-        vec![Expectation::NotValidated { line: 240 }],
+        vec![(240, Expectation::NotValidated)],
     );
     b
 }
@@ -160,11 +171,13 @@ fn gross_detail_names_parameters_with_their_dates() {
     b.test(
         "g",
         l_a(),
-        vec![Expectation::Value {
-            step: gross,
-            value: d("1"),
-            line: 300,
-        }],
+        vec![(
+            300,
+            Expectation::Value {
+                step: gross,
+                value: d("1"),
+            },
+        )],
     );
     let outcomes = run_tests(&b.plan());
     let detail = outcomes[0].failures[0].detail.join("\n");

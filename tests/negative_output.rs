@@ -29,7 +29,7 @@ fn edited(from: &str, to: &str) -> String {
 }
 
 fn plan(source: &str) -> Plan {
-    let checked = check_source(source, &CheckOptions::default());
+    let checked = check_source(source, &CheckOptions::new(ras::date::Date::today()));
     let errors: Vec<_> = checked
         .diagnostics
         .iter()

@@ -11,7 +11,10 @@ use ras::plan::Plan;
 
 fn plan_of(path: &str) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
-    let checked = ras::check::check_source(&source, &Default::default());
+    let checked = ras::check::check_source(
+        &source,
+        &ras::check::CheckOptions::new(ras::date::Date::today()),
+    );
     let model = checked
         .model
         .unwrap_or_else(|| panic!("{path} has errors: {:?}", checked.diagnostics));

@@ -63,7 +63,7 @@ fn rule_files() -> Vec<PathBuf> {
 /// The plan of a shipped rule file.
 fn plan_of(path: &Path) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
-    let checked = check_source(&source, &CheckOptions::default());
+    let checked = check_source(&source, &CheckOptions::new(ras::date::Date::today()));
     match checked.model {
         Some(model) => compile(model, &source).unwrap(),
         None => panic!("{}: {:?}", path.display(), checked.diagnostics),
@@ -480,7 +480,7 @@ parameter rate "Rate per hour" = £15.50/h
 output indicative "Weekly cost" = hours * rate
 output half "Half of it" = indicative * 50%
 "#;
-    let checked = check_source(source, &CheckOptions::default());
+    let checked = check_source(source, &CheckOptions::new(ras::date::Date::today()));
     let plan = compile(checked.model.expect("the test policy checks"), source).unwrap();
     let ev = Evaluator::new(&plan);
     let input = "case_id,cohort,hours\nA,older_people,12.5\nB,older_people,1.25\nC,older_people,0\nD,older_people,100\n";

@@ -21,9 +21,12 @@ fn corpus() -> &'static (Vec<u8>, Vec<u8>) {
     static CORPUS: OnceLock<(Vec<u8>, Vec<u8>)> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let source = std::fs::read_to_string(shire()).unwrap();
-        let model = ras::check::check_source(&source, &Default::default())
-            .model
-            .unwrap();
+        let model = ras::check::check_source(
+            &source,
+            &ras::check::CheckOptions::new(ras::date::Date::today()),
+        )
+        .model
+        .unwrap();
         let plan = ras::plan::compile(model, &source).unwrap();
         let sample = |format| {
             let mut out = Vec::new();

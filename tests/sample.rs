@@ -36,7 +36,7 @@ const RULE_FILES: [&str; 5] = [
 
 fn plan_of(path: &Path) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
-    let checked = check_source(&source, &CheckOptions::default());
+    let checked = check_source(&source, &CheckOptions::new(ras::date::Date::today()));
     match checked.model {
         Some(model) => compile(model, &source).unwrap(),
         None => panic!("{}: {:?}", path.display(), checked.diagnostics),

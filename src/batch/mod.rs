@@ -595,9 +595,12 @@ route approval "Who approves" {
     #[test]
     fn plan_costs_are_read_as_money() {
         let plan = crate::plan::compile(
-            crate::check::check_source(PLAN_COST_RULES, &crate::check::CheckOptions::default())
-                .model
-                .unwrap(),
+            crate::check::check_source(
+                PLAN_COST_RULES,
+                &crate::check::CheckOptions::new(crate::date::Date::new(2026, 1, 1).unwrap()),
+            )
+            .model
+            .unwrap(),
             PLAN_COST_RULES,
         )
         .unwrap();

@@ -2,7 +2,7 @@
 
 use super::decls::show;
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast::{self, BandRange, LiteralValue};
 use crate::units::Unit;
@@ -11,25 +11,26 @@ use rust_decimal::Decimal;
 impl<'a> Checker<'a> {
     pub(super) fn bands(&mut self) {
         for (_, b) in self.decls.bands.clone() {
-            let band = self.band(b);
+            let (band, spans) = self.band(b);
             self.m.bands.push(band);
+            self.m.spans.bands.push(spans);
         }
     }
 
-    fn band(&mut self, b: &ast::Bands) -> model::Band {
+    fn band(&mut self, b: &ast::Bands) -> (model::Band, model::spans::BandSpans) {
         let mut result_unit: Option<Unit> = None;
         let mut table_rows = Vec::new();
         let mut points = Vec::new();
         let mut beyond = None;
-        let mut beyond_line = None;
+        let mut beyond_span = None;
         let mut rows_ok = Vec::new();
         for row in &b.rows {
             let value = match row.value.value {
                 LiteralValue::Quantity(v, u) => (v, u, row.value.span),
                 _ => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::type-mismatch",
+                        Diagnostic::new(
+                            codes::TYPE_MISMATCH,
                             "a band's value must be an amount, rate or percentage",
                         )
                         .label(row.value.span, "not an amount"),
@@ -41,8 +42,8 @@ impl<'a> Checker<'a> {
                 && (value.0.is_sign_negative() || value.0 > Decimal::ONE_HUNDRED)
             {
                 self.error(
-                    Diagnostic::error(
-                        "ras::band-rate",
+                    Diagnostic::new(
+                        codes::BAND_RATE,
                         format!("a rate of {}% is outside 0% to 100%", value.0),
                     )
                     .label(value.2, "rate out of range")
@@ -56,16 +57,16 @@ impl<'a> Checker<'a> {
             match &row.range {
                 BandRange::Beyond(span) => {
                     if !b.interpolate {
-                        self.error(Diagnostic::error("ras::band-order", "`above:` gives the rate beyond the last point of straight-line bands")
+                        self.error(Diagnostic::new(codes::BAND_ORDER, "`above:` gives the rate beyond the last point of straight-line bands")
                             .label(*span, "only for `interpolate` bands")
                             .hint("for stepped bands write `£700 and above: 5%`"));
                     }
                     beyond = Some(value);
-                    beyond_line = Some(self.line(row.span));
+                    beyond_span = Some(row.span);
                 }
                 BandRange::Point(at) => {
                     if !b.interpolate {
-                        self.error(Diagnostic::error("ras::band-order", "a stepped band needs a range: `below £100`, `£100 to £200` or `£700 and above`")
+                        self.error(Diagnostic::new(codes::BAND_ORDER, "a stepped band needs a range: `below £100`, `£100 to £200` or `£700 and above`")
                             .label(at.span, "a single point")
                             .hint(format!("or make the table straight lines: `bands {} on {} interpolate {{ … }}`", b.id.name, b.on.symbol())));
                     }
@@ -76,8 +77,8 @@ impl<'a> Checker<'a> {
                 range => {
                     if b.interpolate {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-order",
+                            Diagnostic::new(
+                                codes::BAND_ORDER,
                                 "straight-line bands list points, e.g. `10 pts: £40`, not ranges",
                             )
                             .label(row.span, "a range")
@@ -115,8 +116,8 @@ impl<'a> Checker<'a> {
             if expected != Some(u) {
                 let want = expected.map(|e| e.describe()).unwrap_or("a rate per unit");
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the rate beyond the last point must be {want}, but this is {}",
                             u.describe()
@@ -132,42 +133,43 @@ impl<'a> Checker<'a> {
             }
             let _ = rate;
         }
-        let table = if b.interpolate {
+        let (table, rows) = if b.interpolate {
             self.check_points(b, &points);
-            model::BandTable::Interpolate {
+            let table = model::BandTable::Interpolate {
                 points: points
                     .iter()
-                    .map(|(at, v, span, _)| model::BandPoint {
-                        at: *at,
-                        value: *v,
-                        line: self.line(*span),
-                    })
+                    .map(|(at, v, _, _)| model::BandPoint { at: *at, value: *v })
                     .collect(),
                 beyond: beyond.map(|(r, _, _)| r),
-                beyond_line,
-            }
+            };
+            (table, points.iter().map(|p| p.2).collect())
         } else {
             self.check_steps(b, &table_rows, &rows_ok);
-            model::BandTable::Steps {
+            let table = model::BandTable::Steps {
                 rows: table_rows
                     .iter()
-                    .map(|(from, to, v, span, _)| model::BandStep {
+                    .map(|(from, to, v, _, _)| model::BandStep {
                         from: from.map(|f| f.0),
                         to: to.map(|t| t.0),
                         value: *v,
-                        line: self.line(*span),
                     })
                     .collect(),
-            }
+            };
+            (table, table_rows.iter().map(|r| r.3).collect())
         };
-        model::Band {
+        let band = model::Band {
             id: b.id.name.clone(),
             label: b.label.as_ref().map(|t| t.text.clone()),
             on: b.on,
             unit,
             table,
-            line: self.line(b.id.span),
-        }
+        };
+        let spans = model::spans::BandSpans {
+            name: b.id.span,
+            rows,
+            beyond: beyond_span,
+        };
+        (band, spans)
     }
 
     fn band_result_unit(
@@ -181,8 +183,8 @@ impl<'a> Checker<'a> {
             None => *result = Some(u),
             Some(first) if first != u => {
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the bands `{}` mix {} and {}",
                             b.id.name,
@@ -205,8 +207,8 @@ impl<'a> Checker<'a> {
             LiteralValue::Quantity(v, Unit::Number) if v.is_zero() => Some(v),
             LiteralValue::Quantity(_, u) => {
                 self.error(
-                    Diagnostic::error(
-                        "ras::unit-mismatch",
+                    Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!(
                             "the bands `{}` are looked up on {}, but this bound is {}",
                             b.id.name,
@@ -226,7 +228,7 @@ impl<'a> Checker<'a> {
             }
             _ => {
                 self.error(
-                    Diagnostic::error("ras::type-mismatch", "a band bound must be an amount")
+                    Diagnostic::new(codes::TYPE_MISMATCH, "a band bound must be an amount")
                         .label(lit.span, "not an amount"),
                 );
                 None
@@ -254,7 +256,7 @@ impl<'a> Checker<'a> {
         for (i, (from, to, ..)) in rows.iter().enumerate() {
             if let (Some((f, fs)), Some((t, ts))) = (from, to) {
                 if f >= t {
-                    self.error(Diagnostic::error("ras::band-order", format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
+                    self.error(Diagnostic::new(codes::BAND_ORDER, format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
                         .label(*fs, "from")
                         .label(*ts, "to")
                         .hint("write the lower bound first; the lower bound is included, the upper is not"));
@@ -272,8 +274,8 @@ impl<'a> Checker<'a> {
             match (prev.1, *from) {
                 (None, _) => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::band-overlap",
+                        Diagnostic::new(
+                            codes::BAND_OVERLAP,
                             "this band overlaps the one before, which has no upper bound",
                         )
                         .label(*span, "overlaps")
@@ -283,8 +285,8 @@ impl<'a> Checker<'a> {
                 }
                 (Some(_), None) => {
                     self.error(
-                        Diagnostic::error(
-                            "ras::band-overlap",
+                        Diagnostic::new(
+                            codes::BAND_OVERLAP,
                             "only the first band may start with `below`",
                         )
                         .label(*span, "overlaps the bands before")
@@ -294,8 +296,8 @@ impl<'a> Checker<'a> {
                 (Some((pt, pts)), Some((f, fs))) => {
                     if f > pt {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-gap",
+                            Diagnostic::new(
+                                codes::BAND_GAP,
                                 format!(
                                     "there is a gap between {} and {}: no band covers it",
                                     on(pt),
@@ -311,8 +313,8 @@ impl<'a> Checker<'a> {
                         );
                     } else if f < pt {
                         self.error(
-                            Diagnostic::error(
-                                "ras::band-overlap",
+                            Diagnostic::new(
+                                codes::BAND_OVERLAP,
                                 format!("bands overlap between {} and {}", on(f), on(pt)),
                             )
                             .label(fs, "this band starts here")
@@ -328,8 +330,8 @@ impl<'a> Checker<'a> {
         }
         if rows.is_empty() {
             self.error(
-                Diagnostic::error(
-                    "ras::band-order",
+                Diagnostic::new(
+                    codes::BAND_ORDER,
                     format!("the bands `{}` have no rows", b.id.name),
                 )
                 .label(b.id.span, "empty"),
@@ -345,8 +347,8 @@ impl<'a> Checker<'a> {
         for w in points.windows(2) {
             if w[1].0 <= w[0].0 {
                 self.error(
-                    Diagnostic::error(
-                        "ras::band-order",
+                    Diagnostic::new(
+                        codes::BAND_ORDER,
                         format!(
                             "the points of `{}` must rise: {} comes after {}",
                             b.id.name,
@@ -362,8 +364,8 @@ impl<'a> Checker<'a> {
         }
         if points.len() < 2 {
             self.error(
-                Diagnostic::error(
-                    "ras::band-order",
+                Diagnostic::new(
+                    codes::BAND_ORDER,
                     format!(
                         "straight-line bands `{}` need at least two points",
                         b.id.name

@@ -4,7 +4,7 @@
 use super::expr::Context;
 use super::names::{did_you_mean, Symbol};
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::plan::RouteProblem;
 use crate::syntax::ast;
@@ -18,12 +18,12 @@ impl<'a> Checker<'a> {
                 Context::Condition { item },
                 "an answer check's condition",
             );
+            self.m.spans.checks.push(c.id.span);
             self.m.checks.push(model::AnswerCheck {
                 id: c.id.name.clone(),
                 message: c.message.text.clone(),
                 action: c.action,
                 when,
-                line: self.line(c.id.span),
             });
         }
     }
@@ -31,8 +31,8 @@ impl<'a> Checker<'a> {
     pub(super) fn eligibility(&mut self) {
         let blocks = self.decls.eligibility.clone();
         if let Some((_, second)) = blocks.get(1) {
-            let diag = Diagnostic::error(
-                "ras::duplicate-declaration",
+            let diag = Diagnostic::new(
+                codes::DUPLICATE_DECLARATION,
                 "the file has more than one `eligibility` block",
             )
             .label(second.keyword, "second block")
@@ -45,6 +45,7 @@ impl<'a> Checker<'a> {
                 let condition =
                     self.condition(&r.condition, Context::Condition { item }, "a requirement");
                 let reason = self.reason_parts(&r.reason);
+                self.m.spans.eligibility.push(r.span);
                 self.m.eligibility.push(model::Requirement {
                     condition,
                     reason,
@@ -88,8 +89,8 @@ impl<'a> Checker<'a> {
                             Span::new(text.span.start + k, text.span.start + k + written.len())
                         })
                         .unwrap_or(text.span);
-                    let diag = Diagnostic::error(
-                        "ras::unknown-name",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_NAME,
                         format!("the reason refers to `{name}`, which is not a step"),
                     )
                     .label(at, "not a step")
@@ -108,8 +109,8 @@ impl<'a> Checker<'a> {
     pub(super) fn route(&mut self) {
         let routes = self.decls.routes.clone();
         if let Some((_, second)) = routes.get(1) {
-            let diag = Diagnostic::error(
-                "ras::duplicate-declaration",
+            let diag = Diagnostic::new(
+                codes::DUPLICATE_DECLARATION,
                 "the file has more than one `route`",
             )
             .label(second.id.span, "second route")
@@ -121,11 +122,12 @@ impl<'a> Checker<'a> {
             return;
         };
         let mut rules = Vec::new();
+        let mut rule_spans = Vec::new();
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for rule in &r.rules {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == rule.id.name) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-name",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("the route `{}` is listed twice", rule.id.name),
                 )
                 .label(rule.id.span, "second")
@@ -141,14 +143,13 @@ impl<'a> Checker<'a> {
                 id: rule.id.name.clone(),
                 text: rule.text.text.clone(),
                 when,
-                line: self.line(rule.span),
             });
+            rule_spans.push(rule.span);
         }
         let route = model::Route {
             id: r.id.name.clone(),
             label: r.label.as_ref().map(|t| t.text.clone()),
             rules,
-            line: self.line(r.id.span),
         };
         for problem in crate::plan::route_problems(&route) {
             match problem {
@@ -156,14 +157,18 @@ impl<'a> Checker<'a> {
             }
         }
         self.m.route = Some(route);
+        self.m.spans.route = Some(model::spans::RouteSpans {
+            name: r.id.span,
+            rules: rule_spans,
+        });
     }
 
     /// A route whose last rule has a condition: a costed plan that matches no
     /// rule would get no route, and nobody would be told who approves it.
     fn route_without_otherwise(&mut self, r: &ast::Route) {
         let at = r.rules.last().map_or(r.id.span, |rule| rule.span);
-        let diag = Diagnostic::error(
-            "ras::route-without-otherwise",
+        let diag = Diagnostic::new(
+            codes::ROUTE_WITHOUT_OTHERWISE,
             format!(
                 "the route `{}` does not end with an `otherwise` rule",
                 r.id.name

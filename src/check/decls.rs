@@ -2,7 +2,7 @@
 
 use super::names::{did_you_mean, list_codes};
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast::{self, HeaderValue, LiteralValue, Period};
 use crate::syntax::ast::{RoundMode, RoundTo};
@@ -15,7 +15,7 @@ impl<'a> Checker<'a> {
         let policies = self.decls.policy.clone();
         let Some((item, policy)) = policies.first().copied() else {
             let mut diag =
-                Diagnostic::error("ras::missing-header", "the file has no `policy` header")
+                Diagnostic::new(codes::MISSING_HEADER, "the file has no `policy` header")
                     .hint("start the file with `policy \"Title\" { council \"…\" version \"…\" effective YYYY-MM-DD … }`");
             if let Some(first) = self.file.items.first() {
                 let word = self
@@ -30,8 +30,8 @@ impl<'a> Checker<'a> {
             return;
         };
         for (_, extra) in policies.iter().skip(1) {
-            let diag = Diagnostic::error(
-                "ras::duplicate-declaration",
+            let diag = Diagnostic::new(
+                codes::DUPLICATE_DECLARATION,
                 "the file has more than one `policy` header",
             )
             .label(extra.keyword, "second header")
@@ -57,8 +57,8 @@ impl<'a> Checker<'a> {
         for field in &policy.fields {
             let key = field.value.keyword();
             if let Some(first) = seen.insert(key, field.span) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-header",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_HEADER,
                     format!("the header gives `{key}` twice"),
                 )
                 .label(field.span, "second value")
@@ -73,8 +73,8 @@ impl<'a> Checker<'a> {
                 HeaderValue::Review(d) => {
                     h.review = Some(d.date);
                     if d.date < self.options.today {
-                        let diag = Diagnostic::warning(
-                            "ras::review-date-past",
+                        let diag = Diagnostic::new(
+                            codes::REVIEW_DATE_PAST,
                             format!("the review date {} has passed (today is {})", d.date, self.options.today),
                         )
                         .label(d.span, "review was due")
@@ -95,8 +95,8 @@ impl<'a> Checker<'a> {
         }
         for (key, what) in [("council", "the council"), ("version", "the version")] {
             if !seen.contains_key(key) {
-                let diag = Diagnostic::error(
-                    "ras::missing-header",
+                let diag = Diagnostic::new(
+                    codes::MISSING_HEADER,
                     format!("the header does not name {what}"),
                 )
                 .label(policy.keyword, format!("add `{key} \"…\"` to this header"))
@@ -112,8 +112,8 @@ impl<'a> Checker<'a> {
                     .find(|f| f.value.keyword() == "review")
                     .map(|f| f.span)
                     .unwrap_or_default();
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!("the review date {r} is before the effective date {e}"),
                 )
                 .label(span, "review before the policy takes effect")
@@ -128,11 +128,11 @@ impl<'a> Checker<'a> {
         let all = self.decls.cohorts.clone();
         for (_, block) in &all {
             for c in &block.cohorts {
+                self.m.spans.cohorts.push(c.id.span);
                 self.m.cohorts.push(model::Cohort {
                     id: c.id.name.clone(),
                     label: c.label.text.clone(),
                     not_validated: c.not_validated.as_ref().map(|t| t.text.clone()),
-                    line: self.line(c.id.span),
                 });
             }
         }
@@ -143,7 +143,7 @@ impl<'a> Checker<'a> {
                 .first()
                 .map(|(_, p)| p.keyword)
                 .unwrap_or_default();
-            let diag = Diagnostic::error("ras::missing-header", "the file declares no cohorts")
+            let diag = Diagnostic::new(codes::MISSING_HEADER, "the file declares no cohorts")
                 .label(at, "this policy needs a `cohorts { … }` block")
                 .hint("e.g. `cohorts { older_people \"Older people\"  working_age \"Working-age adults\" }`");
             self.error(diag);
@@ -164,11 +164,11 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
+            self.m.spans.attributes.push(a.id.span);
             self.m.attributes.push(model::Attribute {
                 id: a.id.name.clone(),
                 label: a.label.text.clone(),
                 values,
-                line: self.line(a.id.span),
             });
         }
     }
@@ -183,8 +183,8 @@ impl<'a> Checker<'a> {
         let mut out = Vec::new();
         for code in codes {
             if let Some(first) = seen.insert(&code.text, code.span) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-code",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_CODE,
                     format!("the {what} code `{}` is used twice", code.text),
                 )
                 .label(code.span, "second use")
@@ -204,8 +204,8 @@ impl<'a> Checker<'a> {
             let weight = d.weight.as_ref().map(|w| w.value).unwrap_or(Decimal::ONE);
             if let Some(w) = &d.weight {
                 if w.value.is_sign_negative() {
-                    let diag = Diagnostic::error(
-                        "ras::bad-weight",
+                    let diag = Diagnostic::new(
+                        codes::BAD_WEIGHT,
                         format!("the weight of `{}` is negative", d.id.name),
                     )
                     .label(w.span, "a weight must be zero or more")
@@ -213,11 +213,11 @@ impl<'a> Checker<'a> {
                     self.error(diag);
                 }
             }
+            self.m.spans.domains.push(d.id.span);
             self.m.domains.push(model::Domain {
                 id: d.id.name.clone(),
                 label: d.label.text.clone(),
                 weight,
-                line: self.line(d.id.span),
             });
         }
     }
@@ -231,28 +231,30 @@ impl<'a> Checker<'a> {
                 }
             }
             let kind = self.question_kind(item, q);
+            self.m.spans.questions.push(q.id.span);
             self.m.questions.push(model::Question {
                 id: q.id.name.clone(),
                 text: q.text.text.clone(),
                 domain,
                 carer_willingness: q.carer_willingness.is_some(),
                 kind,
-                line: self.line(q.id.span),
             });
         }
     }
 
     /// Resolves a domain name, reporting an unknown one.
     pub(super) fn domain(&mut self, id: &ast::Ident) -> Option<u32> {
-        if let Some(d) = self.domain_names.get(&id.name) {
+        let found = self.domain_names.get(&id.name);
+        self.refer(&id.name, id.span, found.map(super::index::Target::Domain));
+        if let Some(d) = found {
             return Some(d);
         }
         let hint = match did_you_mean(&id.name, self.domain_names.names()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => format!("declare it: `domain {} \"…\"`", id.name),
         };
-        let diag = Diagnostic::error(
-            "ras::unknown-name",
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_NAME,
             format!("there is no domain called `{}`", id.name),
         )
         .label(id.span, "unknown domain")
@@ -271,8 +273,8 @@ impl<'a> Checker<'a> {
                     for v in &o.values {
                         if let LiteralValue::Quantity(_, u) = v.value {
                             if seen.contains(&u) {
-                                let diag = Diagnostic::error(
-                                    "ras::duplicate-code",
+                                let diag = Diagnostic::new(
+                                    codes::DUPLICATE_CODE,
                                     format!(
                                         "option `{}` gives two values in {}",
                                         o.code.text,
@@ -312,8 +314,8 @@ impl<'a> Checker<'a> {
                 let default = default.as_ref().and_then(|d| {
                     let found = codes.iter().position(|c| *c == d.text).map(|i| i as u32);
                     if found.is_none() {
-                        let diag = Diagnostic::error(
-                            "ras::unknown-code",
+                        let diag = Diagnostic::new(
+                            codes::UNKNOWN_CODE,
                             format!("`{}` is not an option of `{}`", d.text, q.id.name),
                         )
                         .label(d.span, "not one of the options")
@@ -339,8 +341,8 @@ impl<'a> Checker<'a> {
                     "yes" => Some(true),
                     "no" => Some(false),
                     _ => {
-                        let diag = Diagnostic::error(
-                            "ras::unknown-code",
+                        let diag = Diagnostic::new(
+                            codes::UNKNOWN_CODE,
                             format!(
                                 "a yes/no question's default must be `yes` or `no`, not `{}`",
                                 d.text
@@ -360,8 +362,8 @@ impl<'a> Checker<'a> {
                 default,
             } => {
                 if min.value > max.value {
-                    let diag = Diagnostic::error(
-                        "ras::bad-range",
+                    let diag = Diagnostic::new(
+                        codes::BAD_RANGE,
                         format!(
                             "the range of `{}` runs backwards: {} to {}",
                             q.id.name, min.value, max.value
@@ -374,8 +376,8 @@ impl<'a> Checker<'a> {
                 }
                 if let Some(d) = default {
                     if d.value < min.value || d.value > max.value {
-                        let diag = Diagnostic::error(
-                            "ras::bad-default",
+                        let diag = Diagnostic::new(
+                            codes::BAD_DEFAULT,
                             format!(
                                 "the default answer to `{}`, {}, is outside its range {} to {}",
                                 q.id.name, d.value, min.value, max.value
@@ -413,8 +415,8 @@ impl<'a> Checker<'a> {
                 let (Some(prev), Some(next)) = (q_option(q, k), q_option(q, k + 1)) else {
                     continue;
                 };
-                let diag = Diagnostic::warning(
-                    "ras::falling-values",
+                let diag = Diagnostic::new(
+                    codes::FALLING_VALUES,
                     format!("the {} of `{}` fall from option `{}` to option `{}`", unit.describe(), q.id.name, prev.code.text, next.code.text),
                 )
                 .label(next.span, format!("{} here", show(values[k + 1], *unit)))

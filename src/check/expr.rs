@@ -1,9 +1,10 @@
-//! Expressions: names resolved, units and types checked, nodes added to the model.
+//! Expressions: names resolved, units and types checked, nodes added to the
+//! model (calls and band lookups in `calls`, totals and code tests in `answers`).
 
-use super::names::{did_you_mean, list_codes, Symbol};
+use super::names::Symbol;
 use super::{Checker, Ty};
-use crate::diag::Diagnostic;
-use crate::model::{self, ArithOp, CompareOp, Expr, ExprId, Subject, TotalTerm};
+use crate::diag::{codes, Diagnostic};
+use crate::model::{self, ArithOp, CompareOp, Expr, ExprId};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
 use crate::syntax::Span;
 use crate::units::Unit;
@@ -22,18 +23,18 @@ pub(crate) enum Context {
     Route { item: usize },
 }
 
-const FUNCTIONS: &[&str] = &[
+pub(super) const FUNCTIONS: &[&str] = &[
     "round", "min", "max", "abs", "count", "points", "hours", "sessions", "nights", "money",
 ];
 
 impl<'a> Checker<'a> {
-    fn push(&mut self, e: Expr) -> ExprId {
+    pub(super) fn push(&mut self, e: Expr) -> ExprId {
         self.m.exprs.push(e);
         (self.m.exprs.len() - 1) as ExprId
     }
 
     /// A placeholder node for an expression whose error is already reported.
-    fn poisoned(&mut self) -> (ExprId, Ty) {
+    pub(super) fn poisoned(&mut self) -> (ExprId, Ty) {
         (
             self.push(Expr::Number {
                 value: Decimal::ZERO,
@@ -46,8 +47,8 @@ impl<'a> Checker<'a> {
     pub(crate) fn condition(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> ExprId {
         let (id, ty) = self.resolve(e, ctx);
         if let Ty::Quantity(u) = ty {
-            let diag = Diagnostic::error(
-                "ras::type-mismatch",
+            let diag = Diagnostic::new(
+                codes::TYPE_MISMATCH,
                 format!("{what} must be true or false, but this is {}", u.describe()),
             )
             .label(e.span, format!("this is {}", u.describe()))
@@ -58,13 +59,18 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves an expression that must be an amount.
-    fn quantity(&mut self, e: &ast::Expr, ctx: Context, what: &str) -> (ExprId, Option<Unit>) {
+    pub(super) fn quantity(
+        &mut self,
+        e: &ast::Expr,
+        ctx: Context,
+        what: &str,
+    ) -> (ExprId, Option<Unit>) {
         let (id, ty) = self.resolve(e, ctx);
         match ty {
             Ty::Quantity(u) => (id, Some(u)),
             Ty::Bool => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("{what} must be an amount, but this is a condition"),
                 )
                 .label(e.span, "true or false")
@@ -76,8 +82,24 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Resolves an expression to a model node and its type.
+    /// Resolves an expression to a model node and its type, and notes where
+    /// the node is written.
     pub(crate) fn resolve(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
+        let (id, ty) = self.resolve_kind(e, ctx);
+        let at = &mut self.m.spans.exprs;
+        // Nodes are pushed children first, so a node's own text is the last
+        // set on it; a node made without an expression of its own (a
+        // placeholder) keeps the span of the expression that made it.
+        if at.len() < self.m.exprs.len() {
+            at.resize(self.m.exprs.len(), e.span);
+        }
+        if let Some(slot) = at.get_mut(id as usize) {
+            *slot = e.span;
+        }
+        (id, ty)
+    }
+
+    pub(super) fn resolve_kind(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
         match &e.kind {
             ExprKind::Literal(LiteralValue::Quantity(v, u)) => {
                 (self.push(Expr::Number { value: *v }), Ty::Quantity(*u))
@@ -86,7 +108,7 @@ impl<'a> Checker<'a> {
                 (self.push(Expr::Bool { value: *b }), Ty::Bool)
             }
             ExprKind::Literal(LiteralValue::Date(_)) => {
-                let diag = Diagnostic::error("ras::type-mismatch", "a date cannot be used in a calculation")
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, "a date cannot be used in a calculation")
                     .label(e.span, "a date")
                     .hint("dates belong in parameters (`from 2024-04-01 …`) and tests (`given assessed …`)");
                 self.error(diag);
@@ -144,10 +166,10 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
+    pub(super) fn name(&mut self, name: &str, span: Span, ctx: Context) -> (ExprId, Ty) {
         if name == "plan_cost" {
             if !matches!(ctx, Context::Route { .. }) {
-                let diag = Diagnostic::error("ras::plan-cost-outside-route", "`plan_cost` can only be used in the approval route")
+                let diag = Diagnostic::new(codes::PLAN_COST_OUTSIDE_ROUTE, "`plan_cost` can only be used in the approval route")
                     .label(span, "the costed plan is not known here")
                     .hint("the indicative budget comes before the costed plan; compare them in `route … { … }`");
                 self.error(diag);
@@ -155,7 +177,7 @@ impl<'a> Checker<'a> {
             return (self.push(Expr::PlanCost), Ty::Quantity(Unit::Money));
         }
         if name == "cohort" {
-            let diag = Diagnostic::error("ras::type-mismatch", "`cohort` is tested, not calculated with")
+            let diag = Diagnostic::new(codes::TYPE_MISMATCH, "`cohort` is tested, not calculated with")
                 .label(span, "the case's cohort")
                 .hint("write `cohort is older_people` or `cohort in [older_people, working_age]`; a value that differs by cohort is a `parameter … by cohort`");
             self.error(diag);
@@ -171,8 +193,10 @@ impl<'a> Checker<'a> {
     }
 
     /// The value of a declared name (not `plan_cost` or `cohort`).
-    fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
-        match self.names.get(name) {
+    pub(super) fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
+        let symbol = self.names.get(name);
+        self.refer(name, span, symbol.map(Into::into));
+        match symbol {
             Some(Symbol::Question(q)) => self.question_value(q, None, span),
             Some(Symbol::Parameter(p)) => {
                 if let Some(u) = self.used_parameters.get_mut(p as usize) {
@@ -201,8 +225,8 @@ impl<'a> Checker<'a> {
             }
             Some(Symbol::Flag(f)) => (self.push(Expr::Flag { flag: f }), Ty::Bool),
             Some(Symbol::Band(_)) => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{name}` is a band table; look a value up in it"),
                 )
                 .label(span, "a band table")
@@ -211,7 +235,7 @@ impl<'a> Checker<'a> {
                 self.poisoned()
             }
             Some(Symbol::Attribute(_)) => {
-                let diag = Diagnostic::error("ras::type-mismatch", format!("`{name}` is a case attribute; test its value"))
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{name}` is a case attribute; test its value"))
                     .label(span, "a case attribute")
                     .hint(format!("write `{name} is …`; a value that differs by {name} is a `parameter … by {name}`"));
                 self.error(diag);
@@ -227,13 +251,13 @@ impl<'a> Checker<'a> {
     pub(crate) fn unknown_name(&mut self, name: &str, span: Span) {
         let hint = if self.domain_names.get(name).is_some() {
             format!("`{name}` is a domain; add up its questions with `total points in {name}`")
-        } else if let Some(s) = did_you_mean(name, self.names.names().chain(["plan_cost"])) {
+        } else if let Some(s) = self.suggest_name(name) {
             format!("did you mean `{s}`?")
         } else {
             "declare it as a question, parameter, step or flag".to_string()
         };
-        let diag = Diagnostic::error(
-            "ras::unknown-name",
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_NAME,
             format!("`{name}` is not declared in this file"),
         )
         .label(span, "unknown name")
@@ -242,7 +266,12 @@ impl<'a> Checker<'a> {
     }
 
     /// The value of a question's answer; `kind` picks one of several values.
-    fn question_value(&mut self, q: u32, kind: Option<ValueKind>, span: Span) -> (ExprId, Ty) {
+    pub(super) fn question_value(
+        &mut self,
+        q: u32,
+        kind: Option<ValueKind>,
+        span: Span,
+    ) -> (ExprId, Ty) {
         if let Some(u) = self.used_questions.get_mut(q as usize) {
             *u = true;
         }
@@ -255,8 +284,8 @@ impl<'a> Checker<'a> {
                 let unit = *unit;
                 if let Some(k) = kind {
                     if k.unit() != unit {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{id}` is answered in {}, not {}",
                                 unit.describe(),
@@ -276,8 +305,8 @@ impl<'a> Checker<'a> {
                 )
             }
             model::QuestionKind::YesNo { .. } => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{id}` is a yes/no question; test its answer"),
                 )
                 .label(span, "yes or no")
@@ -321,7 +350,7 @@ impl<'a> Checker<'a> {
                         } else {
                             format!("pick one, e.g. `{}({id})`", value_word(units[0]))
                         };
-                        let diag = Diagnostic::error("ras::type-mismatch", message)
+                        let diag = Diagnostic::new(codes::TYPE_MISMATCH, message)
                             .label(span, "which value?")
                             .hint(hint);
                         self.error(diag);
@@ -332,7 +361,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn binary(
+    pub(super) fn binary(
         &mut self,
         op: BinaryOp,
         a: &ast::Expr,
@@ -367,7 +396,7 @@ impl<'a> Checker<'a> {
                     (Ty::Bool, _) | (_, Ty::Bool)
                         if !matches!((lt, rt), (Ty::Unknown, _) | (_, Ty::Unknown)) =>
                     {
-                        let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` compares amounts, not conditions", op.symbol()))
+                        let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{}` compares amounts, not conditions", op.symbol()))
                             .label(span, "a condition on one side")
                             .hint("compare amounts, e.g. `indicative >= £1000`; combine conditions with `and` / `or`");
                         self.error(diag);
@@ -392,8 +421,13 @@ impl<'a> Checker<'a> {
                 )
             }
             BinaryOp::Add | BinaryOp::Sub => {
-                let (l, lu) = self.quantity(a, ctx, "each side of an addition");
-                let (r, ru) = self.quantity(b, ctx, "each side of a subtraction");
+                let what = if op == BinaryOp::Add {
+                    "each side of an addition"
+                } else {
+                    "each side of a subtraction"
+                };
+                let (l, lu) = self.quantity(a, ctx, what);
+                let (r, ru) = self.quantity(b, ctx, what);
                 let arith = if op == BinaryOp::Add {
                     ArithOp::Add
                 } else {
@@ -418,8 +452,8 @@ impl<'a> Checker<'a> {
                 let (r, ru) = self.quantity(b, ctx, "the right of `of`");
                 if let Some(x) = lu {
                     if x != Unit::Percent {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`of` takes a percentage on its left, but this is {}",
                                 x.describe()
@@ -493,7 +527,14 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn mismatch(&mut self, op: BinaryOp, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
+    pub(super) fn mismatch(
+        &mut self,
+        op: BinaryOp,
+        a: &ast::Expr,
+        x: Unit,
+        b: &ast::Expr,
+        y: Unit,
+    ) {
         let verb = match op {
             BinaryOp::Add => "add",
             BinaryOp::Sub => "subtract",
@@ -519,8 +560,8 @@ impl<'a> Checker<'a> {
             _ => "convert one side first, e.g. points times a price per point gives money"
                 .to_string(),
         };
-        let diag = Diagnostic::error(
-            "ras::unit-mismatch",
+        let diag = Diagnostic::new(
+            codes::UNIT_MISMATCH,
             format!("cannot {verb} {} and {}", x.describe(), y.describe()),
         )
         .label(a.span, format!("this is {}", x.describe()))
@@ -529,458 +570,22 @@ impl<'a> Checker<'a> {
         self.error(diag);
     }
 
-    fn product_error(&mut self, verb: &str, a: &ast::Expr, x: Unit, b: &ast::Expr, y: Unit) {
-        let diag = Diagnostic::error("ras::unit-mismatch", format!("cannot {verb} {} by {}", x.describe(), y.describe()))
+    pub(super) fn product_error(
+        &mut self,
+        verb: &str,
+        a: &ast::Expr,
+        x: Unit,
+        b: &ast::Expr,
+        y: Unit,
+    ) {
+        let diag = Diagnostic::new(codes::UNIT_MISMATCH, format!("cannot {verb} {} by {}", x.describe(), y.describe()))
             .label(a.span, format!("this is {}", x.describe()))
             .label(b.span, format!("this is {}", y.describe()))
             .hint("points times a price per point (£/pt) gives money; hours times an hourly rate (£/h) gives money");
         self.error(diag);
     }
 
-    fn call(
-        &mut self,
-        f: &ast::Ident,
-        args: &[ast::Expr],
-        span: Span,
-        ctx: Context,
-    ) -> (ExprId, Ty) {
-        let name = f.name.as_str();
-        if let Some(kind) = ValueKind::from_keyword(name) {
-            if let [ast::Expr {
-                kind: ExprKind::Name(q),
-                span: qs,
-            }] = args
-            {
-                if let Some(Symbol::Question(id)) = self.names.get(q) {
-                    return self.question_value(id, Some(kind), *qs);
-                }
-            }
-            self.resolve_all(args, ctx);
-            let diag = Diagnostic::error(
-                "ras::wrong-arguments",
-                format!("`{name}(…)` takes one question"),
-            )
-            .label(span, "not a single question")
-            .hint(format!(
-                "e.g. `{name}(nutrition)`; to add up a domain write `total {name} in …`"
-            ));
-            self.error(diag);
-            return self.poisoned();
-        }
-        match name {
-            "min" | "max" => {
-                if args.is_empty() {
-                    return self.arity(f, args, span, ctx, "at least one value");
-                }
-                let mut ids = Vec::new();
-                let mut unit: Option<(Unit, &ast::Expr)> = None;
-                let mut ok = true;
-                for arg in args {
-                    let (id, u) = self.quantity(arg, ctx, &format!("each value of `{name}`"));
-                    ids.push(id);
-                    match (u, unit) {
-                        (Some(u), None) => unit = Some((u, arg)),
-                        (Some(u), Some((first, fe))) if u != first => {
-                            self.mismatch(BinaryOp::Lt, fe, first, arg, u);
-                            ok = false;
-                        }
-                        (None, _) => ok = false,
-                        _ => {}
-                    }
-                }
-                let node = if name == "min" {
-                    Expr::Min { values: ids }
-                } else {
-                    Expr::Max { values: ids }
-                };
-                let ty = if ok {
-                    unit.map(|(u, _)| Ty::Quantity(u)).unwrap_or(Ty::Unknown)
-                } else {
-                    Ty::Unknown
-                };
-                let id = self.push(node);
-                if name == "min" && ty == Ty::Quantity(Unit::Money) {
-                    self.money_cap(args, f.span, ctx);
-                }
-                (id, ty)
-            }
-            "abs" => {
-                let [x] = args else {
-                    return self.arity(f, args, span, ctx, "one value");
-                };
-                let (id, u) = self.quantity(x, ctx, "what `abs` applies to");
-                (
-                    self.push(Expr::Abs { value: id }),
-                    u.map(Ty::Quantity).unwrap_or(Ty::Unknown),
-                )
-            }
-            "count" => {
-                if args.is_empty() {
-                    return self.arity(f, args, span, ctx, "at least one condition");
-                }
-                let ids = args
-                    .iter()
-                    .map(|a| self.condition(a, ctx, "each condition counted"))
-                    .collect();
-                (
-                    self.push(Expr::Count { conditions: ids }),
-                    Ty::Quantity(Unit::Number),
-                )
-            }
-            _ => match self.names.get(name) {
-                Some(Symbol::Band(b)) => {
-                    let [x] = args else {
-                        return self.arity(f, args, span, ctx, "one value to look up");
-                    };
-                    let (id, u) = self.quantity(x, ctx, "the value looked up");
-                    let (on, unit) = match self.m.bands.get(b as usize) {
-                        Some(band) => (band.on, band.unit),
-                        None => return self.poisoned(),
-                    };
-                    if let Some(u) = u {
-                        if u != on {
-                            let diag = Diagnostic::error(
-                                "ras::unit-mismatch",
-                                format!(
-                                    "`{name}` is looked up on {}, but this is {}",
-                                    on.describe(),
-                                    u.describe()
-                                ),
-                            )
-                            .label(x.span, format!("this is {}", u.describe()))
-                            .hint(format!(
-                                "look `{name}` up with an amount in {}; convert first, e.g. points times a price per point gives money",
-                                on.symbol()
-                            ));
-                            let diag = match self.decls.bands.get(b as usize) {
-                                Some((_, band)) => diag
-                                    .label(band.on_span, format!("looked up on {}", on.describe())),
-                                None => diag,
-                            };
-                            self.error(diag);
-                        }
-                    }
-                    (
-                        self.push(Expr::Band { band: b, value: id }),
-                        Ty::Quantity(unit),
-                    )
-                }
-                Some(other) => {
-                    // The name is used, wrongly: no "never used" warning on top.
-                    match other {
-                        Symbol::Parameter(p) => {
-                            if let Some(u) = self.used_parameters.get_mut(p as usize) {
-                                *u = true;
-                            }
-                        }
-                        Symbol::Question(q) => {
-                            if let Some(u) = self.used_questions.get_mut(q as usize) {
-                                *u = true;
-                            }
-                        }
-                        _ => {}
-                    }
-                    self.resolve_all(args, ctx);
-                    let diag = Diagnostic::error(
-                        "ras::unknown-function",
-                        format!("`{name}` is a {}, not something to look up", other.kind()),
-                    )
-                    .label(f.span, "not a function or band table")
-                    .hint(match other {
-                        Symbol::Parameter(_) | Symbol::Step(_) => format!(
-                            "use `{name}` by its name, e.g. `… * {name}`; a value that depends on ranges of another is a `bands` table"
-                        ),
-                        _ => format!("functions are {}", list_codes(FUNCTIONS.iter().copied())),
-                    });
-                    self.error(diag);
-                    self.poisoned()
-                }
-                None => {
-                    self.resolve_all(args, ctx);
-                    let bands: Vec<String> = self.m.bands.iter().map(|b| b.id.clone()).collect();
-                    let hint = match did_you_mean(
-                        name,
-                        FUNCTIONS
-                            .iter()
-                            .copied()
-                            .chain(bands.iter().map(String::as_str)),
-                    ) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "functions are {}; a band table is looked up as `name(value)`",
-                            list_codes(FUNCTIONS.iter().copied())
-                        ),
-                    };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-function",
-                        format!("there is no function or band table called `{name}`"),
-                    )
-                    .label(f.span, "unknown")
-                    .hint(hint);
-                    self.error(diag);
-                    self.poisoned()
-                }
-            },
-        }
-    }
-
-    /// Resolves arguments that cannot be used, for their own errors and so
-    /// that what they read counts as used.
-    fn resolve_all(&mut self, args: &[ast::Expr], ctx: Context) {
-        for a in args {
-            self.resolve(a, ctx);
-        }
-    }
-
-    fn arity(
-        &mut self,
-        f: &ast::Ident,
-        args: &[ast::Expr],
-        span: Span,
-        ctx: Context,
-        wanted: &str,
-    ) -> (ExprId, Ty) {
-        self.resolve_all(args, ctx);
-        let given = match args.len() {
-            0 => "nothing given".to_string(),
-            1 => "one value given".to_string(),
-            n => format!("{n} values given"),
-        };
-        let example = match f.name.as_str() {
-            "min" | "max" => format!("e.g. `{}(hours - informal_hours, 0 h)`", f.name),
-            "abs" => "e.g. `abs(plan_cost - indicative)`, the size of a difference".to_string(),
-            "count" => "e.g. `count(nutrition in [2, 3], hygiene is 4)`".to_string(),
-            band => format!("e.g. `{band}(gross)`, with the one value to look up"),
-        };
-        let diag = Diagnostic::error(
-            "ras::wrong-arguments",
-            format!("`{}` takes {wanted}", f.name),
-        )
-        .label(span, given)
-        .hint(example);
-        self.error(diag);
-        self.poisoned()
-    }
-
-    fn money_cap(&mut self, args: &[ast::Expr], span: Span, ctx: Context) {
-        let Context::Step { item } = ctx else { return };
-        let is_deduction = matches!(
-            self.file.items.get(item).map(|i| &i.decl),
-            Some(ast::Decl::Deduction(_))
-        );
-        if is_deduction {
-            // Limiting a deduction to what it is deducted from is not a ceiling on the budget.
-            return;
-        }
-        let fixed = args.iter().find(|a| match &a.kind {
-            ExprKind::Literal(_) => true,
-            ExprKind::Name(n) => matches!(self.names.get(n), Some(Symbol::Parameter(_))),
-            _ => false,
-        });
-        if let Some(limit) = fixed {
-            let diag = Diagnostic::warning("ras::money-cap", "this caps money at a fixed amount")
-                .label(span, "takes the smaller amount: a ceiling")
-                .label(limit.span, "the fixed limit")
-                .hint("the Care Act forbids arbitrary ceilings on personal budgets; use a flag to prompt a review instead, or acknowledge with `allow money-cap \"reason\"`");
-            self.warn(item, diag);
-        }
-    }
-
-    fn total(
-        &mut self,
-        weighted: bool,
-        kind: ValueKind,
-        domains: &[ast::Ident],
-        span: Span,
-    ) -> (ExprId, Ty) {
-        let mut selected: Vec<u32> = Vec::new();
-        for d in domains {
-            if let Some(id) = self.domain(d) {
-                if let Some(u) = self.used_domains.get_mut(id as usize) {
-                    *u = true;
-                }
-                selected.push(id);
-            }
-        }
-        let mut terms = Vec::new();
-        for (q, question) in self.m.questions.iter().enumerate() {
-            let model::QuestionKind::Choice { units, .. } = &question.kind else {
-                continue;
-            };
-            let Some(slot) = units.iter().position(|u| *u == kind.unit()) else {
-                continue;
-            };
-            if !domains.is_empty() && !question.domain.is_some_and(|d| selected.contains(&d)) {
-                continue;
-            }
-            let weight = if weighted {
-                question
-                    .domain
-                    .and_then(|d| self.m.domains.get(d as usize))
-                    .map(|d| d.weight)
-                    .unwrap_or(Decimal::ONE)
-            } else {
-                Decimal::ONE
-            };
-            terms.push(TotalTerm {
-                question: q as u32,
-                slot: slot as u32,
-                weight,
-            });
-        }
-        for t in &terms {
-            if let Some(u) = self.used_questions.get_mut(t.question as usize) {
-                *u = true;
-            }
-        }
-        if terms.is_empty() && (domains.is_empty() || !selected.is_empty()) {
-            let diag = Diagnostic::error(
-                "ras::unknown-name",
-                format!(
-                    "no question carries {} to add up here",
-                    kind.unit().describe()
-                ),
-            )
-            .label(span, "adds up nothing")
-            .hint(format!(
-                "give options values such as `5 {}`, or check the domains named",
-                kind.unit().symbol()
-            ));
-            self.error(diag);
-        }
-        (
-            self.push(Expr::Total { kind, terms }),
-            Ty::Quantity(kind.unit()),
-        )
-    }
-
-    fn code_test(
-        &mut self,
-        subject: &ast::Ident,
-        negated: bool,
-        codes: &[ast::Code],
-    ) -> (ExprId, Ty) {
-        let (target, valid): (Option<Subject>, Vec<String>) = if subject.name == "cohort" {
-            (
-                Some(Subject::Cohort),
-                self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
-            )
-        } else {
-            match self.names.get(&subject.name) {
-                Some(Symbol::Question(q)) => {
-                    if let Some(u) = self.used_questions.get_mut(q as usize) {
-                        *u = true;
-                    }
-                    match self.m.questions.get(q as usize).map(|x| &x.kind) {
-                        Some(model::QuestionKind::Choice { options, .. }) => (
-                            Some(Subject::Question(q)),
-                            options.iter().map(|o| o.code.clone()).collect(),
-                        ),
-                        Some(model::QuestionKind::YesNo { .. }) => {
-                            (Some(Subject::Question(q)), vec!["no".into(), "yes".into()])
-                        }
-                        Some(model::QuestionKind::Number { unit, .. }) => {
-                            let value = codes
-                                .first()
-                                .and_then(|c| c.text.parse::<Decimal>().ok())
-                                .unwrap_or(Decimal::TEN);
-                            let diag = Diagnostic::error(
-                                "ras::type-mismatch",
-                                format!(
-                                    "`{}` is answered with a number; compare it instead",
-                                    subject.name
-                                ),
-                            )
-                            .label(subject.span, "a number question")
-                            .hint(format!(
-                                "e.g. `{} >= {}`",
-                                subject.name,
-                                super::decls::show(value, *unit)
-                            ));
-                            self.error(diag);
-                            (None, vec![])
-                        }
-                        None => (None, vec![]),
-                    }
-                }
-                Some(Symbol::Attribute(a)) => (
-                    {
-                        if let Some(u) = self.used_attributes.get_mut(a as usize) {
-                            *u = true;
-                        }
-                        Some(Subject::Attribute(a))
-                    },
-                    self.m
-                        .attributes
-                        .get(a as usize)
-                        .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
-                        .unwrap_or_default(),
-                ),
-                Some(other) => {
-                    let diag = Diagnostic::error(
-                        "ras::type-mismatch",
-                        format!(
-                            "`{}` is a {}; only questions, attributes and `cohort` have codes",
-                            subject.name,
-                            other.kind()
-                        ),
-                    )
-                    .label(subject.span, "has no codes")
-                    .hint("compare amounts with `=`, `<`, `>=` …");
-                    self.error(diag);
-                    (None, vec![])
-                }
-                None => {
-                    self.unknown_name(&subject.name, subject.span);
-                    (None, vec![])
-                }
-            }
-        };
-        let Some(target) = target else {
-            return self.poisoned();
-        };
-        let mut indices = Vec::new();
-        for code in codes {
-            match valid.iter().position(|v| *v == code.text) {
-                Some(i) => indices.push(i as u32),
-                None => {
-                    let (what, noun) = match target {
-                        Subject::Cohort => ("a cohort".to_string(), "cohorts"),
-                        Subject::Attribute(_) => {
-                            (format!("a value of `{}`", subject.name), "values")
-                        }
-                        Subject::Question(_) => {
-                            (format!("an option of `{}`", subject.name), "options")
-                        }
-                    };
-                    let all = list_codes(valid.iter().map(String::as_str));
-                    let hint = match did_you_mean(&code.text, valid.iter().map(String::as_str)) {
-                        Some(s) if s != code.text => {
-                            format!("did you mean `{s}`? the {noun} are {all}")
-                        }
-                        _ => format!("the {noun} are {all}"),
-                    };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-code",
-                        format!("`{}` is not {what}", code.text),
-                    )
-                    .label(code.span, format!("not one of the {noun}"))
-                    .hint(hint);
-                    self.error(diag);
-                }
-            }
-        }
-        (
-            self.push(Expr::CodeIn {
-                subject: target,
-                codes: indices,
-                negated,
-            }),
-            Ty::Bool,
-        )
-    }
-
-    fn choose(
+    pub(super) fn choose(
         &mut self,
         choices: &[(ast::Expr, ast::Expr)],
         otherwise: &ast::Expr,
@@ -995,8 +600,8 @@ impl<'a> Checker<'a> {
             ) {
                 (Some(u), None) => *unit = Some((u, span)),
                 (Some(u), Some((first, fs))) if u != first => {
-                    let diag = Diagnostic::error(
-                        "ras::unit-mismatch",
+                    let diag = Diagnostic::new(
+                        codes::UNIT_MISMATCH,
                         format!("the choices mix {} and {}", first.describe(), u.describe()),
                     )
                     .label(span, format!("this is {}", u.describe()))
@@ -1032,7 +637,7 @@ impl<'a> Checker<'a> {
 }
 
 /// The accessor word for a unit's values.
-fn value_word(unit: Unit) -> &'static str {
+pub(super) fn value_word(unit: Unit) -> &'static str {
     match unit {
         Unit::Hours => "hours",
         Unit::Sessions => "sessions",

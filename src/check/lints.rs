@@ -1,7 +1,7 @@
 //! Warnings: things that work but that a reviewer of the policy should look at.
 
 use super::{Checker, StepDecl};
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model::{Expr, ExprId, StepKind, Subject};
 use crate::units::Unit;
 
@@ -14,7 +14,7 @@ impl<'a> Checker<'a> {
     fn unused(&mut self) {
         for (n, (item, q)) in self.decls.questions.clone().into_iter().enumerate() {
             if !self.used_questions.get(n).copied().unwrap_or(true) {
-                let diag = Diagnostic::warning("ras::unused-question", format!("the question `{}` is never used", q.id.name))
+                let diag = Diagnostic::new(codes::UNUSED_QUESTION, format!("the question `{}` is never used", q.id.name))
                     .label(q.id.span, "asked, but no figure depends on it")
                     .hint("use it in a calculation, a flag or a check, or remove it; acknowledge with `allow unused-question \"reason\"`");
                 self.warn(item, diag);
@@ -22,8 +22,8 @@ impl<'a> Checker<'a> {
         }
         for (n, (item, p)) in self.decls.parameters.clone().into_iter().enumerate() {
             if !self.used_parameters.get(n).copied().unwrap_or(true) {
-                let diag = Diagnostic::warning(
-                    "ras::unused-parameter",
+                let diag = Diagnostic::new(
+                    codes::UNUSED_PARAMETER,
                     format!("the parameter `{}` is never used", p.id.name),
                 )
                 .label(p.id.span, "no calculation reads it")
@@ -33,8 +33,8 @@ impl<'a> Checker<'a> {
         }
         for (n, (item, d)) in self.decls.domains.clone().into_iter().enumerate() {
             if !self.used_domains.get(n).copied().unwrap_or(true) {
-                let diag = Diagnostic::warning(
-                    "ras::unused-domain",
+                let diag = Diagnostic::new(
+                    codes::UNUSED_DOMAIN,
                     format!(
                         "the domain `{}` has no questions and is never added up",
                         d.id.name
@@ -99,7 +99,7 @@ impl<'a> Checker<'a> {
                 }
             }
             if reads_flag {
-                let diag = Diagnostic::warning("ras::flag-in-money", format!("the calculation of `{}` reads a flag", step.id))
+                let diag = Diagnostic::new(codes::FLAG_IN_MONEY, format!("the calculation of `{}` reads a flag", step.id))
                     .label(decl.expr().span, "a flag changes this amount")
                     .hint("flags prompt a decision and must never change money; test the answers themselves instead");
                 self.warn(item, diag);
@@ -125,8 +125,8 @@ impl<'a> Checker<'a> {
                         }
                     });
                     if !depends {
-                        let diag = Diagnostic::warning(
-                            "ras::informal-support-unconditional",
+                        let diag = Diagnostic::new(
+                            codes::INFORMAL_SUPPORT_UNCONDITIONAL,
                             format!("the informal support deduction `{}` does not depend on whether carers are willing and able", d.id.name),
                         )
                         .label(mark, "an informal support deduction")
@@ -149,7 +149,7 @@ impl<'a> Checker<'a> {
                         } else {
                             "round(net_points * price_per_point)".to_string()
                         };
-                        let diag = Diagnostic::warning("ras::unrounded-money-output", format!("the output `{}` is money that is never rounded", o.id.name))
+                        let diag = Diagnostic::new(codes::UNROUNDED_MONEY_OUTPUT, format!("the output `{}` is money that is never rounded", o.id.name))
                             .label(o.expr.span, "may come out in fractions of a penny")
                             .hint(format!("round where the policy says, e.g. `{example}`; `round` uses the header's rule unless given one, e.g. `round(…, pound)`"));
                         self.warn(item, diag);

@@ -7,10 +7,13 @@
 //! (test blocks) and `lints` (warnings). Every error is collected, not just the
 //! first.
 
+mod answers;
 mod bands;
+mod calls;
 mod decisions;
 mod decls;
 mod expr;
+pub mod index;
 mod lints;
 mod names;
 mod order;
@@ -19,26 +22,25 @@ mod partial;
 mod tests;
 
 use crate::date::Date;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{codes, Diagnostic, Severity};
 use crate::model::{self, Model};
 use crate::syntax::ast::{self, Decl};
 use crate::syntax::Span;
 pub use names::did_you_mean;
-use names::{Namespace, Symbol};
+use names::{Namespace, Suggester, Symbol};
 
-/// What the checks need besides the file.
+/// What the checks need besides the file. There is no default: checking
+/// never reads the clock, so the caller (the command line) says what today is.
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     /// The date a review date is compared with.
     pub today: Date,
 }
 
-#[cfg(feature = "cli")]
-impl Default for CheckOptions {
-    fn default() -> Self {
-        CheckOptions {
-            today: Date::today(),
-        }
+impl CheckOptions {
+    /// Options for checking as on `today`.
+    pub fn new(today: Date) -> Self {
+        CheckOptions { today }
     }
 }
 
@@ -49,6 +51,8 @@ pub struct Checked {
     pub model: Option<Model>,
     /// Errors and unacknowledged warnings, in file order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Declarations, references and step types (also for a file with errors).
+    pub index: index::Index,
 }
 
 impl Checked {
@@ -58,31 +62,19 @@ impl Checked {
     }
 }
 
-/// Every warning code, for `allow` and documentation.
-pub const WARNING_CODES: &[&str] = &[
-    "money-cap",
-    "informal-support-unconditional",
-    "flag-in-money",
-    "unused-question",
-    "unused-domain",
-    "unused-parameter",
-    "falling-values",
-    "review-date-past",
-    "unrounded-money-output",
-    "unused-allow",
-];
-
 /// Checks a parsed rule file.
 pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
     let mut checker = Checker::new(file, source, options);
     checker.collect();
     let model = checker.build();
     let mut diagnostics = checker.finish();
+    let index = checker.index();
     crate::diag::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     Checked {
         model: if has_errors { None } else { model },
         diagnostics,
+        index,
     }
 }
 
@@ -110,6 +102,7 @@ pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
     Checked {
         model: None,
         diagnostics,
+        index: index::Index::default(),
     }
 }
 
@@ -173,12 +166,13 @@ pub(crate) struct Checker<'a> {
     file: &'a ast::File,
     source: &'a str,
     options: &'a CheckOptions,
-    line_starts: Vec<usize>,
     errors: Vec<Diagnostic>,
     /// Warnings with the index of the item they concern (for `allow`).
     warnings: Vec<(usize, Diagnostic)>,
     decls: Declarations<'a>,
     names: Namespace<Symbol>,
+    /// "Did you mean" over `names`, built at the first unknown name.
+    suggester: std::cell::OnceCell<Suggester<'a>>,
     domain_names: Namespace<u32>,
     cohort_names: Namespace<u32>,
     /// Model parts as they are built.
@@ -191,6 +185,8 @@ pub(crate) struct Checker<'a> {
     used_domains: Vec<bool>,
     /// Attributes a calculation depends on, which every test must give.
     used_attributes: Vec<bool>,
+    /// Every use of a name, as checked.
+    references: Vec<index::Reference>,
 }
 
 /// The pieces of the model under construction.
@@ -210,43 +206,37 @@ pub(crate) struct Parts {
     pub route: Option<model::Route>,
     pub exprs: Vec<model::Expr>,
     pub tests: Vec<model::TestCase>,
+    pub spans: model::spans::Spans,
 }
 
 impl<'a> Checker<'a> {
     fn new(file: &'a ast::File, source: &'a str, options: &'a CheckOptions) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                source
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let mut m = Parts::default();
+        m.spans.lines = model::spans::LineStarts::new(source);
         Checker {
             file,
             source,
             options,
-            line_starts,
             errors: Vec::new(),
             warnings: Vec::new(),
             decls: Declarations::default(),
             names: Namespace::default(),
+            suggester: std::cell::OnceCell::new(),
             domain_names: Namespace::default(),
             cohort_names: Namespace::default(),
-            m: Parts::default(),
+            m,
             step_types: Vec::new(),
             used_questions: Vec::new(),
             used_parameters: Vec::new(),
             used_domains: Vec::new(),
             used_attributes: Vec::new(),
+            references: Vec::new(),
         }
     }
 
     /// 1-based line of a span's start.
     pub(crate) fn line(&self, span: Span) -> model::Line {
-        let idx = self.line_starts.partition_point(|&s| s <= span.start);
-        idx.max(1) as model::Line
+        self.m.spans.line(span)
     }
 
     /// The source text of a span.
@@ -271,6 +261,99 @@ impl<'a> Checker<'a> {
             .replace(" )", ")")
             .replace("[ ", "[")
             .replace(" ]", "]")
+    }
+
+    /// The declared name closest to a misspelt one.
+    pub(crate) fn suggest_name(&self, name: &str) -> Option<&'a str> {
+        let suggester = self.suggester.get_or_init(|| {
+            let decls = &self.decls;
+            // The names as the namespace holds them: in the order declared,
+            // each once, the language's own names left out.
+            let declared = decls
+                .questions
+                .iter()
+                .map(|(_, q)| q.id.name.as_str())
+                .chain(decls.attributes.iter().map(|(_, a)| a.id.name.as_str()))
+                .chain(decls.parameters.iter().map(|(_, p)| p.id.name.as_str()))
+                .chain(decls.bands.iter().map(|(_, b)| b.id.name.as_str()))
+                .chain(decls.steps.iter().map(|(_, s)| s.id().name.as_str()))
+                .chain(decls.flags.iter().map(|(_, f)| f.id.name.as_str()));
+            let mut seen = std::collections::HashSet::new();
+            let names: Vec<&'a str> = declared
+                .filter(|n| self.names.get(n).is_some() && seen.insert(*n))
+                .chain(["plan_cost"])
+                .collect();
+            Suggester::new(names)
+        });
+        suggester.suggest(name)
+    }
+
+    /// Notes a use of a name and what it refers to.
+    pub(crate) fn refer(&mut self, name: &str, span: Span, to: Option<index::Target>) {
+        self.references.push(index::Reference {
+            name: name.to_string(),
+            span,
+            to,
+        });
+    }
+
+    /// The index of what was checked.
+    fn index(&mut self) -> index::Index {
+        use index::{Declaration, Target};
+        let d = &self.decls;
+        let mut declarations = Vec::new();
+        let mut declare = |id: &ast::Ident, target: Target| {
+            declarations.push(Declaration {
+                name: id.name.clone(),
+                target,
+                span: id.span,
+            })
+        };
+        let mut n = 0;
+        for (_, block) in &d.cohorts {
+            for c in &block.cohorts {
+                declare(&c.id, Target::Cohort(n));
+                n += 1;
+            }
+        }
+        for (i, (_, a)) in d.attributes.iter().enumerate() {
+            declare(&a.id, Target::Attribute(i as u32));
+        }
+        for (i, (_, x)) in d.domains.iter().enumerate() {
+            declare(&x.id, Target::Domain(i as u32));
+        }
+        for (i, (_, q)) in d.questions.iter().enumerate() {
+            declare(&q.id, Target::Question(i as u32));
+        }
+        for (i, (_, p)) in d.parameters.iter().enumerate() {
+            declare(&p.id, Target::Parameter(i as u32));
+        }
+        for (i, (_, b)) in d.bands.iter().enumerate() {
+            declare(&b.id, Target::Band(i as u32));
+        }
+        for (i, (_, s)) in d.steps.iter().enumerate() {
+            declare(s.id(), Target::Step(i as u32));
+        }
+        for (i, (_, f)) in d.flags.iter().enumerate() {
+            declare(&f.id, Target::Flag(i as u32));
+        }
+        let steps = d
+            .steps
+            .iter()
+            .zip(&self.step_types)
+            .map(|((_, s), ty)| index::StepType {
+                name: s.id().name.clone(),
+                unit: match ty {
+                    Ty::Quantity(u) => Some(*u),
+                    _ => None,
+                },
+            })
+            .collect();
+        index::Index {
+            declarations,
+            references: std::mem::take(&mut self.references),
+            steps,
+        }
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {
@@ -355,9 +438,19 @@ impl<'a> Checker<'a> {
         self.step_types = vec![Ty::Unknown; decls.steps.len()];
         self.m.steps = vec![None; decls.steps.len()];
         self.m.flags = vec![None; decls.flags.len()];
+        self.m.spans.steps = vec![Span::default(); decls.steps.len()];
+        self.m.spans.flags = vec![Span::default(); decls.flags.len()];
     }
 
     /// Pass 2: checks each family and assembles the model.
+    ///
+    /// The order is what each family reads of those before it: the header's
+    /// rounding (read by `round`); cohorts and attributes (the keys of
+    /// parameters); domains (named by questions); questions, parameters and
+    /// bands (their units, read by calculations); steps and flags in
+    /// dependency order (their units, read by checks, eligibility and the
+    /// route); the route (its rules, named by tests); tests; and last the
+    /// lints, which read what everything before used.
     fn build(&mut self) -> Option<Model> {
         self.header();
         self.cohorts();
@@ -374,6 +467,8 @@ impl<'a> Checker<'a> {
         self.lints();
         let indicative = self.indicative();
         let header = self.m.header.take()?;
+        let exprs = self.m.exprs.len();
+        self.m.spans.exprs.resize(exprs, Span::default());
         let parts = std::mem::take(&mut self.m);
         Some(Model {
             header,
@@ -391,6 +486,7 @@ impl<'a> Checker<'a> {
             exprs: parts.exprs,
             indicative: indicative?,
             tests: parts.tests,
+            spans: parts.spans,
         })
     }
 
@@ -406,8 +502,8 @@ impl<'a> Checker<'a> {
             Some((n, (_, StepDecl::Output(o)))) => {
                 if let Ty::Quantity(u) = self.step_types[n] {
                     if u != crate::units::Unit::Money {
-                        let diag = Diagnostic::error(
-                            "ras::no-indicative",
+                        let diag = Diagnostic::new(
+                            codes::NO_INDICATIVE,
                             format!(
                                 "the indicative budget must be money (£), but this is {}",
                                 u.describe()
@@ -421,12 +517,9 @@ impl<'a> Checker<'a> {
                 Some(n as model::StepId)
             }
             Some((_, (_, other))) => {
-                let diag =
-                    Diagnostic::error("ras::no-indicative", "`indicative` must be an output")
-                        .label(other.id().span, "declared here as a step, not an output")
-                        .hint(
-                            "write `output indicative \"Indicative weekly personal budget\" = …`",
-                        );
+                let diag = Diagnostic::new(codes::NO_INDICATIVE, "`indicative` must be an output")
+                    .label(other.id().span, "declared here as a step, not an output")
+                    .hint("write `output indicative \"Indicative weekly personal budget\" = …`");
                 self.error(diag);
                 None
             }
@@ -455,7 +548,7 @@ impl<'a> Checker<'a> {
                     )
                 };
                 let mut diag =
-                    Diagnostic::error("ras::no-indicative", "the file has no indicative budget")
+                    Diagnostic::new(codes::NO_INDICATIVE, "the file has no indicative budget")
                         .hint(hint);
                 if !self.decls.policy.is_empty() {
                     diag = diag.label(at, "this policy needs an output named `indicative`");
@@ -473,17 +566,15 @@ impl<'a> Checker<'a> {
         for (i, item) in file.items.iter().enumerate() {
             used[i] = vec![false; item.allows.len()];
             for allow in &item.allows {
-                if !WARNING_CODES.contains(&allow.code.name.as_str()) {
-                    let hint = match did_you_mean(&allow.code.name, WARNING_CODES.iter().copied()) {
+                if codes::warning_named(&allow.code.name).is_none() {
+                    let warnings = || codes::warnings().map(|c| c.short());
+                    let hint = match did_you_mean(&allow.code.name, warnings()) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!(
-                            "the warnings are {}",
-                            names::list_codes(WARNING_CODES.iter().copied())
-                        ),
+                        None => format!("the warnings are {}", names::list_codes(warnings())),
                     };
                     self.errors.push(
-                        Diagnostic::error(
-                            "ras::unknown-warning",
+                        Diagnostic::new(
+                            codes::UNKNOWN_WARNING,
                             format!("there is no warning called `{}`", allow.code.name),
                         )
                         .label(allow.code.span, "not a warning code")
@@ -492,7 +583,7 @@ impl<'a> Checker<'a> {
                 }
                 if allow.reason.text.trim().is_empty() {
                     self.errors.push(
-                        Diagnostic::error("ras::allow-needs-reason", "an `allow` needs a reason")
+                        Diagnostic::new(codes::ALLOW_NEEDS_REASON, "an `allow` needs a reason")
                             .label(allow.reason.span, "empty reason")
                             .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
                     );
@@ -517,11 +608,11 @@ impl<'a> Checker<'a> {
                 let self_allowed = item.allows.iter().any(|a| a.code.name == "unused-allow");
                 if !acknowledged
                     && !self_allowed
-                    && WARNING_CODES.contains(&allow.code.name.as_str())
+                    && codes::warning_named(&allow.code.name).is_some()
                 {
                     out.push(
-                        Diagnostic::warning(
-                            "ras::unused-allow",
+                        Diagnostic::new(
+                            codes::UNUSED_ALLOW,
                             format!("`allow {}` acknowledges a warning that does not occur here", allow.code.name),
                         )
                         .label(allow.span, "nothing to acknowledge")

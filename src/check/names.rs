@@ -1,6 +1,6 @@
 //! Names: what each name in the file refers to, duplicates, and "did you mean".
 
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::syntax::ast::Ident;
 use crate::syntax::Span;
 use std::collections::HashMap;
@@ -20,6 +20,20 @@ pub enum Symbol {
     Step(u32),
     /// A flag.
     Flag(u32),
+}
+
+impl From<Symbol> for super::index::Target {
+    fn from(s: Symbol) -> Self {
+        use super::index::Target;
+        match s {
+            Symbol::Question(i) => Target::Question(i),
+            Symbol::Attribute(i) => Target::Attribute(i),
+            Symbol::Parameter(i) => Target::Parameter(i),
+            Symbol::Band(i) => Target::Band(i),
+            Symbol::Step(i) => Target::Step(i),
+            Symbol::Flag(i) => Target::Flag(i),
+        }
+    }
 }
 
 impl Symbol {
@@ -45,7 +59,7 @@ pub struct Namespace<T> {
     entries: HashMap<String, (T, Span)>,
     order: Vec<String>,
     /// Names declared more than once (the first declaration is kept).
-    duplicated: Vec<String>,
+    duplicated: std::collections::HashSet<String>,
 }
 
 impl<T> Default for Namespace<T> {
@@ -53,7 +67,7 @@ impl<T> Default for Namespace<T> {
         Namespace {
             entries: HashMap::new(),
             order: Vec::new(),
-            duplicated: Vec::new(),
+            duplicated: std::collections::HashSet::new(),
         }
     }
 }
@@ -63,8 +77,8 @@ impl<T: Copy> Namespace<T> {
     pub fn declare(&mut self, id: &Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
         if let Some((_, first)) = self.entries.get(&id.name) {
             diags.push(
-                Diagnostic::error(
-                    "ras::duplicate-name",
+                Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("`{}` is declared twice", id.name),
                 )
                 .label(id.span, format!("this {what} reuses the name"))
@@ -74,13 +88,13 @@ impl<T: Copy> Namespace<T> {
                     _ => "give each its own name: questions, attributes, parameters, bands, steps and flags share one set of names".to_string(),
                 }),
             );
-            self.duplicated.push(id.name.clone());
+            self.duplicated.insert(id.name.clone());
             return;
         }
         if BUILTIN_NAMES.contains(&id.name.as_str()) {
             diags.push(
-                Diagnostic::error(
-                    "ras::duplicate-name",
+                Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("`{}` is a name the language already uses", id.name),
                 )
                 .label(id.span, "choose another name")
@@ -103,7 +117,7 @@ impl<T: Copy> Namespace<T> {
 
     /// True when the name is declared more than once, so a use of it is ambiguous.
     pub fn is_duplicated(&self, name: &str) -> bool {
-        self.duplicated.iter().any(|n| n == name)
+        self.duplicated.contains(name)
     }
 
     /// Every declared name, in declaration order.
@@ -117,19 +131,159 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let len = name.chars().count();
+    let limit = typo_limit(name)?;
+    let name: Vec<char> = name.chars().collect();
+    let mut rows = Rows::default();
+    closest(&name, limit, candidates, &mut rows)
+}
+
+/// How many edits still count as a typo of `name`; `None` when no edit does.
+fn typo_limit(name: &str) -> Option<usize> {
     // Numeric codes (`4` for `1`) and very short names are not typos of each
     // other: any one-character change would "match".
     if name.chars().all(|c| c.is_ascii_digit()) {
         return None;
     }
-    let limit = (len / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (crate::diag::edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit && *d < len)
-        .min_by_key(|(d, c)| (*d, c.len()))
-        .map(|(_, c)| c)
+    let len = name.chars().count();
+    // A candidate must also be fewer than `len` edits away.
+    let limit = (len / 3).max(1).min(len.saturating_sub(1));
+    (limit > 0).then_some(limit)
+}
+
+/// The candidate fewest edits from `name` (at most `limit`), the shorter on a
+/// tie, the first on a tie of both.
+fn closest<'a>(
+    name: &[char],
+    limit: usize,
+    candidates: impl IntoIterator<Item = &'a str>,
+    rows: &mut Rows,
+) -> Option<&'a str> {
+    let mut best: Option<(usize, usize, &'a str)> = None;
+    for c in candidates {
+        let c_len = c.chars().count();
+        // Each character more or less is one edit at least.
+        if c_len.abs_diff(name.len()) > limit {
+            continue;
+        }
+        let bound = best.map_or(limit, |(d, _, _)| d.min(limit));
+        if let Some(d) = rows.distance_within(name, c, bound) {
+            let better = match best {
+                None => true,
+                Some((bd, bl, _)) => (d, c.len()) < (bd, bl),
+            };
+            if better {
+                best = Some((d, c.len(), c));
+            }
+        }
+    }
+    best.map(|(_, _, c)| c)
+}
+
+/// Reused rows of the edit-distance table.
+#[derive(Default)]
+struct Rows {
+    b: Vec<char>,
+    prev: Vec<usize>,
+    cur: Vec<usize>,
+}
+
+impl Rows {
+    /// The edit distance (Levenshtein) from `a` to `b` when it is at most
+    /// `bound`; `None` as soon as every path is longer.
+    fn distance_within(&mut self, a: &[char], b: &str, bound: usize) -> Option<usize> {
+        self.b.clear();
+        self.b.extend(b.chars());
+        let n = self.b.len();
+        self.prev.clear();
+        self.prev.extend(0..=n);
+        self.cur.clear();
+        self.cur.resize(n + 1, 0);
+        for (i, ca) in a.iter().enumerate() {
+            self.cur[0] = i + 1;
+            let mut row_min = self.cur[0];
+            for (j, cb) in self.b.iter().enumerate() {
+                let cost = usize::from(ca != cb);
+                let d = (self.prev[j] + cost)
+                    .min(self.prev[j + 1] + 1)
+                    .min(self.cur[j] + 1);
+                self.cur[j + 1] = d;
+                row_min = row_min.min(d);
+            }
+            // Values never fall from one row to the next along a path.
+            if row_min > bound {
+                return None;
+            }
+            std::mem::swap(&mut self.prev, &mut self.cur);
+        }
+        let d = self.prev[n];
+        (d <= bound).then_some(d)
+    }
+}
+
+/// "Did you mean" over one fixed set of names, for a file that may misspell
+/// many names: candidates are grouped by length so a name is compared only
+/// with those a few edits away, and the comparisons over one check are capped,
+/// so that a file with a hundred thousand unknown names is still checked in
+/// well under a second (past the cap, names get the hint without a guess).
+pub struct Suggester<'a> {
+    /// Candidates by length in characters, each in the order given.
+    by_len: Vec<Vec<(usize, &'a str)>>,
+    /// Comparisons left.
+    budget: std::cell::Cell<usize>,
+    rows: std::cell::RefCell<Rows>,
+}
+
+/// Comparisons of whole names one check may make for "did you mean" hints
+/// (a few milliseconds' work).
+const SUGGESTION_BUDGET: usize = 200_000;
+
+impl<'a> Suggester<'a> {
+    /// A suggester over `candidates`, in order of preference on a tie.
+    pub fn new(candidates: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut by_len: Vec<Vec<(usize, &'a str)>> = Vec::new();
+        for (order, c) in candidates.into_iter().enumerate() {
+            let len = c.chars().count();
+            if by_len.len() <= len {
+                by_len.resize_with(len + 1, Vec::new);
+            }
+            if let Some(bucket) = by_len.get_mut(len) {
+                bucket.push((order, c));
+            }
+        }
+        Suggester {
+            by_len,
+            budget: std::cell::Cell::new(SUGGESTION_BUDGET),
+            rows: std::cell::RefCell::new(Rows::default()),
+        }
+    }
+
+    /// The closest candidate, as [`did_you_mean`] finds it.
+    pub fn suggest(&self, name: &str) -> Option<&'a str> {
+        let limit = typo_limit(name)?;
+        let chars: Vec<char> = name.chars().collect();
+        let lo = chars.len().saturating_sub(limit);
+        let hi = chars.len().saturating_add(limit);
+        let buckets = self
+            .by_len
+            .get(lo..=hi.min(self.by_len.len().saturating_sub(1)))?;
+        let wanted: usize = buckets.iter().map(Vec::len).sum();
+        let left = self.budget.get();
+        if wanted > left {
+            self.budget.set(0);
+            return None;
+        }
+        self.budget.set(left - wanted);
+        // Back in the order given, so ties go as they would over the list.
+        let mut candidates: Vec<(usize, &'a str)> = buckets.iter().flatten().copied().collect();
+        candidates.sort_unstable_by_key(|(order, _)| *order);
+        let mut rows = self.rows.try_borrow_mut().ok()?;
+        closest(
+            &chars,
+            limit,
+            candidates.into_iter().map(|(_, c)| c),
+            &mut rows,
+        )
+    }
 }
 
 pub use crate::text::codes_or as list_codes;
@@ -147,5 +301,49 @@ mod tests {
         assert_eq!(did_you_mean("zzz", ["price_per_point", "gross"]), None);
         assert_eq!(did_you_mean("4", ["1", "2", "3"]), None);
         assert_eq!(did_you_mean("x", ["y"]), None);
+        assert_eq!(did_you_mean("ab", ["ac", "b"]), Some("b"));
+    }
+
+    #[test]
+    fn the_suggester_agrees_with_the_plain_search() {
+        let names = [
+            "price_per_point",
+            "gross",
+            "net",
+            "nett",
+            "points",
+            "gros",
+            "ab",
+        ];
+        let suggester = Suggester::new(names);
+        for typo in [
+            "price_per_pont",
+            "grss",
+            "ne",
+            "pionts",
+            "zzz",
+            "4",
+            "x",
+            "grosss",
+            "b",
+        ] {
+            assert_eq!(suggester.suggest(typo), did_you_mean(typo, names), "{typo}");
+        }
+    }
+
+    #[test]
+    fn the_plain_search_matches_the_full_edit_distance() {
+        let names = ["price_per_point", "gross", "net", "nett", "points", "gros"];
+        for typo in ["price_per_pont", "grss", "ne", "pionts", "nt", "groos"] {
+            let len = typo.chars().count();
+            let limit = (len / 3).max(1);
+            let expected = names
+                .iter()
+                .map(|c| (crate::diag::edit_distance(typo, c), *c))
+                .filter(|(d, _)| *d <= limit && *d < len)
+                .min_by_key(|(d, c)| (*d, c.len()))
+                .map(|(_, c)| c);
+            assert_eq!(did_you_mean(typo, names), expected, "{typo}");
+        }
     }
 }

@@ -2,8 +2,8 @@
 
 use super::names::Symbol;
 use super::{Checker, StepDecl, Ty};
-use crate::diag::Diagnostic;
-use crate::model;
+use crate::diag::{codes, Diagnostic};
+use crate::model::{self, graph};
 use crate::syntax::ast::{self, ExprKind};
 
 /// A node of the dependency graph: a step or a flag.
@@ -57,63 +57,36 @@ impl<'a> Checker<'a> {
     /// Steps and flags so that each follows what it reads; nodes on a cycle are
     /// reported and put last.
     fn dependency_order(&mut self) -> Vec<Node> {
-        let nodes: Vec<Node> = (0..self.decls.steps.len())
-            .map(Node::Step)
-            .chain((0..self.decls.flags.len()).map(Node::Flag))
-            .collect();
-        let index = |n: Node, steps: usize| match n {
+        let steps = self.decls.steps.len();
+        let count = steps + self.decls.flags.len();
+        // Steps are nodes `0..steps`, flags the nodes after them.
+        let node = |i: usize| {
+            if i < steps {
+                Node::Step(i)
+            } else {
+                Node::Flag(i - steps)
+            }
+        };
+        let index = |n: Node| match n {
             Node::Step(s) => s,
             Node::Flag(f) => steps + f,
         };
-        let steps = self.decls.steps.len();
-        // 0 = new, 1 = on the current path, 2 = done, 3 = on a cycle (reported).
-        let mut state = vec![0u8; nodes.len()];
-        let mut order = Vec::with_capacity(nodes.len());
-        for &start in &nodes {
-            if state[index(start, steps)] != 0 {
-                continue;
-            }
-            state[index(start, steps)] = 1;
-            let mut path: Vec<(Node, Vec<Node>)> = vec![(start, self.deps(start))];
-            while let Some((node, pending)) = path.last_mut() {
-                let node = *node;
-                match pending.pop() {
-                    Some(dep) => match state[index(dep, steps)] {
-                        0 => {
-                            state[index(dep, steps)] = 1;
-                            let d = self.deps(dep);
-                            path.push((dep, d));
-                        }
-                        1 => {
-                            let from = path.iter().position(|(n, _)| *n == dep).unwrap_or(0);
-                            let cycle: Vec<Node> = path[from..].iter().map(|(n, _)| *n).collect();
-                            for n in &cycle {
-                                state[index(*n, steps)] = 3;
-                            }
-                            self.report_cycle(&cycle);
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        let i = index(node, steps);
-                        if state[i] == 1 {
-                            state[i] = 2;
-                            order.push(node);
-                        }
-                        path.pop();
-                    }
-                }
+        let sorted = graph::topological_order(count, |i| {
+            self.deps(node(i)).into_iter().map(index).collect()
+        });
+        let mut on_cycle = vec![false; count];
+        for cycle in &sorted.cycles {
+            let nodes: Vec<Node> = cycle.iter().map(|i| node(*i)).collect();
+            self.report_cycle(&nodes);
+            for i in cycle {
+                on_cycle[*i] = true;
             }
         }
         // Steps on a cycle come last, still resolved (for their other errors and
         // so that what they read counts as used); the steps they read on the
         // cycle have no type yet, which silences unit checks against them.
-        order.extend(
-            nodes
-                .iter()
-                .copied()
-                .filter(|n| state[index(*n, steps)] == 3),
-        );
+        let mut order: Vec<Node> = sorted.order.into_iter().map(node).collect();
+        order.extend((0..count).filter(|i| on_cycle[*i]).map(node));
         order
     }
 
@@ -127,13 +100,16 @@ impl<'a> Checker<'a> {
     fn report_cycle(&mut self, cycle: &[Node]) {
         let idents: Vec<&ast::Ident> = cycle.iter().filter_map(|n| self.node_ident(*n)).collect();
         let Some(first) = idents.first() else { return };
-        let chain: Vec<String> = idents
-            .iter()
-            .map(|i| format!("`{}`", i.name))
-            .chain([format!("`{}`", first.name)])
-            .collect();
-        let mut diag = Diagnostic::error(
-            "ras::cycle",
+        // A long circle is named by its first few steps: a label on each of
+        // thirty thousand lines helps nobody and takes long to draw.
+        let shown = &idents[..idents.len().min(MAX_CYCLE_SHOWN)];
+        let mut chain: Vec<String> = shown.iter().map(|i| format!("`{}`", i.name)).collect();
+        if shown.len() < idents.len() {
+            chain.push(format!("… ({} more)", idents.len() - shown.len()));
+        }
+        chain.push(format!("`{}`", first.name));
+        let mut diag = Diagnostic::new(
+            codes::CYCLE,
             if idents.len() == 1 {
                 format!("`{}` is calculated from itself", first.name)
             } else {
@@ -143,7 +119,7 @@ impl<'a> Checker<'a> {
                 )
             },
         );
-        for (i, id) in idents.iter().enumerate() {
+        for (i, id) in shown.iter().enumerate() {
             let next = idents.get(i + 1).unwrap_or(first);
             diag = diag.label(id.span, format!("needs `{}`", next.name));
         }
@@ -167,7 +143,7 @@ impl<'a> Checker<'a> {
         let unit = match ty {
             Ty::Quantity(u) => u,
             Ty::Bool => {
-                let diag = Diagnostic::error("ras::type-mismatch", format!("`{}` is a condition (true or false), not an amount", decl.id().name))
+                let diag = Diagnostic::new(codes::TYPE_MISMATCH, format!("`{}` is a condition (true or false), not an amount", decl.id().name))
                     .label(decl.expr().span, "a condition")
                     .hint("a step calculates an amount; declare a condition as a `flag`, or use it in `choose { … }`");
                 self.error(diag);
@@ -200,8 +176,10 @@ impl<'a> Checker<'a> {
             expr,
             unit,
             formula,
-            line: self.line(decl.id().span),
         });
+        if let Some(at) = self.m.spans.steps.get_mut(n) {
+            *at = decl.id().span;
+        }
     }
 
     fn resolve_flag(&mut self, n: usize) {
@@ -217,10 +195,15 @@ impl<'a> Checker<'a> {
             id: f.id.name.clone(),
             text: f.text.text.clone(),
             when,
-            line: self.line(f.id.span),
         });
+        if let Some(at) = self.m.spans.flags.get_mut(n) {
+            *at = f.id.span;
+        }
     }
 }
+
+/// Steps of a circle named in its diagnostic; the rest are counted.
+const MAX_CYCLE_SHOWN: usize = 10;
 
 /// Calls `visit` with every name an expression mentions as a value.
 pub(crate) fn visit_names(e: &ast::Expr, visit: &mut dyn FnMut(&str)) {

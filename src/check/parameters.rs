@@ -2,31 +2,35 @@
 
 use super::names::{did_you_mean, list_codes};
 use super::Checker;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
+use crate::model::spans::{ParameterSpans, ValuesSpans};
 use crate::model::{self, ParameterKey};
 use crate::syntax::ast::{self, LiteralValue, ParameterBody, ParameterEntry};
+use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
 impl<'a> Checker<'a> {
     pub(super) fn parameters(&mut self) {
         for (_, p) in self.decls.parameters.clone() {
-            let param = self.parameter(p);
+            let (param, spans) = self.parameter(p);
             self.m.parameters.push(param);
+            self.m.spans.parameters.push(spans);
         }
     }
 
-    fn parameter(&mut self, p: &'a ast::Parameter) -> model::Parameter {
+    fn parameter(&mut self, p: &'a ast::Parameter) -> (model::Parameter, ParameterSpans) {
         let (key, keys) = self.parameter_key(p);
         let mut unit = p.unit.map(|(u, _)| u);
         let unit_span = p.unit.map(|(_, s)| s);
         let mut schedule: Vec<model::ParameterValues> = Vec::new();
+        let mut places: Vec<ValuesSpans> = Vec::new();
         let mut last_date: Option<(crate::date::Date, crate::syntax::Span)> = None;
         let entries: Vec<&ParameterEntry> = match &p.body {
             ParameterBody::Constant(lit) => {
                 if key != ParameterKey::None {
-                    let diag = Diagnostic::error(
-                        "ras::missing-cohort-value",
+                    let diag = Diagnostic::new(
+                        codes::MISSING_COHORT_VALUE,
                         format!(
                             "`{}` gives one value but varies by {}",
                             p.id.name,
@@ -49,7 +53,10 @@ impl<'a> Checker<'a> {
                 schedule.push(model::ParameterValues {
                     from: None,
                     values: vec![v],
-                    line: self.line(lit.span),
+                });
+                places.push(ValuesSpans {
+                    entry: lit.span,
+                    values: vec![lit.span],
                 });
                 Vec::new()
             }
@@ -62,7 +69,7 @@ impl<'a> Checker<'a> {
                 ParameterEntry::From { date, value, span } => {
                     self.date_in_order(p, date, &mut last_date);
                     if key != ParameterKey::None {
-                        let diag = Diagnostic::error("ras::missing-cohort-value", format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
+                        let diag = Diagnostic::new(codes::MISSING_COHORT_VALUE, format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
                             .label(*span, "one value for every case")
                             .hint("give a value for each, e.g. `from 2024-04-01 { older_people £4.88/pt working_age £5.20/pt }`");
                         self.error(diag);
@@ -71,16 +78,23 @@ impl<'a> Checker<'a> {
                     schedule.push(model::ParameterValues {
                         from: Some(date.date),
                         values: vec![v],
-                        line: self.line(*span),
+                    });
+                    places.push(ValuesSpans {
+                        entry: *span,
+                        values: vec![*span],
                     });
                 }
                 ParameterEntry::FromKeyed { date, values, span } => {
                     self.date_in_order(p, date, &mut last_date);
-                    let vals = self.keyed_values(p, &keys, values, *span, &mut unit, unit_span);
+                    let (vals, at) =
+                        self.keyed_values(p, &keys, values, *span, &mut unit, unit_span);
                     schedule.push(model::ParameterValues {
                         from: Some(date.date),
                         values: vals,
-                        line: self.line(*span),
+                    });
+                    places.push(ValuesSpans {
+                        entry: *span,
+                        values: at,
                     });
                 }
             }
@@ -92,8 +106,8 @@ impl<'a> Checker<'a> {
                 .reduce(|a, b| a.join(b))
                 .unwrap_or_default();
             if !schedule.is_empty() {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!(
                         "`{}` mixes values with and without a `from` date",
                         p.id.name
@@ -103,7 +117,7 @@ impl<'a> Checker<'a> {
                 .hint("put every value under a `from` date, or none");
                 self.error(diag);
             }
-            let vals = self.keyed_values(
+            let (vals, at) = self.keyed_values(
                 p,
                 &keys,
                 &undated.into_iter().cloned().collect::<Vec<_>>(),
@@ -116,18 +130,28 @@ impl<'a> Checker<'a> {
                 model::ParameterValues {
                     from: None,
                     values: vals,
-                    line: self.line(span),
+                },
+            );
+            places.insert(
+                0,
+                ValuesSpans {
+                    entry: span,
+                    values: at,
                 },
             );
         }
-        model::Parameter {
+        let param = model::Parameter {
             id: p.id.name.clone(),
             label: p.label.as_ref().map(|t| t.text.clone()),
             unit: unit.unwrap_or(Unit::Number),
             key,
             schedule,
-            line: self.line(p.id.span),
-        }
+        };
+        let spans = ParameterSpans {
+            name: p.id.span,
+            schedule: places,
+        };
+        (param, spans)
     }
 
     /// What a parameter varies by, and the keys in order.
@@ -159,8 +183,8 @@ impl<'a> Checker<'a> {
                 list_codes(candidates.iter().map(String::as_str))
             ),
         };
-        let diag = Diagnostic::error(
-            "ras::unknown-name",
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_NAME,
             format!("`{}` is neither `cohort` nor a case attribute", by.name),
         )
         .label(by.span, "unknown")
@@ -177,8 +201,8 @@ impl<'a> Checker<'a> {
     ) {
         if let Some((prev, prev_span)) = *last {
             if date.date == prev {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!("`{}` has two values from {}", p.id.name, date.date),
                 )
                 .label(date.span, "second value from this date")
@@ -186,8 +210,8 @@ impl<'a> Checker<'a> {
                 .hint("keep one value for each date; a change of value needs a later date");
                 self.error(diag);
             } else if date.date < prev {
-                let diag = Diagnostic::error(
-                    "ras::date-order",
+                let diag = Diagnostic::new(
+                    codes::DATE_ORDER,
                     format!(
                         "the dates of `{}` are out of order: {} comes after {}",
                         p.id.name, date.date, prev
@@ -210,11 +234,11 @@ impl<'a> Checker<'a> {
         span: crate::syntax::Span,
         unit: &mut Option<Unit>,
         unit_span: Option<crate::syntax::Span>,
-    ) -> Vec<Decimal> {
+    ) -> (Vec<Decimal>, Vec<Span>) {
         if p.by.is_none() {
             let first = values.first().map(|v| v.key.span).unwrap_or(span);
-            let diag = Diagnostic::error(
-                "ras::missing-cohort-value",
+            let diag = Diagnostic::new(
+                codes::MISSING_COHORT_VALUE,
                 format!(
                     "`{}` gives values by key but does not say what they vary by",
                     p.id.name
@@ -226,7 +250,7 @@ impl<'a> Checker<'a> {
                 p.id.name
             ));
             self.error(diag);
-            return vec![Decimal::ZERO];
+            return (vec![Decimal::ZERO], vec![span]);
         }
         let by_unknown = p.by.as_ref().is_some_and(|b| {
             b.name != "cohort" && !self.m.attributes.iter().any(|a| a.id == b.name)
@@ -236,15 +260,17 @@ impl<'a> Checker<'a> {
             for kv in values {
                 self.param_value(p, &kv.value, unit, unit_span);
             }
-            return vec![Decimal::ZERO];
+            return (vec![Decimal::ZERO], vec![span]);
         }
         let mut out: Vec<Option<Decimal>> = vec![None; keys.len()];
+        // Each value where it is written, so a trace names its own line.
+        let mut at: Vec<Span> = vec![span; keys.len()];
         for kv in values {
             let v = self.param_value(p, &kv.value, unit, unit_span);
             match keys.iter().position(|k| *k == kv.key.text) {
                 Some(i) if out[i].is_some() => {
-                    let diag = Diagnostic::error(
-                        "ras::duplicate-code",
+                    let diag = Diagnostic::new(
+                        codes::DUPLICATE_CODE,
                         format!("`{}` has two values for `{}`", p.id.name, kv.key.text),
                     )
                     .label(kv.span, "second value")
@@ -254,7 +280,10 @@ impl<'a> Checker<'a> {
                     ));
                     self.error(diag);
                 }
-                Some(i) => out[i] = Some(v),
+                Some(i) => {
+                    out[i] = Some(v);
+                    at[i] = kv.span;
+                }
                 None => {
                     let hint = match did_you_mean(&kv.key.text, keys.iter().map(String::as_str)) {
                         Some(s) => format!("did you mean `{s}`?"),
@@ -264,8 +293,8 @@ impl<'a> Checker<'a> {
                             list_codes(keys.iter().map(String::as_str))
                         ),
                     };
-                    let diag = Diagnostic::error(
-                        "ras::unknown-name",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_NAME,
                         format!("`{}` is not one of the {}", kv.key.text, key_plural(p)),
                     )
                     .label(kv.key.span, "unknown")
@@ -281,8 +310,8 @@ impl<'a> Checker<'a> {
             .map(|(k, _)| k.as_str())
             .collect();
         if !missing.is_empty() && !keys.is_empty() {
-            let diag = Diagnostic::error(
-                "ras::missing-cohort-value",
+            let diag = Diagnostic::new(
+                codes::MISSING_COHORT_VALUE,
                 format!(
                     "`{}` has no value for {}",
                     p.id.name,
@@ -302,9 +331,11 @@ impl<'a> Checker<'a> {
             });
             self.error(diag);
         }
-        out.into_iter()
+        let values = out
+            .into_iter()
             .map(|v| v.unwrap_or(Decimal::ZERO))
-            .collect()
+            .collect();
+        (values, at)
     }
 
     /// A parameter value, checking its unit against the others.
@@ -320,8 +351,8 @@ impl<'a> Checker<'a> {
                 match *unit {
                     None => *unit = Some(u),
                     Some(expected) if expected != u => {
-                        let mut diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let mut diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{}` holds {}, but this value is {}",
                                 p.id.name,
@@ -344,8 +375,8 @@ impl<'a> Checker<'a> {
                 v
             }
             _ => {
-                let diag = Diagnostic::error(
-                    "ras::type-mismatch",
+                let diag = Diagnostic::new(
+                    codes::TYPE_MISMATCH,
                     format!("`{}` must hold an amount, not a date or yes/no", p.id.name),
                 )
                 .label(lit.span, "not an amount");

@@ -3,7 +3,7 @@
 use super::names::{did_you_mean, list_codes, Symbol};
 use super::{Checker, Ty};
 use crate::case::Case;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::model::{self, Expectation, QuestionKind};
 use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
 use crate::units::Unit;
@@ -13,8 +13,8 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<&ast::Text> = Vec::new();
         for (_, t) in self.decls.tests.clone() {
             if let Some(first) = seen.iter().find(|n| n.text == t.name.text) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-name",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("two tests are called \"{}\"", t.name.text),
                 )
                 .label(t.name.span, "second test")
@@ -24,11 +24,11 @@ impl<'a> Checker<'a> {
             }
             seen.push(&t.name);
             let case = self.test_case(t);
-            let expects = t
+            let (expects, expect_spans): (Vec<_>, Vec<_>) = t
                 .expects
                 .iter()
-                .filter_map(|e| self.expectation(e))
-                .collect::<Vec<_>>();
+                .filter_map(|e| self.expectation(e).map(|x| (x, e.span)))
+                .unzip();
             let stops_early = t.expects.iter().any(|e| {
                 matches!(
                     e.kind,
@@ -50,8 +50,8 @@ impl<'a> Checker<'a> {
                 self.missing_answers(t, &case);
             }
             if t.expects.is_empty() {
-                let diag = Diagnostic::error(
-                    "ras::test-missing-answer",
+                let diag = Diagnostic::new(
+                    codes::TEST_MISSING_ANSWER,
                     format!("the test \"{}\" expects nothing", t.name.text),
                 )
                 .label(t.name.span, "no `expect`")
@@ -62,7 +62,10 @@ impl<'a> Checker<'a> {
                 name: t.name.text.clone(),
                 case,
                 expects,
-                line: self.line(t.name.span),
+            });
+            self.m.spans.tests.push(model::spans::TestSpans {
+                name: t.name.span,
+                expects: expect_spans,
             });
         }
     }
@@ -72,8 +75,8 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
         for g in &t.givens {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == g.name.name) {
-                let diag = Diagnostic::error(
-                    "ras::duplicate-name",
+                let diag = Diagnostic::new(
+                    codes::DUPLICATE_NAME,
                     format!("the test gives `{}` twice", g.name.name),
                 )
                 .label(g.span, "second")
@@ -88,8 +91,8 @@ impl<'a> Checker<'a> {
                     if self.cohort_names.get(&code).is_none() {
                         let valid: Vec<String> =
                             self.m.cohorts.iter().map(|c| c.id.clone()).collect();
-                        let diag = Diagnostic::error(
-                            "ras::test-unknown-cohort",
+                        let diag = Diagnostic::new(
+                            codes::TEST_UNKNOWN_COHORT,
                             format!("`{code}` is not a cohort of this policy"),
                         )
                         .label(Self::given_value_span(g), "unknown cohort")
@@ -129,8 +132,8 @@ impl<'a> Checker<'a> {
                                 .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
                                 .unwrap_or_default();
                             if !valid.contains(&code) {
-                                let diag = Diagnostic::error(
-                                    "ras::test-unknown-code",
+                                let diag = Diagnostic::new(
+                                    codes::TEST_UNKNOWN_CODE,
                                     format!("`{code}` is not a value of `{name}`"),
                                 )
                                 .label(Self::given_value_span(g), "unknown value")
@@ -146,7 +149,7 @@ impl<'a> Checker<'a> {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "a test gives `cohort`, `assessed`, `plan_cost`, attributes and answers to questions".into(),
                         };
-                            let diag = Diagnostic::error("ras::test-unknown-question", format!("the test answers `{name}`, which is not a question of this policy"))
+                            let diag = Diagnostic::new(codes::TEST_UNKNOWN_QUESTION, format!("the test answers `{name}`, which is not a question of this policy"))
                             .label(g.name.span, "not a question")
                             .hint(hint);
                             self.error(diag);
@@ -187,8 +190,8 @@ impl<'a> Checker<'a> {
             GivenValue::Literal(_) => "this is true or false".to_string(),
             GivenValue::Code(_) => "this is a code".to_string(),
         };
-        let diag = Diagnostic::error(
-            "ras::type-mismatch",
+        let diag = Diagnostic::new(
+            codes::TYPE_MISMATCH,
             format!("`{}` must be {wanted}", g.name.name),
         )
         .label(Self::given_value_span(g), what);
@@ -202,8 +205,8 @@ impl<'a> Checker<'a> {
                 let code = self.given_code(g);
                 if !options.iter().any(|o| o.code == code) {
                     let valid: Vec<String> = options.iter().map(|o| o.code.clone()).collect();
-                    let diag = Diagnostic::error(
-                        "ras::test-unknown-code",
+                    let diag = Diagnostic::new(
+                        codes::TEST_UNKNOWN_CODE,
                         format!("`{code}` is not an option of `{}`", question.id),
                     )
                     .label(Self::given_value_span(g), "unknown option")
@@ -216,8 +219,8 @@ impl<'a> Checker<'a> {
             QuestionKind::YesNo { .. } => {
                 let code = self.given_code(g);
                 if code != "yes" && code != "no" {
-                    let diag = Diagnostic::error(
-                        "ras::test-unknown-code",
+                    let diag = Diagnostic::new(
+                        codes::TEST_UNKNOWN_CODE,
                         format!(
                             "`{}` is a yes/no question; `{code}` is neither",
                             question.id
@@ -236,8 +239,8 @@ impl<'a> Checker<'a> {
                     span,
                 }) => {
                     if *u != *unit && *u != Unit::Number {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{}` is answered in {}, but this is {}",
                                 question.id,
@@ -249,8 +252,8 @@ impl<'a> Checker<'a> {
                         self.error(diag);
                     }
                     if v < min || v > max {
-                        let diag = Diagnostic::error(
-                            "ras::test-unknown-code",
+                        let diag = Diagnostic::new(
+                            codes::TEST_UNKNOWN_CODE,
                             format!(
                                 "{v} is outside the range of `{}`, {min} to {max}",
                                 question.id
@@ -294,15 +297,15 @@ impl<'a> Checker<'a> {
         let mut diags = Vec::new();
         if !missing.is_empty() {
             diags.push(
-                Diagnostic::error("ras::test-missing-answer", format!("the test \"{}\" does not answer {}", t.name.text, list_codes(missing.iter().copied())))
+                Diagnostic::new(codes::TEST_MISSING_ANSWER, format!("the test \"{}\" does not answer {}", t.name.text, list_codes(missing.iter().copied())))
                     .label(t.name.span, "answers missing")
                     .hint("give every answer the calculation needs, or, to test that such a case is refused, `expect error \"no answer\"`"),
             );
         }
         for attribute in not_given {
             diags.push(
-                Diagnostic::error(
-                    "ras::test-missing-answer",
+                Diagnostic::new(
+                    codes::TEST_MISSING_ANSWER,
                     format!(
                         "the test \"{}\" does not give `{}`, which the calculation needs",
                         t.name.text, attribute.id
@@ -318,8 +321,8 @@ impl<'a> Checker<'a> {
         }
         if case.cohort.is_none() {
             diags.push(
-                Diagnostic::error(
-                    "ras::test-missing-answer",
+                Diagnostic::new(
+                    codes::TEST_MISSING_ANSWER,
                     format!("the test \"{}\" gives no cohort", t.name.text),
                 )
                 .label(t.name.span, "no cohort")
@@ -339,27 +342,20 @@ impl<'a> Checker<'a> {
     }
 
     fn expectation(&mut self, e: &ast::Expect) -> Option<Expectation> {
-        let line = self.line(e.span);
         Some(match &e.kind {
             ExpectKind::Error(t) => Expectation::Error {
                 message: t.text.clone(),
-                line,
             },
-            ExpectKind::NotValidated => Expectation::NotValidated { line },
+            ExpectKind::NotValidated => Expectation::NotValidated,
             ExpectKind::NotEligible(t) => Expectation::NotEligible {
                 reason: t.as_ref().map(|t| t.text.clone()),
-                line,
             },
-            ExpectKind::Eligible => Expectation::Eligible { line },
-            ExpectKind::NoFlags => Expectation::NoFlags { line },
+            ExpectKind::Eligible => Expectation::Eligible,
+            ExpectKind::NoFlags => Expectation::NoFlags,
             ExpectKind::Flag(f) | ExpectKind::NoFlag(f) => {
                 let raised = matches!(e.kind, ExpectKind::Flag(_));
                 match self.names.get(&f.name) {
-                    Some(Symbol::Flag(id)) => Expectation::Flag {
-                        flag: id,
-                        raised,
-                        line,
-                    },
+                    Some(Symbol::Flag(id)) => Expectation::Flag { flag: id, raised },
                     other => {
                         let flags: Vec<String> = self
                             .decls
@@ -374,8 +370,8 @@ impl<'a> Checker<'a> {
                             ),
                             _ => suggest(&f.name, &flags, "flags"),
                         };
-                        let diag = Diagnostic::error(
-                            "ras::unknown-name",
+                        let diag = Diagnostic::new(
+                            codes::UNKNOWN_NAME,
                             format!("there is no flag called `{}`", f.name),
                         )
                         .label(f.span, "unknown flag")
@@ -385,7 +381,7 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            ExpectKind::NoRoute => Expectation::Route { route: None, line },
+            ExpectKind::NoRoute => Expectation::Route { route: None },
             ExpectKind::Route(r) => {
                 let routes: Vec<String> = self
                     .m
@@ -394,8 +390,8 @@ impl<'a> Checker<'a> {
                     .flat_map(|x| x.rules.iter().map(|r| r.id.clone()))
                     .collect();
                 if !routes.contains(&r.name) {
-                    let diag = Diagnostic::error(
-                        "ras::unknown-name",
+                    let diag = Diagnostic::new(
+                        codes::UNKNOWN_NAME,
                         format!("there is no route called `{}`", r.name),
                     )
                     .label(r.span, "unknown route")
@@ -405,15 +401,14 @@ impl<'a> Checker<'a> {
                 }
                 Expectation::Route {
                     route: Some(r.name.clone()),
-                    line,
                 }
             }
             ExpectKind::Value(name, lit) => {
                 let step = match self.names.get(&name.name) {
                     Some(Symbol::Step(step)) => step,
                     Some(other) => {
-                        let diag = Diagnostic::error(
-                            "ras::unknown-name",
+                        let diag = Diagnostic::new(
+                            codes::UNKNOWN_NAME,
                             format!(
                                 "`{}` is a {}; a test expects the values of steps and outputs",
                                 name.name,
@@ -438,8 +433,8 @@ impl<'a> Checker<'a> {
                     }
                 };
                 let LiteralValue::Quantity(value, unit) = lit.value else {
-                    let diag = Diagnostic::error(
-                        "ras::type-mismatch",
+                    let diag = Diagnostic::new(
+                        codes::TYPE_MISMATCH,
                         "a step is expected to have an amount",
                     )
                     .label(lit.span, "not an amount");
@@ -448,8 +443,8 @@ impl<'a> Checker<'a> {
                 };
                 if let Some(Ty::Quantity(u)) = self.step_types.get(step as usize).copied() {
                     if u != unit {
-                        let diag = Diagnostic::error(
-                            "ras::unit-mismatch",
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
                             format!(
                                 "`{}` is {}, but the test expects {}",
                                 name.name,
@@ -462,7 +457,7 @@ impl<'a> Checker<'a> {
                         self.error(diag);
                     }
                 }
-                Expectation::Value { step, value, line }
+                Expectation::Value { step, value }
             }
         })
     }

@@ -102,7 +102,7 @@ fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
         (Some(plan), _) => rules::read_plan(plan),
         (None, Some(file)) => {
             // Warnings do not stop an evaluation; `ras check` shows them.
-            let options = CheckOptions::default();
+            let options = CheckOptions::new(Date::today());
             rules::load_plan(ctx, file, &options, Show::Errors)
         }
         // clap's `rules` group requires one of the two.

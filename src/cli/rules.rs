@@ -47,6 +47,7 @@ pub fn check_file(path: &Path, options: &CheckOptions) -> Result<CheckedFile, Cl
             Checked {
                 model: None,
                 diagnostics: vec![not_utf8.diagnostic],
+                index: Default::default(),
             },
         ),
     };

@@ -65,7 +65,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     };
     let rule_file_count = paths.len();
     paths.extend(args.plans.iter().cloned());
-    let options = CheckOptions::default();
+    let options = CheckOptions::new(crate::date::Date::today());
     let mut counts = Counts::default();
     let mut suites = Vec::new();
     let mut status = ExitStatus::Success;

@@ -271,10 +271,11 @@ impl Failure {
                     Some(StepKind::Output { label }) => label.as_str(),
                     _ => "",
                 };
-                let culprit = step(culprit);
+                let culprit_id = culprit;
+                let culprit = step(culprit_id);
                 let formula = culprit.map_or("?", |s| s.formula.as_str());
                 let at_step = culprit.map_or("?", |s| s.id.as_str());
-                let line = culprit.map_or(0, |s| s.line);
+                let line = m.spans.step_line(culprit_id);
                 let how = if culprit.is_some_and(|c| c.id == id) {
                     "took it below zero"
                 } else {

@@ -369,7 +369,7 @@ impl Ctx<'_> {
                 "no parameter value for this cohort or attribute value",
             ))?;
         if T::ON {
-            t.parameter(p, entry as u32, value);
+            t.parameter(p, entry as u32, key, value);
         }
         Ok(value)
     }

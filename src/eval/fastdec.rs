@@ -190,11 +190,11 @@ mod tests {
             let mut sorted: Vec<Decimal> = bounds.iter().map(|(m, s)| dec(*m % 100_000, *s)).collect();
             sorted.sort();
             sorted.dedup();
-            let mut rows = vec![crate::model::BandStep { from: None, to: sorted.first().copied(), value: Decimal::ZERO, line: 1 }];
+            let mut rows = vec![crate::model::BandStep { from: None, to: sorted.first().copied(), value: Decimal::ZERO }];
             for w in sorted.windows(2) {
-                rows.push(crate::model::BandStep { from: Some(w[0]), to: Some(w[1]), value: Decimal::ZERO, line: 1 });
+                rows.push(crate::model::BandStep { from: Some(w[0]), to: Some(w[1]), value: Decimal::ZERO });
             }
-            rows.push(crate::model::BandStep { from: sorted.last().copied(), to: None, value: Decimal::ZERO, line: 1 });
+            rows.push(crate::model::BandStep { from: sorted.last().copied(), to: None, value: Decimal::ZERO });
             let x = dec(x, sx);
             let slow = rows.iter().position(|r| r.from.map_or(true, |f| f <= x) && r.to.map_or(true, |t| x < t));
             let fast = StepBounds::new(&rows).and_then(|b| b.row(x));

@@ -253,6 +253,9 @@ pub struct ParameterUsed {
     pub unit: Unit,
     /// The date the value is in force from, or null when undated.
     pub from: Option<Date>,
+    /// The cohort or attribute value that chose the value (`working_age`),
+    /// or null when the parameter varies by neither.
+    pub key: Option<String>,
     /// Where the value is written.
     pub line: Line,
 }

@@ -9,7 +9,9 @@ use super::expr::BandHit;
 use super::input::{Answer, AnswerValue};
 use super::result::{format_value, ParameterUsed, Quantity};
 use crate::date::Date;
-use crate::model::{BandTable, Line, Model, QuestionKind, ReasonPart, Requirement, StepKind};
+use crate::model::{
+    BandTable, Line, Model, ParameterKey, QuestionKind, ReasonPart, Requirement, StepKind,
+};
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
@@ -20,7 +22,9 @@ pub(crate) trait Tracer {
     /// False for [`NoTrace`], so callers can skip building event data.
     const ON: bool;
     fn answer(&mut self, _q: u32, _a: &Answer) {}
-    fn parameter(&mut self, _p: u32, _entry: u32, _value: Decimal) {}
+    /// Parameter `p` read from schedule entry `entry`, for cohort or
+    /// attribute value `key` (0 for a parameter by nothing).
+    fn parameter(&mut self, _p: u32, _entry: u32, _key: u32, _value: Decimal) {}
     fn band(&mut self, _b: u32, _x: Decimal, _hit: BandHit, _value: Decimal) {}
     fn cohort(&mut self, _c: u32) {}
     fn step(&mut self, _s: u32, _value: Decimal, _applied: Option<bool>) {}
@@ -129,6 +133,9 @@ pub enum TraceEntry {
         unit: Unit,
         /// The date the value is in force from, when dated.
         from: Option<Date>,
+        /// The cohort or attribute value that chose the value, when the
+        /// parameter varies by one.
+        key: Option<String>,
         /// Where the value is written.
         line: Line,
     },
@@ -321,20 +328,29 @@ impl Tracer for Recorder<'_> {
             option,
             values,
             defaulted: a.defaulted,
-            line: question.line,
+            line: self.m.spans.question_line(q),
         });
     }
 
-    fn parameter(&mut self, p: u32, entry: u32, value: Decimal) {
+    fn parameter(&mut self, p: u32, entry: u32, key: u32, value: Decimal) {
         let Some(param) = self.m.parameters.get(p as usize) else {
             return;
         };
         if !first_time(&mut self.seen_params, p) {
             return;
         }
-        let sched = param.schedule.get(entry as usize);
-        let from = sched.and_then(|e| e.from);
-        let line = sched.map_or(param.line, |e| e.line);
+        let from = param.schedule.get(entry as usize).and_then(|e| e.from);
+        let line = self.m.spans.parameter_value_line(p, entry, key);
+        let key = match param.key {
+            ParameterKey::None => None,
+            ParameterKey::Cohort => self.m.cohorts.get(key as usize).map(|c| c.id.clone()),
+            ParameterKey::Attribute(a) => self
+                .m
+                .attributes
+                .get(a as usize)
+                .and_then(|a| a.values.get(key as usize))
+                .map(|v| v.code.clone()),
+        };
         let value = Quantity {
             value,
             unit: param.unit,
@@ -344,6 +360,7 @@ impl Tracer for Recorder<'_> {
             value,
             unit: param.unit,
             from,
+            key: key.clone(),
             line,
         });
         self.entries.push(TraceEntry::Parameter {
@@ -351,6 +368,7 @@ impl Tracer for Recorder<'_> {
             value,
             unit: param.unit,
             from,
+            key,
             line,
         });
     }
@@ -360,16 +378,18 @@ impl Tracer for Recorder<'_> {
             return;
         };
         let q = |v: Decimal, unit: Unit| Quantity { value: v, unit };
-        let (mut row, mut points, mut beyond, mut line) = (None, Vec::new(), None, band.line);
+        let spans = &self.m.spans;
+        let band_line = spans.band_line(b);
+        let (mut row, mut points, mut beyond, mut line) = (None, Vec::new(), None, band_line);
         match (&band.table, hit) {
             (BandTable::Steps { rows }, BandHit::Row(i)) => {
                 if let Some(r) = rows.get(i as usize) {
-                    line = r.line;
+                    line = spans.band_row_line(b, i);
                     row = Some(BandRowUsed {
                         from: r.from.map(|f| q(f, band.on)),
                         to: r.to.map(|t| q(t, band.on)),
                         value: q(r.value, band.unit),
-                        line: r.line,
+                        line,
                     });
                 }
             }
@@ -377,7 +397,6 @@ impl Tracer for Recorder<'_> {
                 BandTable::Interpolate {
                     points: ps,
                     beyond: rate,
-                    beyond_line,
                 },
                 hit,
             ) => {
@@ -392,14 +411,16 @@ impl Tracer for Recorder<'_> {
                     ),
                     BandHit::Beyond(i) | BandHit::Row(i) => (i as usize, 1),
                 };
-                for p in ps.iter().skip(i).take(take) {
+                for (k, p) in ps.iter().enumerate().skip(i).take(take) {
                     points.push(BandPointUsed {
                         at: q(p.at, band.on),
                         value: q(p.value, band.unit),
-                        line: p.line,
+                        line: spans.band_row_line(b, k as u32),
                     });
                 }
-                line = ps.get(i).map_or(band.line, |p| p.line);
+                if i < ps.len() {
+                    line = spans.band_row_line(b, i as u32);
+                }
                 if let (BandHit::Beyond(_), Some(r)) = (hit, rate) {
                     let unit = if band.unit == Unit::Money {
                         band.on.money_per()
@@ -407,7 +428,7 @@ impl Tracer for Recorder<'_> {
                         None
                     };
                     beyond = Some(TraceValue::new(*r, unit.unwrap_or(Unit::Number)));
-                    line = beyond_line.unwrap_or(line);
+                    line = spans.band_beyond_line(b).unwrap_or(line);
                 }
             }
             _ => {}
@@ -430,7 +451,7 @@ impl Tracer for Recorder<'_> {
                 label: cohort.label.clone(),
                 validated: cohort.not_validated.is_none(),
                 reason: cohort.not_validated.clone(),
-                line: cohort.line,
+                line: self.m.spans.cohort_line(c),
             });
         }
     }
@@ -447,7 +468,7 @@ impl Tracer for Recorder<'_> {
         self.entries.push(TraceEntry::Step {
             name: step.id.clone(),
             step: kind,
-            line: step.line,
+            line: self.m.spans.step_line(s),
             formula: step.formula.clone(),
             value: Quantity {
                 value,
@@ -464,7 +485,7 @@ impl Tracer for Recorder<'_> {
         if let Some(check) = self.m.checks.get(c as usize) {
             self.entries.push(TraceEntry::Check {
                 name: check.id.clone(),
-                line: check.line,
+                line: self.m.spans.check_line(c),
                 action: check.action,
                 triggered,
                 message: check.message.clone(),
@@ -475,7 +496,7 @@ impl Tracer for Recorder<'_> {
     fn requirement(&mut self, r: u32, held: bool, steps: &[Decimal]) {
         if let Some(req) = self.m.eligibility.get(r as usize) {
             self.entries.push(TraceEntry::Requirement {
-                line: req.line,
+                line: self.m.spans.requirement_line(r),
                 held,
                 reason: (!held).then(|| reason_text(self.m, req, steps)),
             });
@@ -486,7 +507,7 @@ impl Tracer for Recorder<'_> {
         if let Some(flag) = self.m.flags.get(f as usize) {
             self.entries.push(TraceEntry::Flag {
                 name: flag.id.clone(),
-                line: flag.line,
+                line: self.m.spans.flag_line(f),
                 raised,
                 text: flag.text.clone(),
             });
@@ -503,7 +524,61 @@ impl Tracer for Recorder<'_> {
                 value: v,
                 unit: Unit::Money,
             }),
-            line: chosen.map_or(route.line, |r| r.line),
+            line: match rule {
+                Some(r) if chosen.is_some() => self.m.spans.route_rule_line(r),
+                _ => self.m.spans.route_line(),
+            },
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::Case;
+    use crate::check::{check_source, CheckOptions};
+    use crate::eval::{evaluate, EvalOptions};
+
+    /// The Shire case in a cohort, evaluated: where its price per point came from.
+    fn price_per_point(cohort: &str) -> (Option<String>, Line) {
+        let source = include_str!("../../rules/shire-2025.ras");
+        let today = Date::new(2026, 1, 1).unwrap();
+        let model = check_source(source, &CheckOptions::new(today))
+            .model
+            .unwrap();
+        let plan = crate::plan::compile(model, source).unwrap();
+        let text = include_str!("../../examples/shire-case.json")
+            .replace("\"older_people\"", &format!("\"{cohort}\""));
+        let case = Case::from_json(&text).unwrap();
+        let result = evaluate(&plan, &case, &EvalOptions::default());
+        let used = result
+            .parameters_used
+            .iter()
+            .find(|p| p.name == "price_per_point")
+            .unwrap();
+        (used.key.clone(), used.line)
+    }
+
+    #[test]
+    fn a_cohort_value_is_traced_to_its_own_line() {
+        let source = include_str!("../../rules/shire-2025.ras");
+        let line_of = |text: &str| {
+            source
+                .lines()
+                .position(|l| l.trim_start().starts_with(text))
+                .unwrap() as Line
+                + 1
+        };
+        assert_eq!(
+            price_per_point("older_people"),
+            (
+                Some("older_people".into()),
+                line_of("older_people £4.88/pt")
+            )
+        );
+        assert_eq!(
+            price_per_point("working_age"),
+            (Some("working_age".into()), line_of("working_age  £5.20/pt"))
+        );
     }
 }

@@ -7,6 +7,9 @@
 //! The checker guarantees this for models it builds; [`crate::plan::compile`]
 //! and [`crate::plan::Plan::from_json`] validate it again.
 
+pub mod graph;
+pub mod spans;
+
 use crate::date::Date;
 use crate::units::Unit;
 use crate::vocabulary::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
@@ -63,6 +66,8 @@ pub struct Model {
     pub indicative: StepId,
     /// Tests written in the file.
     pub tests: Vec<TestCase>,
+    /// Where each part is written; read only when reporting.
+    pub spans: spans::Spans,
 }
 
 /// Where something is written: the 1-based line in the rule file.
@@ -109,8 +114,6 @@ pub struct Cohort {
     pub label: String,
     /// Why the RAS gives no figure for this cohort, when it is not validated.
     pub not_validated: Option<String>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A case attribute with a fixed set of values.
@@ -122,8 +125,6 @@ pub struct Attribute {
     pub label: String,
     /// Value codes with their labels.
     pub values: Vec<Labelled>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A code and its wording.
@@ -144,8 +145,6 @@ pub struct Domain {
     pub label: String,
     /// Weight applied by `total weighted …` (1 when not written).
     pub weight: Decimal,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// A question of the assessment.
@@ -161,8 +160,6 @@ pub struct Question {
     pub carer_willingness: bool,
     /// What answers it takes.
     pub kind: QuestionKind,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// What answers a question takes.
@@ -232,8 +229,6 @@ pub struct Parameter {
     pub key: ParameterKey,
     /// Values in date order; the first may have no date (in force always).
     pub schedule: Vec<ParameterValues>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// The values of a parameter from a date on.
@@ -243,8 +238,6 @@ pub struct ParameterValues {
     pub from: Option<Date>,
     /// One value, or one per key in key order.
     pub values: Vec<Decimal>,
-    /// Where they are written.
-    pub line: Line,
 }
 
 /// A band table.
@@ -260,8 +253,6 @@ pub struct Band {
     pub unit: Unit,
     /// Steps or straight lines.
     pub table: BandTable,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// How a band table turns a value into a result.
@@ -279,8 +270,6 @@ pub enum BandTable {
         points: Vec<BandPoint>,
         /// Rate per unit beyond the last point (unit: result per looked-up unit).
         beyond: Option<Decimal>,
-        /// Where the rate beyond is written.
-        beyond_line: Option<Line>,
     },
 }
 
@@ -293,8 +282,6 @@ pub struct BandStep {
     pub to: Option<Decimal>,
     /// The result.
     pub value: Decimal,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// A point of straight-line bands.
@@ -304,8 +291,6 @@ pub struct BandPoint {
     pub at: Decimal,
     /// The result there.
     pub value: Decimal,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// A named calculation: `let`, `deduction` or `output`.
@@ -321,8 +306,6 @@ pub struct Step {
     pub unit: Unit,
     /// The calculation as written in the rule file.
     pub formula: String,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// The kinds of step.
@@ -356,8 +339,6 @@ pub struct Flag {
     pub text: String,
     /// Condition.
     pub when: ExprId,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// An answer consistency check.
@@ -371,8 +352,6 @@ pub struct AnswerCheck {
     pub action: CheckAction,
     /// When the answers are inconsistent.
     pub when: ExprId,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// An eligibility requirement.
@@ -382,7 +361,8 @@ pub struct Requirement {
     pub condition: ExprId,
     /// The reason when it does not, with step values inserted.
     pub reason: Vec<ReasonPart>,
-    /// Where it is written.
+    /// Where it is written (also in [`spans::Spans::eligibility`]; kept while
+    /// the plan's validation reads it here).
     pub line: Line,
 }
 
@@ -405,8 +385,6 @@ pub struct Route {
     pub label: Option<String>,
     /// Rules; the first that holds wins.
     pub rules: Vec<RouteRule>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// One rule of the route.
@@ -418,8 +396,6 @@ pub struct RouteRule {
     pub text: String,
     /// Condition; `None` = otherwise.
     pub when: Option<ExprId>,
-    /// Where it is written.
-    pub line: Line,
 }
 
 /// Arithmetic operators.
@@ -632,8 +608,6 @@ pub struct TestCase {
     pub case: crate::case::Case,
     /// What must come out.
     pub expects: Vec<Expectation>,
-    /// Where it is declared.
-    pub line: Line,
 }
 
 /// What a test expects.
@@ -646,8 +620,6 @@ pub enum Expectation {
         step: StepId,
         /// The value.
         value: Decimal,
-        /// Where it is written.
-        line: Line,
     },
     /// A flag is raised (or not).
     Flag {
@@ -655,44 +627,27 @@ pub enum Expectation {
         flag: FlagId,
         /// Raised?
         raised: bool,
-        /// Where it is written.
-        line: Line,
     },
     /// No flag is raised.
-    NoFlags {
-        /// Where it is written.
-        line: Line,
-    },
+    NoFlags,
     /// The route is this (or none).
     Route {
         /// Route rule id, or `None` for no route.
         route: Option<String>,
-        /// Where it is written.
-        line: Line,
     },
     /// Eligible.
-    Eligible {
-        /// Where it is written.
-        line: Line,
-    },
+    Eligible,
     /// Not eligible, with a reason containing the text.
     NotEligible {
         /// Text the reasons must contain.
         reason: Option<String>,
-        /// Where it is written.
-        line: Line,
     },
     /// Not validated for the cohort.
-    NotValidated {
-        /// Where it is written.
-        line: Line,
-    },
+    NotValidated,
     /// The case fails with an error whose message contains the text.
     Error {
         /// Text the message must contain.
         message: String,
-        /// Where it is written.
-        line: Line,
     },
 }
 
@@ -737,27 +692,10 @@ impl Model {
             .map(|i| i as u32)
     }
 
-    /// Calls `visit` once on every expression reachable from `root`, root first.
-    /// A flag reference is followed into the flag's condition, because a step
-    /// that reads a flag depends on whatever the flag reads.
+    /// Calls `visit` once on every expression reachable from `root`, root
+    /// first, following a flag into its condition ([`graph::walk`]).
     pub fn walk(&self, root: ExprId, visit: &mut dyn FnMut(ExprId, &Expr)) {
-        let mut seen = vec![false; self.exprs.len()];
-        let mut stack = vec![root];
-        while let Some(id) = stack.pop() {
-            let Some(expr) = self.exprs.get(id as usize) else {
-                continue;
-            };
-            if std::mem::replace(&mut seen[id as usize], true) {
-                continue;
-            }
-            visit(id, expr);
-            if let Expr::Flag { flag } = expr {
-                if let Some(f) = self.flags.get(*flag as usize) {
-                    stack.push(f.when);
-                }
-            }
-            stack.extend(children(expr));
-        }
+        graph::walk(self, root, visit);
     }
 
     /// Every expression a case's evaluation may start from: steps, deduction
@@ -814,41 +752,16 @@ impl Model {
     /// Steps in an order where each comes after every step it reads, or the
     /// steps of a cycle when there is one.
     pub fn dependency_order(&self) -> Result<Vec<StepId>, Vec<StepId>> {
-        // Iterative depth-first search: 0 = unvisited, 1 = on the path, 2 = done.
-        let n = self.steps.len();
-        let mut state = vec![0u8; n];
-        let mut order = Vec::with_capacity(n);
-        for start in 0..n {
-            if state[start] != 0 {
-                continue;
-            }
-            let mut path: Vec<(StepId, Vec<StepId>)> =
-                vec![(start as StepId, self.step_deps(start as StepId))];
-            state[start] = 1;
-            while let Some((node, deps)) = path.last_mut() {
-                let node = *node;
-                match deps.pop() {
-                    Some(dep) => match state.get(dep as usize) {
-                        Some(0) => {
-                            state[dep as usize] = 1;
-                            let dep_deps = self.step_deps(dep);
-                            path.push((dep, dep_deps));
-                        }
-                        Some(1) => {
-                            let from = path.iter().position(|(s, _)| *s == dep).unwrap_or(0);
-                            return Err(path[from..].iter().map(|(s, _)| *s).collect());
-                        }
-                        _ => {}
-                    },
-                    None => {
-                        state[node as usize] = 2;
-                        order.push(node);
-                        path.pop();
-                    }
-                }
-            }
+        let sorted = graph::topological_order(self.steps.len(), |s| {
+            self.step_deps(s as StepId)
+                .into_iter()
+                .map(|d| d as usize)
+                .collect()
+        });
+        match sorted.cycles.into_iter().next() {
+            Some(cycle) => Err(cycle.into_iter().map(|s| s as StepId).collect()),
+            None => Ok(sorted.order.into_iter().map(|s| s as StepId).collect()),
         }
-        Ok(order)
     }
 
     fn step_deps(&self, step: StepId) -> Vec<StepId> {

@@ -90,8 +90,8 @@ fn declarations(m: &Model) -> Result<(), PlanError> {
     for p in &m.parameters {
         parameter(m, p)?;
     }
-    for b in &m.bands {
-        band(b)?;
+    for (i, b) in m.bands.iter().enumerate() {
+        band(b, |row| m.spans.band_row_line(i as u32, row as u32))?;
     }
     if m.steps.get(m.indicative as usize).is_none() {
         return Err(bad(format!(
@@ -209,9 +209,9 @@ fn parameter(m: &Model, p: &crate::model::Parameter) -> Result<(), PlanError> {
     Ok(())
 }
 
-fn band(b: &Band) -> Result<(), PlanError> {
+fn band(b: &Band, row_line: impl Fn(usize) -> crate::model::Line) -> Result<(), PlanError> {
     match band_problems(b).first() {
-        Some(problem) => Err(bad(problem.message(b))),
+        Some(problem) => Err(bad(problem.message(b, row_line))),
         None => Ok(()),
     }
 }
@@ -272,16 +272,15 @@ pub(crate) enum BandProblem {
 
 impl BandProblem {
     /// A sentence naming the bands and the row (by number and line).
-    pub(crate) fn message(&self, b: &Band) -> String {
-        let at = |row: usize| {
-            let line = match &b.table {
-                BandTable::Steps { rows } => rows.get(row).map(|r| r.line),
-                BandTable::Interpolate { points, .. } => points.get(row).map(|p| p.line),
-            };
-            match line {
-                Some(line) => format!("row {} (line {line})", row + 1),
-                None => format!("row {}", row + 1),
-            }
+    /// `row_line` gives the line a row is written on (0 when unknown).
+    pub(crate) fn message(
+        &self,
+        b: &Band,
+        row_line: impl Fn(usize) -> crate::model::Line,
+    ) -> String {
+        let at = |row: usize| match row_line(row) {
+            0 => format!("row {}", row + 1),
+            line => format!("row {} (line {line})", row + 1),
         };
         let id = &b.id;
         match self {

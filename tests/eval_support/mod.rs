@@ -1,11 +1,14 @@
 //! Builds small checked models by hand for the evaluator's tests (the checker
-//! is not needed): every declaration gets the next line number.
+//! is not needed): every declaration gets the next line number, kept in the
+//! model's place table as a span on that line of a file of empty lines.
 #![allow(dead_code)]
 
 use ras::date::Date;
+use ras::model::spans::*;
 use ras::model::*;
 use ras::plan::{compile, Plan, PlanError};
 use ras::syntax::ast::{CheckAction, Period, RoundMode, RoundTo, ValueKind};
+use ras::syntax::Span;
 
 use ras::units::Unit;
 use rust_decimal::Decimal;
@@ -66,6 +69,10 @@ impl B {
                 exprs: vec![],
                 indicative: 0,
                 tests: vec![],
+                spans: Spans {
+                    lines: LineStarts::new(&"\n".repeat(LINES)),
+                    ..Spans::default()
+                },
             },
             line: 1,
         };
@@ -79,19 +86,25 @@ impl B {
         self.line
     }
 
+    /// A span on the next line.
+    fn next_at(&mut self) -> Span {
+        at(self.next_line())
+    }
+
     pub fn cohort(&mut self, id: &str, not_validated: Option<&str>) -> u32 {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.cohorts.push(at);
         self.m.cohorts.push(Cohort {
             id: id.into(),
             label: id.replace('_', " "),
             not_validated: not_validated.map(Into::into),
-            line,
         });
         self.m.cohorts.len() as u32 - 1
     }
 
     pub fn attribute(&mut self, id: &str, values: &[&str]) -> AttributeId {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.attributes.push(at);
         let values = values
             .iter()
             .map(|v| Labelled {
@@ -103,12 +116,12 @@ impl B {
             id: id.into(),
             label: id.into(),
             values,
-            line,
         });
         self.m.attributes.len() as u32 - 1
     }
 
     pub fn e(&mut self, e: Expr) -> ExprId {
+        self.m.spans.exprs.push(Span::default());
         self.m.exprs.push(e);
         self.m.exprs.len() as u32 - 1
     }
@@ -161,12 +174,12 @@ impl B {
     }
 
     pub fn domain(&mut self, id: &str, weight: &str) -> u32 {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.domains.push(at);
         self.m.domains.push(Domain {
             id: id.into(),
             label: id.into(),
             weight: d(weight),
-            line,
         });
         self.m.domains.len() as u32 - 1
     }
@@ -199,6 +212,7 @@ impl B {
                 values: values.iter().map(|v| d(v)).collect(),
             })
             .collect();
+        self.m.spans.questions.push(at(line));
         self.m.questions.push(Question {
             id: id.into(),
             text: format!("Question {id}?"),
@@ -209,7 +223,6 @@ impl B {
                 units: units.to_vec(),
                 default,
             },
-            line,
         });
         self.m.questions.len() as u32 - 1
     }
@@ -227,13 +240,13 @@ impl B {
 
     pub fn yes_no(&mut self, id: &str, default: Option<bool>) -> QuestionId {
         let line = self.next_line();
+        self.m.spans.questions.push(at(line));
         self.m.questions.push(Question {
             id: id.into(),
             text: format!("Question {id}?"),
             domain: None,
             carer_willingness: false,
             kind: QuestionKind::YesNo { default },
-            line,
         });
         self.m.questions.len() as u32 - 1
     }
@@ -247,6 +260,7 @@ impl B {
         default: Option<&str>,
     ) -> QuestionId {
         let line = self.next_line();
+        self.m.spans.questions.push(at(line));
         self.m.questions.push(Question {
             id: id.into(),
             text: format!("Question {id}?"),
@@ -258,7 +272,6 @@ impl B {
                 max: d(max),
                 default: default.map(d),
             },
-            line,
         });
         self.m.questions.len() as u32 - 1
     }
@@ -271,22 +284,32 @@ impl B {
         key: ParameterKey,
         schedule: &[(Option<&str>, &[&str])],
     ) -> ParameterId {
-        let line = self.next_line();
+        let name = self.next_at();
+        let mut places = Vec::new();
         let schedule = schedule
             .iter()
-            .map(|(from, values)| ParameterValues {
-                from: from.map(date),
-                values: values.iter().map(|v| d(v)).collect(),
-                line: self.next_line(),
+            .map(|(from, values)| {
+                let entry = self.next_at();
+                places.push(ValuesSpans {
+                    entry,
+                    values: vec![entry; values.len()],
+                });
+                ParameterValues {
+                    from: from.map(date),
+                    values: values.iter().map(|v| d(v)).collect(),
+                }
             })
             .collect();
+        self.m.spans.parameters.push(ParameterSpans {
+            name,
+            schedule: places,
+        });
         self.m.parameters.push(Parameter {
             id: id.into(),
             label: None,
             unit,
             key,
             schedule,
-            line,
         });
         self.m.parameters.len() as u32 - 1
     }
@@ -299,23 +322,30 @@ impl B {
         unit: Unit,
         rows: &[(Option<&str>, Option<&str>, &str)],
     ) -> BandId {
-        let line = self.next_line();
+        let name = self.next_at();
+        let mut places = Vec::new();
         let rows = rows
             .iter()
-            .map(|(from, to, value)| BandStep {
-                from: from.map(d),
-                to: to.map(d),
-                value: d(value),
-                line: self.next_line(),
+            .map(|(from, to, value)| {
+                places.push(self.next_at());
+                BandStep {
+                    from: from.map(d),
+                    to: to.map(d),
+                    value: d(value),
+                }
             })
             .collect();
+        self.m.spans.bands.push(BandSpans {
+            name,
+            rows: places,
+            beyond: None,
+        });
         self.m.bands.push(Band {
             id: id.into(),
             label: None,
             on,
             unit,
             table: BandTable::Steps { rows },
-            line,
         });
         self.m.bands.len() as u32 - 1
     }
@@ -329,16 +359,24 @@ impl B {
         points: &[(&str, &str)],
         beyond: Option<&str>,
     ) -> BandId {
-        let line = self.next_line();
+        let name = self.next_at();
+        let mut places = Vec::new();
         let points = points
             .iter()
-            .map(|(at, value)| BandPoint {
-                at: d(at),
-                value: d(value),
-                line: self.next_line(),
+            .map(|(x, value)| {
+                places.push(self.next_at());
+                BandPoint {
+                    at: d(x),
+                    value: d(value),
+                }
             })
             .collect();
-        let beyond_line = beyond.map(|_| self.next_line());
+        let beyond_at = beyond.map(|_| self.next_at());
+        self.m.spans.bands.push(BandSpans {
+            name,
+            rows: places,
+            beyond: beyond_at,
+        });
         self.m.bands.push(Band {
             id: id.into(),
             label: None,
@@ -347,9 +385,7 @@ impl B {
             table: BandTable::Interpolate {
                 points,
                 beyond: beyond.map(d),
-                beyond_line,
             },
-            line,
         });
         self.m.bands.len() as u32 - 1
     }
@@ -366,14 +402,14 @@ impl B {
         unit: Unit,
         formula: &str,
     ) -> StepId {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.steps.push(at);
         self.m.steps.push(Step {
             id: id.into(),
             kind,
             expr,
             unit,
             formula: formula.into(),
-            line,
         });
         self.m.steps.len() as u32 - 1
     }
@@ -415,29 +451,30 @@ impl B {
     }
 
     pub fn flag(&mut self, id: &str, when: ExprId) -> FlagId {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.flags.push(at);
         self.m.flags.push(Flag {
             id: id.into(),
             text: format!("Text of {id}"),
             when,
-            line,
         });
         self.m.flags.len() as u32 - 1
     }
 
     pub fn check(&mut self, id: &str, action: CheckAction, when: ExprId) {
-        let line = self.next_line();
+        let at = self.next_at();
+        self.m.spans.checks.push(at);
         self.m.checks.push(AnswerCheck {
             id: id.into(),
             message: format!("Message of {id}"),
             action,
             when,
-            line,
         });
     }
 
     pub fn require(&mut self, condition: ExprId, reason: Vec<ReasonPart>) {
         let line = self.next_line();
+        self.m.spans.eligibility.push(at(line));
         self.m.eligibility.push(Requirement {
             condition,
             reason,
@@ -447,21 +484,27 @@ impl B {
 
     /// A route: (rule id, condition or otherwise).
     pub fn route(&mut self, rules: &[(&str, Option<ExprId>)]) {
-        let line = self.next_line();
+        let name = self.next_at();
+        let mut places = Vec::new();
         let rules = rules
             .iter()
-            .map(|(id, when)| RouteRule {
-                id: id.to_string(),
-                text: format!("Route {id}"),
-                when: *when,
-                line: self.next_line(),
+            .map(|(id, when)| {
+                places.push(self.next_at());
+                RouteRule {
+                    id: id.to_string(),
+                    text: format!("Route {id}"),
+                    when: *when,
+                }
             })
             .collect();
+        self.m.spans.route = Some(RouteSpans {
+            name,
+            rules: places,
+        });
         self.m.route = Some(Route {
             id: "approval".into(),
             label: None,
             rules,
-            line,
         });
     }
 
@@ -477,13 +520,17 @@ impl B {
         self.e(Expr::Total { kind, terms })
     }
 
-    pub fn test(&mut self, name: &str, case: ras::case::Case, expects: Vec<Expectation>) {
-        let line = self.next_line();
+    /// A test; `expects` are (line, expectation).
+    pub fn test(&mut self, name: &str, case: ras::case::Case, expects: Vec<(Line, Expectation)>) {
+        let name_at = self.next_at();
+        self.m.spans.tests.push(TestSpans {
+            name: name_at,
+            expects: expects.iter().map(|(line, _)| at(*line)).collect(),
+        });
         self.m.tests.push(TestCase {
             name: name.into(),
             case,
-            expects,
-            line,
+            expects: expects.into_iter().map(|(_, e)| e).collect(),
         });
     }
 
@@ -637,4 +684,13 @@ pub fn leicestershire() -> B {
     let health3 = b.code_in(Subject::Question(qs[10]), &[2]);
     b.flag("chc_screening", health3);
     b
+}
+
+/// Lines in the pretend rule file.
+const LINES: usize = 4096;
+
+/// A span at the start of a line of the pretend rule file.
+fn at(line: Line) -> Span {
+    let offset = (line as usize).saturating_sub(1).min(LINES);
+    Span::new(offset, offset)
 }
