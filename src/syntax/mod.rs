@@ -6,7 +6,7 @@ pub mod ast;
 pub mod encoding;
 mod errors;
 mod lower;
-mod parser;
+pub(crate) mod parser;
 pub mod scan;
 pub mod span;
 
