@@ -63,3 +63,83 @@ fn brackets_and_spellings_the_tree_drops_are_kept_or_made_canonical() {
         "let a = ((1 + 2)) * 3\nlet b = a <= 2 or a != 4\n"
     );
 }
+
+// ---------------------------------------------------------------- the command
+
+fn ras(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ras"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const MESSY: &str = "let   a = 1\nlet b =a*2 # two\n";
+const TIDY: &str = "let a = 1\nlet b = a * 2  # two\n";
+
+#[test]
+fn fmt_rewrites_files_in_place_and_check_lists_what_would_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let messy = dir.path().join("messy.ras");
+    let tidy = dir.path().join("tidy.ras");
+    fs::write(&messy, MESSY).unwrap();
+    fs::write(&tidy, TIDY).unwrap();
+    let folder = dir.path().to_str().unwrap();
+
+    let (code, out, _) = ras(&["fmt", "--check", folder], None);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("messy.ras") && !out.contains("tidy.ras"),
+        "{out}"
+    );
+    assert_eq!(fs::read_to_string(&messy).unwrap(), MESSY, "--check wrote");
+
+    let (code, out, _) = ras(&["fmt", "--diff", messy.to_str().unwrap()], None);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("-let   a = 1\n") && out.contains("+let a = 1\n"),
+        "{out}"
+    );
+    assert!(out.contains("(formatted)"), "{out}");
+    assert_eq!(fs::read_to_string(&messy).unwrap(), MESSY, "--diff wrote");
+
+    let (code, _, err) = ras(&["fmt", folder], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(fs::read_to_string(&messy).unwrap(), TIDY);
+    let (code, out, _) = ras(&["fmt", "--check", folder], None);
+    assert_eq!((code, out.as_str()), (0, ""));
+}
+
+#[test]
+fn fmt_dash_reads_standard_input() {
+    assert_eq!(
+        ras(&["fmt", "-"], Some(MESSY)),
+        (0, TIDY.to_string(), String::new())
+    );
+    assert_eq!(ras(&["fmt", "--check", "-"], Some(MESSY)).0, 1);
+    assert_eq!(ras(&["fmt", "--check", "-"], Some(TIDY)).0, 0);
+}
+
+#[test]
+fn fmt_leaves_a_file_with_syntax_errors_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.ras");
+    fs::write(&bad, "let a =   \n").unwrap();
+    let (code, _, err) = ras(&["fmt", bad.to_str().unwrap()], None);
+    assert_eq!(code, 1);
+    assert!(err.contains("ras::"), "{err}");
+    assert_eq!(fs::read_to_string(&bad).unwrap(), "let a =   \n");
+}
