@@ -143,3 +143,156 @@ fn fmt_leaves_a_file_with_syntax_errors_as_it_is() {
     assert!(err.contains("ras::"), "{err}");
     assert_eq!(fs::read_to_string(&bad).unwrap(), "let a =   \n");
 }
+
+// ---------------------------------------------------------------- property: spacing never matters
+
+use proptest::prelude::*;
+use rand::{Rng, SeedableRng};
+use ras::syntax::scan::{pieces, PieceKind};
+
+fn ras_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            out.extend(ras_files(&path));
+        } else if path.extension().is_some_and(|e| e == "ras") {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Every rule file shipped, and every fixture of this test.
+fn corpus() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for dir in ["rules", "tests/fixtures/check/ok", "tests/fixtures/fmt"] {
+        for path in ras_files(std::path::Path::new(dir)) {
+            let text = fs::read_to_string(&path).unwrap();
+            files.push((path.display().to_string(), text));
+        }
+    }
+    files
+}
+
+/// Punctuation a space may be added or removed next to without joining or
+/// splitting a word (never `/`, `-` or `.`, which live inside amounts and dates).
+fn loose(c: char) -> bool {
+    matches!(c, '{' | '}' | '(' | ')' | '[' | ']' | ',')
+}
+
+/// `source` with its spaces and indentation changed at random, outside
+/// strings and comments: runs of spaces become other runs of spaces and tabs,
+/// lines get other indentation and trailing spaces, and spaces next to
+/// brackets and commas come and go. Line breaks stay where they are.
+fn respaced(source: &str, seed: u64) -> String {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let blank = |rng: &mut rand_chacha::ChaCha8Rng| -> String {
+        (0..rng.gen_range(1..5))
+            .map(|_| if rng.gen_bool(0.2) { '\t' } else { ' ' })
+            .collect()
+    };
+    let mut out = String::new();
+    for piece in pieces(source) {
+        let text = &source[piece.span.start..piece.span.end];
+        if piece.kind != PieceKind::Code {
+            out.push_str(text);
+            continue;
+        }
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c == ' ' || c == '\t' {
+                let start = i;
+                while i < chars.len() && (chars[i] == ' ' || chars[i] == '\t') {
+                    i += 1;
+                }
+                let before = start.checked_sub(1).map(|k| chars[k]);
+                let after = chars.get(i).copied();
+                let at_edge = before.map_or(true, |b| b == '\n' || loose(b))
+                    || after.map_or(true, |a| a == '\n' || (loose(a) && a != ','))
+                    || (before == Some(',') && !after.is_some_and(|a| a.is_ascii_digit()));
+                // `{` straight after a word would still parse, but an edge of
+                // the piece may be the inside of a word split by a string.
+                if at_edge && rng.gen_bool(0.3) && start > 0 && i < chars.len() {
+                    continue;
+                }
+                out.push_str(&blank(&mut rng));
+                continue;
+            }
+            out.push(c);
+            let next = chars.get(i + 1).copied();
+            let digits_around = c == ','
+                && next.is_some_and(|n| n.is_ascii_digit())
+                && i > 0
+                && chars[i - 1].is_ascii_digit();
+            let may_space =
+                c == '\n' || ((loose(c) && !digits_around) && next.is_some_and(|n| n != '\n'));
+            if may_space && rng.gen_bool(0.3) {
+                out.push_str(&blank(&mut rng));
+            }
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A plan without what layout changes: its model's JSON (no lines, no
+/// formulas as written) and its evaluation order.
+type PlanShape = Option<(serde_json::Value, Vec<u32>)>;
+
+fn plan_json(source: &str) -> PlanShape {
+    let options = ras::check::CheckOptions::default();
+    let model = ras::check::check_source(source, &options).model?;
+    let plan = ras::plan::compile(model, source);
+    Some((ras::fmt::model_json(&plan.model), plan.order.clone()))
+}
+
+/// Each file of the corpus, its canonical layout and that layout's plan,
+/// worked out once (formatting the layout again must change nothing).
+fn canonical_corpus() -> &'static [(String, String, PlanShape)] {
+    static CORPUS: std::sync::OnceLock<Vec<(String, String, PlanShape)>> =
+        std::sync::OnceLock::new();
+    CORPUS.get_or_init(|| {
+        corpus()
+            .into_iter()
+            .map(|(name, source)| {
+                let canonical = formatted(&source);
+                assert!(
+                    formatted(&canonical) == canonical,
+                    "{name} is not idempotent"
+                );
+                assert_eq!(plan_json(&source), plan_json(&canonical), "plan of {name}");
+                let plan = plan_json(&canonical);
+                (name, canonical, plan)
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// A respaced copy of every file formats to the same bytes as the file,
+    /// keeps every comment and compiles to the same plan.
+    #[test]
+    fn spacing_never_changes_the_canonical_layout(seed in any::<u64>()) {
+        for (name, canonical, plan) in canonical_corpus() {
+            let messy = respaced(canonical, seed);
+            prop_assert!(ras::syntax::parse(&messy).is_ok(), "respacing broke {}:\n{}", name, messy);
+            let from_messy = formatted(&messy);
+            prop_assert!(&from_messy == canonical, "{} respaced formats differently:\n{}", name, messy);
+            let mut before = comment_texts(&messy);
+            let mut after = comment_texts(canonical);
+            before.sort();
+            after.sort();
+            prop_assert_eq!(before, after, "comments of {}", name);
+            prop_assert!(&plan_json(&messy) == plan, "plan of {} changed", name);
+        }
+    }
+}
