@@ -33,6 +33,20 @@ fn fixtures_format_to_the_canonical_layout() {
 }
 
 #[test]
+fn shipped_files_are_canonical() {
+    for dir in ["rules", "tests/fixtures/check/ok"] {
+        for path in ras_files(std::path::Path::new(dir)) {
+            let source = fs::read_to_string(&path).unwrap();
+            assert!(
+                formatted(&source) == source,
+                "run `ras fmt {}`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
 fn a_file_with_syntax_errors_is_not_formatted() {
     match format("let a = \nlet = 2\n") {
         Err(FormatError::Syntax(diags)) => assert!(!diags.is_empty()),
