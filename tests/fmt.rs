@@ -310,3 +310,46 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A rule file with a piece cut out or repeated: when what is left still
+    /// parses, it formats (soundly, or `ras fmt` would report it) and
+    /// formatting it again changes nothing. Nothing panics.
+    #[test]
+    fn cut_and_repeated_pieces_format_soundly(
+        file in 0usize..64, at in any::<prop::sample::Index>(), len in 0usize..400, repeat in any::<bool>()
+    ) {
+        let files = canonical_corpus();
+        let (name, source, _) = &files[file % files.len()];
+        let start = at.index(source.len());
+        let mut end = (start + len).min(source.len());
+        while !source.is_char_boundary(end) {
+            end += 1;
+        }
+        let start = (0..=start).rev().find(|i| source.is_char_boundary(*i)).unwrap_or(0);
+        let piece = &source[start..end];
+        let mutated = if repeat {
+            format!("{}{piece}{}", &source[..end], &source[end..])
+        } else {
+            format!("{}{}", &source[..start], &source[end..])
+        };
+        match format(&mutated) {
+            Ok(once) => prop_assert!(formatted(&once) == once, "{} mutated is not idempotent:\n{}", name, mutated),
+            Err(FormatError::Syntax(_)) => {}
+            Err(FormatError::Unsound(d)) => prop_assert!(false, "{} mutated: {:?}\n{}", name, d.message, mutated),
+        }
+    }
+}
+
+#[test]
+fn odd_files_format() {
+    assert_eq!(formatted(""), "");
+    assert_eq!(formatted("\n\n# only a comment\n\n"), "# only a comment\n");
+    assert_eq!(
+        formatted("test \"x\" { # why\n}"),
+        "test \"x\" {  # why\n}\n"
+    );
+    assert_eq!(formatted("\u{FEFF}let a = 1\r\n"), "let a = 1\n");
+}

@@ -72,7 +72,7 @@ fn construct(source: &str, span: Span) -> String {
 /// Checks that `formatted` means what `original` means: equal syntax trees
 /// (spans never take part in their equality), the same comment texts in the
 /// same order, and equal checked models once lines and the formulas' spacing
-/// are left out (or both with check errors, the same error codes).
+/// are left out (or, when both have check errors, the same error codes in any order).
 pub fn soundness_check(original: &str, formatted: &str) -> Result<(), Diagnostic> {
     let before = syntax::parse(original).map_err(|_| internal(Span::default(), "the file"))?;
     let after = syntax::parse(formatted).map_err(|_| internal(Span::default(), "the file"))?;
@@ -107,8 +107,12 @@ pub fn soundness_check(original: &str, formatted: &str) -> Result<(), Diagnostic
     Ok(())
 }
 
-fn codes(diagnostics: &[Diagnostic]) -> Vec<String> {
-    diagnostics.iter().map(|d| d.code.to_string()).collect()
+/// The codes of the diagnostics, sorted: their order follows their place,
+/// which layout moves.
+fn codes(diagnostics: &[Diagnostic]) -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = diagnostics.iter().map(|d| d.code).collect();
+    codes.sort_unstable();
+    codes
 }
 
 /// The model as JSON without what layout changes: lines, and the formulas
