@@ -829,14 +829,14 @@ fn amounts_and_numbers_that_would_be_misread_are_refused() {
     run.expect_code(1);
     assert_eq!(
         std::fs::read_to_string(dir.path().join("e.csv")).unwrap(),
-        "row,case_id,column,code,message\n\
-         1,P1,informal_hours,ras::number-too-precise,\"the answer to question `informal_hours`: `168.0000000000000000000000000001` has 31 significant digits, more than the 28 that can be held exactly; write at most 28 digits\"\n\
-         2,P2,plan_cost,ras::not-a-number,\"`12,50` is not an amount of money, e.g. 420.00\"\n\
-         3,P3,plan_cost,ras::not-a-number,\"`0,99` is not an amount of money, e.g. 420.00\"\n\
-         4,P4,plan_cost,ras::not-a-number,\"`1_000` is not an amount of money, e.g. 420.00\"\n\
-         5,P5,plan_cost,ras::not-a-number,\"`££5` is not an amount of money, e.g. 420.00\"\n\
-         6,P6,plan_cost,ras::not-a-number,\"`1e3` is not an amount of money, e.g. 420.00\"\n\
-         7,P7,plan_cost,ras::negative-amount,`-5.00` is below zero; an amount of money here cannot be negative\n"
+        "line,case_id,column,code,message\n\
+         2,P1,informal_hours,ras::number-too-precise,\"the answer to question `informal_hours`: `168.0000000000000000000000000001` has 31 significant digits, more than the 28 that can be held exactly; write at most 28 digits\"\n\
+         3,P2,plan_cost,ras::not-a-number,\"`12,50` is not an amount of money, e.g. 420.00\"\n\
+         4,P3,plan_cost,ras::not-a-number,\"`0,99` is not an amount of money, e.g. 420.00\"\n\
+         5,P4,plan_cost,ras::not-a-number,\"`1_000` is not an amount of money, e.g. 420.00\"\n\
+         6,P5,plan_cost,ras::not-a-number,\"`££5` is not an amount of money, e.g. 420.00\"\n\
+         7,P6,plan_cost,ras::not-a-number,\"`1e3` is not an amount of money, e.g. 420.00\"\n\
+         8,P7,plan_cost,ras::negative-amount,`-5.00` is below zero; an amount of money here cannot be negative\n"
     );
     assert!(run.stdout.ends_with("P8,ok\n"), "{}", run.stdout);
 

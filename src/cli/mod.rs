@@ -11,6 +11,7 @@ mod error;
 pub mod eval;
 mod exit;
 mod files;
+pub mod fmt;
 mod rules;
 pub mod run;
 pub mod sample;
@@ -72,6 +73,8 @@ pub enum Command {
     Run(run::Args),
     /// Make random, valid cases from a rule file's questions.
     Sample(sample::Args),
+    /// Write rule files in the canonical layout.
+    Fmt(fmt::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -115,6 +118,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Compile(args) => compile::run(args, ctx),
         Command::Run(args) => run::run(args, ctx),
         Command::Sample(args) => sample::run(args, ctx),
+        Command::Fmt(args) => fmt::run(args, ctx),
     }
 }
 

@@ -9,7 +9,7 @@ pub mod ast;
 pub mod encoding;
 mod errors;
 mod lower;
-mod parser;
+pub(crate) mod parser;
 mod recover;
 pub mod scan;
 pub mod span;
