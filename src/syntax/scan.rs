@@ -18,7 +18,8 @@ use super::span::Span;
 /// What a piece of a rule file is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PieceKind {
-    /// Declarations, names, numbers, punctuation and layout.
+    /// Declarations, names, numbers, punctuation and layout, up to and
+    /// including the end of a line.
     Code,
     /// A sentence in quotes, quote marks included (an unclosed one runs to the
     /// end of its line).
@@ -68,7 +69,16 @@ impl Iterator for Pieces<'_> {
         let (kind, end) = match first {
             b'"' => (PieceKind::Text, string_end(bytes, start)),
             b'#' => (PieceKind::Comment, find(start, &|b| b == b'\n')),
-            _ => (PieceKind::Code, find(start, &|b| b == b'"' || b == b'#')),
+            // Code stops after each line break too, so that finding the end
+            // of a piece never reads past the line it is on: reading a file a
+            // declaration at a time stays linear in the file's length.
+            _ => {
+                let stop = find(start, &|b| b == b'"' || b == b'#' || b == b'\n');
+                match bytes.get(stop) {
+                    Some(b'\n') => (PieceKind::Code, stop + 1),
+                    _ => (PieceKind::Code, stop),
+                }
+            }
         };
         self.at = end;
         Some(Piece {
@@ -137,7 +147,8 @@ mod tests {
             vec![
                 (Code, "let a = 1 "),
                 (Comment, "# one"),
-                (Code, "\nflag f "),
+                (Code, "\n"),
+                (Code, "flag f "),
                 (Text, "\"a # b\""),
                 (Code, " when x "),
                 (Comment, "# two\r"),
@@ -146,6 +157,9 @@ mod tests {
         );
         let total: usize = pieces(src).map(|p| p.span.len()).sum();
         assert_eq!(total, src.len());
+        // Code never runs past the end of its line, so a long file with no
+        // strings or comments is not rescanned from each declaration.
+        assert_eq!(kinds("a\nb\n"), vec![(Code, "a\n"), (Code, "b\n")]);
     }
 
     #[test]
