@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Independent reference for the "Shire RAS 2025" computation (shared/SCENARIO.md).
+"""Independent reference for the "Shire RAS 2025" computation (rules/shire-2025.ras).
 
 Written straight from the scenario text with Python's `decimal` module, sharing nothing with
 benches/shire_handwritten.rs, so that agreement between the two is evidence about both. It is
@@ -22,7 +22,7 @@ getcontext().prec = 50
 D = Decimal
 PENNY = D("0.01")
 
-# question -> (domain, points by option code 1..k), as tabled in SCENARIO.md.
+# question -> (domain, points by option code 1..k), as the Shire reference scenario tables them.
 QUESTIONS = {
     "q01": ("personal_care", [0, 4, 10, 18, 26]),
     "q02": ("personal_care", [0, 3, 8, 14]),

@@ -1,4 +1,4 @@
-//! The worked examples of COUNCILS.md on hand-built models (no checker needed):
+//! The worked examples of the council rule files on hand-built models (no checker needed):
 //! Leicestershire 2009 (L-A..L-D) and Lancashire v1 straight-line bands (LA-A).
 
 mod eval_support;
