@@ -46,11 +46,9 @@ impl<'a> Checker<'a> {
                     self.condition(&r.condition, Context::Condition { item }, "a requirement");
                 let reason = self.reason_parts(&r.reason);
                 self.m.spans.eligibility.push(r.span);
-                self.m.eligibility.push(model::Requirement {
-                    condition,
-                    reason,
-                    line: self.line(r.span),
-                });
+                self.m
+                    .eligibility
+                    .push(model::Requirement { condition, reason });
             }
         }
     }

@@ -234,11 +234,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// 1-based line of a span's start.
-    pub(crate) fn line(&self, span: Span) -> model::Line {
-        self.m.spans.line(span)
-    }
-
     /// The source text of a span.
     pub(crate) fn text(&self, span: Span) -> &'a str {
         self.source.get(span.start..span.end).unwrap_or("")

@@ -156,7 +156,7 @@ impl Place {
             Place::Requirement(r) => {
                 format!(
                     "checking eligibility (line {})",
-                    m.eligibility.get(r as usize).map_or(0, |r| r.line)
+                    m.spans.requirement_line(r)
                 )
             }
             Place::Flag(f) => format!(

@@ -361,9 +361,6 @@ pub struct Requirement {
     pub condition: ExprId,
     /// The reason when it does not, with step values inserted.
     pub reason: Vec<ReasonPart>,
-    /// Where it is written (also in [`spans::Spans::eligibility`]; kept while
-    /// the plan's validation reads it here).
-    pub line: Line,
 }
 
 /// Part of a reason sentence.

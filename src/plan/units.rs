@@ -57,9 +57,10 @@ fn owner(m: &Model, id: ExprId) -> String {
             return format!("the condition of answer check `{}`", c.id);
         }
     }
-    for r in &m.eligibility {
+    for (i, r) in m.eligibility.iter().enumerate() {
         if contains(r.condition) {
-            return format!("the requirement at line {}", r.line);
+            let line = m.spans.requirement_line(i as u32);
+            return format!("the requirement at line {line}");
         }
     }
     for rule in m.route.iter().flat_map(|r| &r.rules) {

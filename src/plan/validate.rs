@@ -696,19 +696,19 @@ fn roots(m: &Model, types: &[Ty]) -> Result<(), PlanError> {
     for c in &m.checks {
         root(types, c.when, Ty::Bool, &format!("check `{}`", c.id))?;
     }
-    for r in &m.eligibility {
+    for (i, r) in m.eligibility.iter().enumerate() {
+        let line = m.spans.requirement_line(i as u32);
         root(
             types,
             r.condition,
             Ty::Bool,
-            &format!("the requirement at line {}", r.line),
+            &format!("the requirement at line {line}"),
         )?;
         for part in &r.reason {
             if let ReasonPart::Step(s) = part {
                 if m.steps.get(*s as usize).is_none() {
                     return Err(bad(format!(
-                        "the requirement at line {} names step {s}, which does not exist",
-                        r.line
+                        "the requirement at line {line} names step {s}, which does not exist"
                     )));
                 }
             }

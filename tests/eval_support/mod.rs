@@ -475,11 +475,7 @@ impl B {
     pub fn require(&mut self, condition: ExprId, reason: Vec<ReasonPart>) {
         let line = self.next_line();
         self.m.spans.eligibility.push(at(line));
-        self.m.eligibility.push(Requirement {
-            condition,
-            reason,
-            line,
-        });
+        self.m.eligibility.push(Requirement { condition, reason });
     }
 
     /// A route: (rule id, condition or otherwise).
