@@ -7,6 +7,7 @@
 //! it starts a declaration or a row, whether the author's line break before it
 //! is kept, and which column of which table row it belongs to.
 
+use crate::syntax::is_expectation;
 use crate::syntax::parser::Rule;
 use crate::syntax::scan::{pieces, PieceKind};
 use crate::units::Unit;
@@ -232,22 +233,6 @@ impl<'s> Walker<'s> {
             self.tokens.insert(last + 1, comma);
         }
     }
-}
-
-fn is_expectation(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::expect_error
-            | Rule::expect_not_validated
-            | Rule::expect_not_eligible
-            | Rule::expect_eligible
-            | Rule::expect_no_flags
-            | Rule::expect_no_flag
-            | Rule::expect_flag
-            | Rule::expect_no_route
-            | Rule::expect_route
-            | Rule::expect_value
-    )
 }
 
 /// Pairs printed as one token although the grammar sees parts in them.

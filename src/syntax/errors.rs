@@ -351,16 +351,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::given => "`given`",
         Rule::given_pair => "a name and its value, e.g. `personal_care 3`",
         Rule::expect => "`expect`",
-        Rule::expect_error
-        | Rule::expect_not_validated
-        | Rule::expect_not_eligible
-        | Rule::expect_eligible
-        | Rule::expect_no_flags
-        | Rule::expect_no_flag
-        | Rule::expect_flag
-        | Rule::expect_no_route
-        | Rule::expect_route
-        | Rule::expect_value => "an expectation, e.g. `indicative £141.33` or `flag chc_screening`",
+        rule if is_expectation(rule) => "an expectation, e.g. `indicative £141.33` or `flag chc_screening`",
         Rule::expr | Rule::paren | Rule::code_test | Rule::call | Rule::round_call => {
             "a calculation, e.g. `points * price_per_point`"
         }
@@ -449,4 +440,21 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::k_round => "`round`",
         _ => return None,
     })
+}
+
+/// Whether a grammar rule is one of the kinds of `expect` line of a test.
+pub(crate) fn is_expectation(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expect_error
+            | Rule::expect_not_validated
+            | Rule::expect_not_eligible
+            | Rule::expect_eligible
+            | Rule::expect_no_flags
+            | Rule::expect_no_flag
+            | Rule::expect_flag
+            | Rule::expect_no_route
+            | Rule::expect_route
+            | Rule::expect_value
+    )
 }

@@ -8,6 +8,7 @@
 pub mod ast;
 pub mod encoding;
 mod errors;
+pub(crate) use errors::is_expectation;
 mod lower;
 pub(crate) mod parser;
 mod recover;
