@@ -282,7 +282,15 @@ impl Default for RenderOptions {
     }
 }
 
-/// Renders diagnostics as miette reports, in order, separated by blank lines.
+/// How many diagnostics of one file are drawn with their source lines; the
+/// rest get one line each. A person reads the first screens of a long list and
+/// fixes the cause (often one typo repeated); drawing 100,000 snippets takes
+/// longer than checking the file, and `--format json` gives every one in full.
+pub const DRAWN_IN_FULL: usize = 100;
+
+/// Renders diagnostics as miette reports, in order, separated by blank lines;
+/// after the first [`DRAWN_IN_FULL`], one line each (`file:line:column`), so
+/// that every problem is still listed.
 pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOptions) -> String {
     let theme = if options.color {
         miette::GraphicalTheme::unicode()
@@ -293,7 +301,8 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOpt
     let len = source.len();
     let source = Source::new(file, source);
     let mut out = String::new();
-    for diag in diags {
+    let (drawn, listed) = diags.split_at(diags.len().min(DRAWN_IN_FULL));
+    for diag in drawn {
         let report = Report {
             diag,
             source: &source,
@@ -301,7 +310,41 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOpt
         };
         render_one(&handler, &report, &mut out);
     }
+    if !listed.is_empty() {
+        list_briefly(listed, file, source.text, &mut out);
+    }
     out
+}
+
+/// One line per diagnostic: `file:line:column: error[code]: message (hint)`.
+fn list_briefly(diags: &[Diagnostic], file: &str, source: &str, out: &mut String) {
+    use std::fmt::Write as _;
+    let lines = LineStarts::new(source);
+    let _ = writeln!(
+        out,
+        "{} more {} in {file}, one per line (`--format json` gives each in full):",
+        diags.len(),
+        if diags.len() == 1 {
+            "problem"
+        } else {
+            "problems"
+        },
+    );
+    for d in diags {
+        let (line, column) = lines.line_col(source, d.primary_span().unwrap_or_default().start);
+        let severity = if d.is_error() { "error" } else { "warning" };
+        let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let _ = write!(
+            out,
+            "{file}:{line}:{column}: {severity}[{}]: {}",
+            d.code,
+            one_line(&d.message)
+        );
+        if let Some(hint) = &d.hint {
+            let _ = write!(out, " (help: {})", one_line(hint));
+        }
+        out.push('\n');
+    }
 }
 
 fn render_one<S: miette::SourceCode>(
@@ -448,5 +491,27 @@ mod tests {
                 diag.message
             );
         }
+    }
+
+    #[test]
+    fn after_the_first_hundred_each_problem_gets_one_line() {
+        let source: String = (0..105).map(|i| format!("let s{i} = m{i}\n")).collect();
+        let diags: Vec<Diagnostic> = (0..105)
+            .map(|i| {
+                let start = source.find(&format!("m{i}\n")).unwrap_or(0);
+                Diagnostic::error("ras::unknown-name", format!("`m{i}` is\nnot declared"))
+                    .label(Span::new(start, start + 2), "here")
+                    .hint("declare it")
+            })
+            .collect();
+        let out = render(&diags, "f.ras", &source, RenderOptions::default());
+        assert_eq!(out.matches("╭─[").count(), DRAWN_IN_FULL);
+        assert!(out.contains("5 more problems in f.ras, one per line"));
+        assert!(out.contains(
+            "f.ras:101:12: error[ras::unknown-name]: `m100` is not declared (help: declare it)\n"
+        ));
+        assert!(out.ends_with(
+            "f.ras:105:12: error[ras::unknown-name]: `m104` is not declared (help: declare it)\n"
+        ));
     }
 }
