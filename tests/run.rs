@@ -2396,3 +2396,52 @@ fn a_large_workbook_is_read_in_flat_memory() {
     );
     assert!(kib < 100 * 1024, "{kib} KiB");
 }
+
+/// `--errors -` writes the errors to standard output when the results go to a
+/// file, and is refused (before reading) when both would go there.
+#[test]
+fn errors_to_standard_output_only_when_the_results_go_to_a_file() {
+    let dir = tempdir();
+    let p = dir.path();
+    let small = std::fs::read_to_string(fixture("shire-small.csv")).unwrap();
+    let bad = small.replacen(",none,\n", ",nobody,\n", 1);
+    assert_ne!(bad, small);
+    std::fs::write(p.join("cases.csv"), &bad).unwrap();
+    let shire = shire();
+    let shire = shire.to_str().unwrap();
+    let run = ras(
+        p,
+        &[
+            "run",
+            shire,
+            "--cases",
+            "cases.csv",
+            "-o",
+            "out.csv",
+            "--errors",
+            "-",
+        ],
+    );
+    run.expect_code(1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(lines[0], "line,case_id,column,code,message");
+    assert_eq!(lines.len(), 2, "{}", run.stdout);
+    assert!(lines[1].starts_with("2,S01,carer,"), "{}", lines[1]);
+    assert!(!p.join("-").exists());
+    assert!(p.join("out.csv").exists());
+    for output in [&["-o", "-"][..], &[][..]] {
+        let mut args = vec!["run", shire, "--cases", "cases.csv", "--errors", "-"];
+        args.extend(output);
+        let run = ras(p, &args);
+        run.expect_code(2);
+        assert_eq!(run.stdout, "");
+        assert!(
+            run.stderr_lines()[0].starts_with(
+                "error: `--errors -` and the results would both go to standard output"
+            ),
+            "{}",
+            run.stderr
+        );
+        assert!(!p.join("-").exists());
+    }
+}

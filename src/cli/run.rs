@@ -76,7 +76,8 @@ pub struct Args {
     pub as_of: Option<Date>,
 
     /// Also write each row that could not be evaluated to this CSV file (line,
-    /// case_id, column, code, message; `row` instead of `line` for a workbook).
+    /// case_id, column, code, message; `row` instead of `line` for a workbook);
+    /// `-` is standard output, when the results go to a file.
     #[arg(long, value_name = "ERRORS.csv")]
     pub errors: Option<PathBuf>,
 
@@ -174,7 +175,14 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         ResultWriter::new(sink, out_format, &plan.model, columns).map_err(CliError::Output)?;
     let mut error_file = match &args.errors {
         Some(path) => {
-            let (dest, file) = Destination::open(path)?;
+            // `--errors -` is standard output (the results then go to a file:
+            // refused before reading otherwise).
+            let (dest, file): (Option<Destination>, Box<dyn Write>) = if path == Path::new("-") {
+                (None, Box::new(io::stdout().lock()))
+            } else {
+                let (dest, file) = Destination::open(path)?;
+                (Some(dest), Box::new(file))
+            };
             let mut w = csv::Writer::from_writer(file);
             w.write_record([places.column_name(), "case_id", "column", "code", "message"])
                 .map_err(|e| write_error(path, e))?;
@@ -255,7 +263,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         Some((path, dest, w)) => {
             w.into_inner()
                 .map_err(|e| write_error(&path, e.to_string()))?;
-            Some(dest)
+            dest
         }
         None => None,
     };
@@ -374,11 +382,17 @@ fn refuse_overwriting(args: &Args) -> Result<(), CliError> {
     let output = args.output.as_deref().filter(|p| *p != Path::new("-"));
     let cases = Some(args.cases.as_path()).filter(|p| *p != Path::new("-"));
     let errors = args.errors.as_deref();
+    let errors_file = errors.filter(|p| *p != Path::new("-"));
     let clash = |a: Option<&Path>, b: Option<&Path>| match (a, b) {
         (Some(a), Some(b)) => files::same_file(a, b),
         _ => false,
     };
     let show = |p: &Path| p.display().to_string();
+    if errors == Some(Path::new("-")) && output.is_none() {
+        return Err(CliError::Usage(
+            "`--errors -` and the results would both go to standard output, mixed into one\n  help: give `-o` a file for the results, or `--errors` a file".to_string(),
+        ));
+    }
     if clash(output, cases) {
         return Err(CliError::Usage(format!(
             "the results file `{}` is the caseload `{}`: writing it would destroy the cases\n  help: give `-o` another file",
@@ -386,14 +400,14 @@ fn refuse_overwriting(args: &Args) -> Result<(), CliError> {
             show(&args.cases)
         )));
     }
-    if clash(errors, cases) {
+    if clash(errors_file, cases) {
         return Err(CliError::Usage(format!(
             "the errors file `{}` is the caseload `{}`: writing it would destroy the cases\n  help: give `--errors` another file",
             show(errors.unwrap_or(Path::new(""))),
             show(&args.cases)
         )));
     }
-    if clash(errors, output) {
+    if clash(errors_file, output) {
         return Err(CliError::Usage(format!(
             "the errors file `{}` is the results file `{}`: the two would be mixed into one\n  help: give `--errors` and `-o` different files",
             show(errors.unwrap_or(Path::new(""))),
