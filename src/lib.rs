@@ -17,6 +17,11 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+// pest is used without its `std` feature (its stack guard costs a tenth of the
+// parse, and nesting is bounded before parsing); its generated parser then
+// names `alloc`.
+extern crate alloc;
+
 #[cfg(feature = "cli")]
 pub mod batch;
 pub mod case;
