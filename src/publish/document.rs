@@ -17,6 +17,8 @@ pub enum Piece {
     /// Words a council wrote itself and must not be reworded (a reason
     /// sentence, a flag's sentence), shown as a quotation.
     Quote(String),
+    /// A line break within a paragraph or list item (a space in a table).
+    Break,
 }
 
 impl Text {
@@ -53,6 +55,12 @@ impl Text {
         self
     }
 
+    /// Appends a line break.
+    pub fn push_break(&mut self) -> &mut Text {
+        self.0.push(Piece::Break);
+        self
+    }
+
     /// Appends another text.
     pub fn append(&mut self, other: Text) -> &mut Text {
         for piece in other.0 {
@@ -73,6 +81,7 @@ impl Text {
             .map(|p| match p {
                 Piece::Words(w) | Piece::Code(w) => w.clone(),
                 Piece::Quote(q) => format!("“{q}”"),
+                Piece::Break => " ".to_string(),
             })
             .collect()
     }
@@ -81,6 +90,7 @@ impl Text {
     pub fn is_empty(&self) -> bool {
         self.0.iter().all(|p| match p {
             Piece::Words(w) | Piece::Code(w) | Piece::Quote(w) => w.is_empty(),
+            Piece::Break => true,
         })
     }
 }

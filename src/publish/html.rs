@@ -14,11 +14,13 @@ header { border-bottom: 3px solid #0b0c0c; margin-bottom: 1.5em; }
 h1 { font-size: 1.9em; margin: 0 0 0.2em; line-height: 1.2; }
 .council { font-size: 1.2em; margin: 0 0 0.8em; }
 h2 { font-size: 1.45em; margin: 1.8em 0 0.5em; padding-top: 0.4em; border-top: 1px solid #b1b4b6; }
+nav h2 { border-top: none; margin-top: 0; }
 h3 { font-size: 1.2em; margin: 1.5em 0 0.4em; }
 h4 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
 h2, h3, h4, caption { break-after: avoid; page-break-after: avoid; }
 p, li { max-width: 44em; }
-code { font-family: Consolas, 'Courier New', monospace; font-size: 0.95em; background: #f3f2f1; padding: 0 0.2em; overflow-wrap: anywhere; }
+code { font-family: Consolas, 'Courier New', monospace; font-size: 0.95em; background: #f3f2f1; padding: 0 0.2em; }
+dd code { overflow-wrap: anywhere; }
 .quote { font-style: italic; }
 nav ol { padding-left: 1.4em; }
 nav ol ol { list-style: none; padding-left: 1em; columns: 2; column-gap: 2em; }
@@ -31,7 +33,8 @@ caption { text-align: left; font-weight: bold; padding: 0 0 0.4em; }
 th, td { border: 1px solid #b1b4b6; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 thead th { background: #f3f2f1; }
 tbody th { font-weight: normal; }
-.figure { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.figure { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; width: 1%; }
+.code { white-space: nowrap; width: 1%; }
 tr, dt, dd, li { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 ol.steps > li { margin-bottom: 0.6em; }
@@ -159,9 +162,18 @@ fn table(out: &mut String, t: &Table) {
     out.push_str("</tbody>\n</table>\n");
 }
 
+/// Columns of figures are right-aligned; columns of codes alone are as
+/// narrow as their codes, so the words beside them get the room.
 fn class(t: &Table, column: usize) -> &'static str {
+    let codes_only = !t.rows.is_empty()
+        && t.rows.iter().all(|r| {
+            r.get(column)
+                .is_some_and(|c| matches!(c.0.as_slice(), [Piece::Code(_)]))
+        });
     if t.figures.get(column) == Some(&true) {
         " class=\"figure\""
+    } else if codes_only {
+        " class=\"code\""
     } else {
         ""
     }
@@ -174,6 +186,7 @@ fn inline(t: &Text) -> String {
             Piece::Words(w) => out.push_str(&escape(w)),
             Piece::Code(c) => out.push_str(&format!("<code>{}</code>", escape(c))),
             Piece::Quote(q) => out.push_str(&format!("<q class=\"quote\">{}</q>", escape(q))),
+            Piece::Break => out.push_str("<br>"),
         }
     }
     out

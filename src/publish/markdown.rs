@@ -102,7 +102,9 @@ fn table(out: &mut String, t: &Table) {
 
 /// A table cell: a pipe would end it and a line break would end the row.
 fn cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    text.replace("\\\n   ", " ")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 fn inline(t: &Text) -> String {
@@ -116,6 +118,9 @@ fn inline(t: &Text) -> String {
                 out.push_str(&escape(q));
                 out.push('”');
             }
+            // A backslash before the line end is CommonMark's hard break;
+            // the indent keeps the line inside a list item.
+            Piece::Break => out.push_str("\\\n   "),
         }
     }
     out

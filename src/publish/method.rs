@@ -52,7 +52,8 @@ pub(super) fn method(m: &Model, order: &[StepId]) -> Option<Section> {
                 }
             }
         }
-        t.push(" Formula: ").push_code(s.formula.clone()).push(".");
+        t.push_break();
+        t.push("Formula: ").push_code(s.formula.clone());
         steps.push(t);
     }
     if steps.is_empty() {

@@ -130,8 +130,8 @@ fn about(m: &Model, fingerprint: &str) -> Option<Section> {
         facts.push(("Summary of change".into(), c.clone().into()));
     }
     facts.push((
-        "Budgets are worked out".into(),
-        format!("as an amount {}", period_words(h.period)).into(),
+        "Budget period".into(),
+        format!("budgets are amounts {}", period_words(h.period)).into(),
     ));
     facts.push((
         "Rounding".into(),

@@ -44,7 +44,11 @@ pub(super) fn section(m: &Model) -> Option<Section> {
     for p in varying {
         section.blocks.extend(parameter(m, p));
     }
-    if !m.parameters.is_empty() {
+    let dated = m
+        .parameters
+        .iter()
+        .any(|p| p.schedule.iter().any(|s| s.from.is_some()));
+    if dated {
         section.blocks.push(Block::Paragraph(
             "A value with a date is in force from that date until the next one; a case takes \
              the value in force on its assessment date."
