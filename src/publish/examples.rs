@@ -89,6 +89,10 @@ fn case_facts(m: &Model, test: &TestCase) -> Vec<(Text, Text)> {
     if let Some(date) = case.assessed {
         facts.push(("Assessed on".into(), long_date(date).into()));
     }
+    // A costed plan matters only to the approval route.
+    if m.route.is_none() && case.plan_cost.is_none() {
+        return facts;
+    }
     facts.push((
         "Costed support plan".into(),
         case.plan_cost
@@ -132,15 +136,24 @@ fn answers(m: &Model, test: &TestCase, index: usize) -> Table {
                             .zip(&o.values)
                             .map(|(u, v)| format_quantity(*v, *u))
                             .collect();
-                        (a, join_and(&worth))
+                        let worth = if worth.is_empty() {
+                            "none".to_string()
+                        } else {
+                            join_and(&worth)
+                        };
+                        (a, worth)
                     }
-                    None => (Text::code(given.clone()), String::new()),
+                    None => (Text::code(given.clone()), "none".to_string()),
                 }
             }
-            QuestionKind::YesNo { .. } => (Text::words(given.clone()), String::new()),
+            QuestionKind::YesNo { .. } => (Text::words(given.clone()), "none".to_string()),
+            // A number answer is its own figure.
             QuestionKind::Number { unit, .. } => match given.parse() {
-                Ok(v) => (Text::words(format_quantity(v, *unit)), String::new()),
-                Err(_) => (Text::words(given.clone()), String::new()),
+                Ok(v) => (
+                    Text::words(format_quantity(v, *unit)),
+                    "as answered".to_string(),
+                ),
+                Err(_) => (Text::words(given.clone()), "none".to_string()),
             },
         };
         table.rows.push(vec![question, answer, worth.into()]);
@@ -153,12 +166,19 @@ fn result(m: &Model, order: &[u32], r: &EvalResult, test: &TestCase, index: usiz
     match r.status {
         Status::Ok => {}
         Status::NotEligible => {
-            let mut t = Text::words("No figure: the case is not eligible. ");
-            for reason in &r.reasons {
-                t.push_quote(reason.clone());
-                t.push(" ");
-            }
-            blocks.push(Block::Paragraph(t));
+            blocks.push(Block::Paragraph(
+                "No figure: the case is not eligible.".into(),
+            ));
+            let reasons = r
+                .reasons
+                .iter()
+                .map(|reason| {
+                    let mut t = Text::default();
+                    t.push_quote(reason.clone());
+                    t
+                })
+                .collect();
+            blocks.push(Block::List(reasons));
             return blocks;
         }
         Status::NotValidated => {
@@ -190,8 +210,14 @@ fn result(m: &Model, order: &[u32], r: &EvalResult, test: &TestCase, index: usiz
             continue;
         };
         let mut name = Text::code(s.id.clone());
-        if let StepKind::Output { label } = &s.kind {
-            name.push(format!(" ({label})"));
+        match &s.kind {
+            StepKind::Output { label } => {
+                name.push(format!(" ({label})"));
+            }
+            StepKind::Deduction { reason, .. } => {
+                name.push(", a deduction: ").push_quote(reason.clone());
+            }
+            StepKind::Let => {}
         }
         table.rows.push(vec![name, q.to_string().into()]);
     }
