@@ -222,6 +222,9 @@ fn result(m: &Model, order: &[u32], r: &EvalResult, test: &TestCase, index: usiz
         table.rows.push(vec![name, q.to_string().into()]);
     }
     blocks.push(Block::Table(table));
+    if !r.parameters_used.is_empty() {
+        blocks.push(Block::Table(rates_used(m, r, index)));
+    }
     let raised: Vec<&str> = r
         .flags
         .iter()
@@ -272,4 +275,55 @@ fn result(m: &Model, order: &[u32], r: &EvalResult, test: &TestCase, index: usiz
         blocks.push(Block::Paragraph(t));
     }
     blocks
+}
+
+/// The rates the example read: the value, the date it is in force from, and
+/// the cohort or case attribute value that chose it.
+fn rates_used(m: &Model, r: &EvalResult, index: usize) -> Table {
+    let mut table = Table::new(
+        format!("Rates used in example {}", index + 1),
+        vec![
+            "Rate".into(),
+            "Chosen by".into(),
+            "In force from".into(),
+            "Value".into(),
+        ],
+        vec![false, false, false, true],
+    );
+    for used in &r.parameters_used {
+        let parameter = m.parameters.iter().find(|p| p.id == used.name);
+        let mut name = Text::code(used.name.clone());
+        if let Some(label) = parameter.and_then(|p| p.label.as_ref()) {
+            name.push(format!(" ({label})"));
+        }
+        let chosen = match (parameter.map(|p| p.key), &used.key) {
+            (Some(crate::model::ParameterKey::Cohort), Some(key)) => m
+                .cohorts
+                .iter()
+                .find(|c| c.id == *key)
+                .map_or(key.clone(), |c| format!("the cohort, {}", c.label)),
+            (Some(crate::model::ParameterKey::Attribute(a)), Some(key)) => {
+                match m.attributes.get(a as usize) {
+                    Some(attr) => {
+                        let value = attr
+                            .values
+                            .iter()
+                            .find(|v| v.code == *key)
+                            .map_or(key.clone(), |v| v.label.clone());
+                        format!("{}, {value}", attr.label)
+                    }
+                    None => key.clone(),
+                }
+            }
+            _ => "every case".to_string(),
+        };
+        let from = used.from.map_or("always".to_string(), long_date);
+        table.rows.push(vec![
+            name,
+            chosen.into(),
+            from.into(),
+            used.value.to_string().into(),
+        ]);
+    }
+    table
 }
