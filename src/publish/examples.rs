@@ -317,7 +317,7 @@ fn rates_used(m: &Model, r: &EvalResult, index: usize) -> Table {
             }
             _ => "every case".to_string(),
         };
-        let from = used.from.map_or("always".to_string(), long_date);
+        let from = used.from.map_or("no start date".to_string(), long_date);
         table.rows.push(vec![
             name,
             chosen.into(),
