@@ -205,7 +205,10 @@ fn wordings(m: &Model) -> Vec<String> {
 fn every_wording_and_figure_of_each_rule_file_is_published() {
     let files = rule_files(Path::new("rules"));
     assert!(files.len() >= 5, "the shipped rule files: {files:?}");
-    for path in files {
+    // The ok fixtures hold what no council file does: rates by area and by
+    // date together, defaults, a stop check, a route through a flag.
+    let fixtures = rule_files(Path::new("tests/fixtures/check/ok"));
+    for path in files.into_iter().chain(fixtures) {
         let source = fs::read_to_string(&path).unwrap();
         let plan = plan_of(&source);
         let m = plan.model();
@@ -268,6 +271,26 @@ fn markdown_of_every_rule_file() {
         let markdown = publish::to_markdown(&plan, &PublishOptions::default());
         insta::assert_snapshot!(stable(&plan, markdown));
     });
+}
+
+#[test]
+fn markdown_of_every_construct() {
+    let source = fs::read_to_string("tests/fixtures/check/ok/every-construct.ras").unwrap();
+    let plan = plan_of(&source);
+    let markdown = publish::to_markdown(&plan, &PublishOptions::default());
+    // Words keep the formula's grouping: `a and b or c` is bracketed.
+    assert!(markdown.contains(
+        "2. (The cohort is Older people, Working-age adults or People with mental health needs \
+         and “Where the person lives” is North of the county) or “Where the person lives” is \
+         South of the county."
+    ));
+    assert!(
+        markdown.contains("`hours` less the answer to `informal_hours`, but never less than 0 h")
+    );
+    assert!(markdown.contains("the difference between the weekly cost of the costed support plan and `indicative` is more than 10% of `indicative`"));
+    assert!(markdown.contains("| Where the person lives | From 1 April 2025 | From 1 April 2026 |"));
+    assert!(markdown.contains("| `1` | None (the answer when none is given) | 0 pts | 0 h |"));
+    insta::assert_snapshot!(stable(&plan, markdown));
 }
 
 #[test]

@@ -22,7 +22,7 @@ pub(super) fn method(m: &Model, order: &[StepId]) -> Option<Section> {
                 t.push(".");
             }
             StepKind::Output { label } => {
-                t.push(format!(", the {}, is ", super::words::lower_first(label)));
+                t.push(format!(" ({label}) is "));
                 t.append(words.value(s.expr, s.unit));
                 t.push(".");
             }
@@ -202,9 +202,10 @@ pub(super) fn route(m: &Model) -> Option<Section> {
 /// The text with its first letter upper case, when it starts with words.
 fn capitalised(mut text: Text) -> Text {
     if let Some(Piece::Words(w)) = text.0.first_mut() {
-        let mut chars = w.chars();
-        if let Some(first) = chars.next() {
-            *w = first.to_uppercase().chain(chars).collect();
+        // Past an opening bracket: `(the cohort is …` -> `(The cohort is …`.
+        if let Some((at, first)) = w.char_indices().find(|(_, c)| c.is_alphabetic()) {
+            let upper: String = first.to_uppercase().collect();
+            w.replace_range(at..at + first.len_utf8(), &upper);
         }
     }
     text

@@ -128,7 +128,7 @@ impl<'m> Words<'m> {
         match expr {
             Expr::Number { value } => (figure(*value, unit), Binding::Atom),
             Expr::Bool { value } => (
-                Text::words(if *value { "always" } else { "never" }),
+                Text::words(if *value { "true" } else { "false" }),
                 Binding::Atom,
             ),
             Expr::Answer { question, slot } => (self.answer(*question, *slot), Binding::Atom),
@@ -191,9 +191,18 @@ impl<'m> Words<'m> {
                 (t, Binding::And)
             }
             Expr::Or { left, right } => {
-                let mut t = self.expr(*left, None, Binding::Or);
+                // `a and b or c` is bracketed in words, which have no
+                // precedence a reader can rely on.
+                let side = |e: ExprId| {
+                    if matches!(self.node(e), Some(Expr::And { .. })) {
+                        Binding::Compare
+                    } else {
+                        Binding::Or
+                    }
+                };
+                let mut t = self.expr(*left, None, side(*left));
                 t.push(" or ");
-                t.append(self.expr(*right, None, Binding::Or));
+                t.append(self.expr(*right, None, side(*right)));
                 (t, Binding::Or)
             }
             Expr::Min { values } => (self.extreme(values, unit, false), Binding::Atom),
