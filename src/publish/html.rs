@@ -37,6 +37,7 @@ tbody th { font-weight: normal; }
 .code { white-space: nowrap; width: 1%; }
 tr, dt, dd, li { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
+table.short { break-inside: avoid; page-break-inside: avoid; }
 ol.steps > li { margin-bottom: 0.6em; }
 @media print {
   body { max-width: none; padding: 0; }
@@ -45,6 +46,9 @@ ol.steps > li { margin-bottom: 0.6em; }
   h2 { border-top: none; }
 }
 ";
+
+/// Tables of at most this many rows are not split across pages.
+const SHORT_TABLE_ROWS: usize = 12;
 
 /// The page.
 pub fn render(doc: &Document) -> String {
@@ -137,8 +141,15 @@ fn block(out: &mut String, b: &Block) {
 }
 
 fn table(out: &mut String, t: &Table) {
+    // A table that fits on a page is kept on one; a longer one breaks
+    // between rows, its headings repeated.
+    let short = if t.rows.len() <= SHORT_TABLE_ROWS {
+        " class=\"short\""
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "<table>\n<caption>{}</caption>\n<thead>\n<tr>",
+        "<table{short}>\n<caption>{}</caption>\n<thead>\n<tr>",
         inline(&t.caption)
     ));
     for (i, h) in t.head.iter().enumerate() {
