@@ -35,6 +35,7 @@ pub mod fmt;
 pub mod model;
 pub mod number;
 pub mod plan;
+pub mod publish;
 #[cfg(feature = "cli")]
 pub mod sample;
 pub mod syntax;

@@ -12,6 +12,7 @@ pub mod eval;
 mod exit;
 mod files;
 pub mod fmt;
+pub mod publish;
 mod rules;
 pub mod run;
 pub mod sample;
@@ -75,6 +76,8 @@ pub enum Command {
     Sample(sample::Args),
     /// Write rule files in the canonical layout.
     Fmt(fmt::Args),
+    /// Write the policy document a council publishes.
+    Publish(publish::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -119,6 +122,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Run(args) => run::run(args, ctx),
         Command::Sample(args) => sample::run(args, ctx),
         Command::Fmt(args) => fmt::run(args, ctx),
+        Command::Publish(args) => publish::run(args, ctx),
     }
 }
 
