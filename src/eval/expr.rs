@@ -153,8 +153,12 @@ impl Ctx<'_> {
             }),
             Node::Count(span) => {
                 let mut n = 0i64;
-                for c in self.kids(*span) {
-                    n += i64::from(self.cond(*c, t)?);
+                for (k, c) in self.kids(*span).iter().enumerate() {
+                    let held = self.cond(*c, t)?;
+                    if T::ON {
+                        t.count_term(id, k as u32, held);
+                    }
+                    n += i64::from(held);
                 }
                 Ok(Decimal::from(n))
             }

@@ -140,7 +140,7 @@ impl<'p> Evaluator<'p> {
                 effective: h.effective,
                 approved: h.approved.clone(),
                 period: h.period,
-                indicative: self
+                indicative_step: self
                     .plan
                     .model
                     .steps

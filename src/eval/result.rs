@@ -220,7 +220,7 @@ pub struct PolicyInfo {
     /// The budget period (`weekly`…).
     pub period: crate::vocabulary::Period,
     /// The output that is the indicative budget.
-    pub indicative: String,
+    pub indicative_step: String,
     /// The council's own words on how to ask for a review or appeal.
     pub appeal: Option<String>,
 }

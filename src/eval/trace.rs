@@ -43,6 +43,8 @@ pub(crate) trait Tracer {
     fn choose(&mut self, _e: u32, _taken: Option<u32>, _value: Option<Decimal>) {}
     /// `percent of value` (expression `e`) gave `result`.
     fn percent_of(&mut self, _e: u32, _percent: Decimal, _of: Decimal, _result: Decimal) {}
+    /// Condition `k` of `count` expression `e` held or not.
+    fn count_term(&mut self, _e: u32, _k: u32, _held: bool) {}
     /// Total expression `e` gave `sum` for the answers in `input`.
     fn total(&mut self, _e: u32, _input: &CaseInput, _sum: Decimal) {}
 }
@@ -284,6 +286,15 @@ pub enum TraceEntry {
         /// Where the line taken is written.
         line: Line,
     },
+    /// `count(…)`: how many of its conditions held.
+    Count {
+        /// The conditions that held, in words.
+        held: Vec<String>,
+        /// How many conditions it counts.
+        of: u32,
+        /// Where it is written.
+        line: Line,
+    },
     /// `p% of x`.
     PercentOf {
         /// The percentage.
@@ -369,6 +380,7 @@ impl TraceEntry {
             | TraceEntry::Attribute { line, .. }
             | TraceEntry::Choose { line, .. }
             | TraceEntry::PercentOf { line, .. }
+            | TraceEntry::Count { line, .. }
             | TraceEntry::Total { line, .. } => *line,
         }
     }
@@ -396,6 +408,8 @@ pub(crate) struct Recorder<'a> {
     seen_answers: Vec<bool>,
     seen_params: Vec<bool>,
     known: Known,
+    /// The conditions of the `count` being worked out that held so far.
+    counted: Vec<String>,
 }
 
 impl<'a> Recorder<'a> {
@@ -412,6 +426,7 @@ impl<'a> Recorder<'a> {
                 answers: vec![None; m.questions.len()],
                 ..Known::default()
             },
+            counted: Vec::new(),
         }
     }
 }
@@ -725,6 +740,7 @@ impl Tracer for Recorder<'_> {
     fn route(&mut self, rule: Option<u32>, plan_cost: Option<Decimal>) {
         let Some(route) = &self.m.route else { return };
         let chosen = rule.and_then(|r| route.rules.get(r as usize));
+        self.known.plan_cost = plan_cost;
         let words = Words {
             m: self.m,
             known: &self.known,
@@ -791,6 +807,32 @@ impl Tracer for Recorder<'_> {
             value: value.map(|v| TraceValue::new(v, unit.unwrap_or(Unit::Number))),
             line,
         });
+    }
+
+    fn count_term(&mut self, e: u32, k: u32, held: bool) {
+        let Some(Expr::Count { conditions }) = self.m.exprs.get(e as usize) else {
+            return;
+        };
+        if k == 0 {
+            self.counted.clear();
+        }
+        if held {
+            if let Some(c) = conditions.get(k as usize) {
+                let words = Words {
+                    m: self.m,
+                    known: &self.known,
+                };
+                self.counted.push(words.cond(*c, 0));
+            }
+        }
+        if k as usize + 1 == conditions.len() {
+            let spans = &self.m.spans;
+            self.entries.push(TraceEntry::Count {
+                held: std::mem::take(&mut self.counted),
+                of: conditions.len() as u32,
+                line: spans.expr(e).map_or(0, |s| spans.line(s)),
+            });
+        }
     }
 
     fn percent_of(&mut self, e: u32, percent: Decimal, of: Decimal, result: Decimal) {

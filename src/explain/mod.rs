@@ -55,7 +55,9 @@ pub enum Block {
 /// A numbered step and the points that show its figures.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
-    /// The step in a sentence.
+    /// The step's name in the policy's words.
+    pub title: String,
+    /// The step in a sentence, after its name.
     pub text: String,
     /// Where its figures came from.
     pub details: Vec<String>,
@@ -190,7 +192,7 @@ fn lead(r: &EvalResult) -> Vec<String> {
     match r.status {
         Status::Ok => {
             let mut out = Vec::new();
-            match r.outputs.get(&p.indicative) {
+            match r.outputs.get(&p.indicative_step) {
                 Some(q) => out.push(format!(
                     "Your indicative personal budget is {} {}.",
                     format_quantity(q.value, q.unit),
@@ -201,7 +203,7 @@ fn lead(r: &EvalResult) -> Vec<String> {
             let others: Vec<String> = r
                 .outputs
                 .iter()
-                .filter(|(n, _)| *n != p.indicative)
+                .filter(|(n, _)| *n != p.indicative_step)
                 .map(|(n, q)| {
                     format!(
                         "{}: {}",
@@ -353,10 +355,10 @@ fn answers(r: &EvalResult) -> Option<Section> {
         if *defaulted {
             answer.push_str(" (not recorded: the policy's usual answer was used)");
         }
-        let scored = if option.is_some() {
+        let scored = if option.is_some() && !values.is_empty() {
             crate::text::list(values.iter().map(value_words))
         } else {
-            String::new()
+            "no score".to_string()
         };
         let weight = domain_weight.map(|w| format_quantity(w.value, w.unit));
         if domain_weight.is_some_and(|w| w.value != rust_decimal::Decimal::ONE) {
@@ -383,8 +385,16 @@ fn answers(r: &EvalResult) -> Option<Section> {
                 .to_string(),
         ));
     }
+    let only = groups.len() == 1;
     for (label, weight, rows) in groups {
-        let mut caption = label.unwrap_or_else(|| "Other questions".to_string());
+        let mut caption = label.unwrap_or_else(|| {
+            if only {
+                "The questions"
+            } else {
+                "Other questions"
+            }
+            .to_string()
+        });
         if let (true, Some(w)) = (weighted, weight) {
             caption.push_str(&format!(" (weight {w})"));
         }
@@ -508,6 +518,15 @@ fn detail(e: &TraceEntry) -> Option<String> {
                 (None, None) => "None of the lines of the policy applied.".to_string(),
             })
         }
+        TraceEntry::Count { held, of, .. } => Some(match held.as_slice() {
+            [] => format!("None of the {of} hold."),
+            [one] => sentence(&format!("1 of the {of} holds: {one}")),
+            more => sentence(&format!(
+                "{} of the {of} hold: {}",
+                more.len(),
+                more.join("; ")
+            )),
+        }),
         TraceEntry::PercentOf {
             percent,
             of,
@@ -555,7 +574,7 @@ fn detail(e: &TraceEntry) -> Option<String> {
                 format!(
                     "The total is {} ({how}): {}; the other answers counted here scored nothing.",
                     value_words(result),
-                    crate::text::list(scored)
+                    scored.join("; ")
                 )
             })
         }
@@ -619,21 +638,22 @@ fn working(r: &EvalResult) -> Option<Section> {
                     if let Some(c) = condition {
                         details.push(format!("It applies only when {c}."));
                     }
-                    format!("{title}: does not apply to you, so nothing is taken off.")
+                    "does not apply to you, so nothing is taken off.".to_string()
                 }
                 (_, Some(w)) => {
                     if let (Some(true), Some(c)) = (applied, condition) {
                         details.push(format!("This applies because {c}."));
                     }
                     if *w == v {
-                        format!("{title}: {v}.")
+                        format!("{v}.")
                     } else {
-                        format!("{title}: {w} is {v}.")
+                        format!("{w} is {v}.")
                     }
                 }
-                (_, None) => format!("{title}: {v}."),
+                (_, None) => format!("{v}."),
             };
             items.push(Item {
+                title,
                 text,
                 details: std::mem::take(&mut details),
             });
@@ -645,7 +665,11 @@ fn working(r: &EvalResult) -> Option<Section> {
         return None;
     }
     Some(Section {
-        heading: "How the figure was worked out".to_string(),
+        heading: if r.status == Status::Ok {
+            "How the figure was worked out".to_string()
+        } else {
+            "What was worked out".to_string()
+        },
         blocks: vec![
             Block::Paragraph(
                 "The policy works out your budget in these steps, in its own words, with your \

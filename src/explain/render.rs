@@ -47,7 +47,7 @@ fn text(doc: &Document) -> String {
                 }
                 Block::Steps(steps) => {
                     for (n, step) in steps.iter().enumerate() {
-                        let _ = writeln!(out, "  {}. {}", n + 1, step.text);
+                        let _ = writeln!(out, "  {}. {}: {}", n + 1, step.title, step.text);
                         for d in &step.details {
                             let _ = writeln!(out, "       - {d}");
                         }
@@ -105,7 +105,7 @@ fn markdown(doc: &Document) -> String {
                 }
                 Block::Steps(steps) => {
                     for (n, step) in steps.iter().enumerate() {
-                        let _ = writeln!(out, "{}. {}", n + 1, step.text);
+                        let _ = writeln!(out, "{}. **{}**: {}", n + 1, step.title, step.text);
                         for d in &step.details {
                             let _ = writeln!(out, "   - {d}");
                         }
@@ -205,7 +205,12 @@ fn html(doc: &Document) -> String {
                 Block::Steps(steps) => {
                     out.push_str("<ol class=\"steps\">\n");
                     for step in steps {
-                        let _ = write!(out, "<li>{}", esc(&step.text));
+                        let _ = write!(
+                            out,
+                            "<li><strong>{}</strong>: {}",
+                            esc(&step.title),
+                            esc(&step.text)
+                        );
                         if !step.details.is_empty() {
                             out.push_str("\n<ul>\n");
                             for d in &step.details {
@@ -238,7 +243,7 @@ fn html_table(out: &mut String, t: &Table) {
         for (i, c) in row.iter().enumerate() {
             if i == 0 {
                 let _ = write!(out, "<th scope=\"row\">{}</th>", esc(c));
-            } else if i + 1 == row.len() || c.starts_with('£') {
+            } else if c.chars().count() <= 16 {
                 let _ = write!(out, "<td class=\"figure\">{}</td>", esc(c));
             } else {
                 let _ = write!(out, "<td>{}</td>", esc(c));

@@ -20,6 +20,8 @@ pub(super) struct Known {
     pub steps: Vec<Option<Decimal>>,
     pub parameters: Vec<Option<Decimal>>,
     pub answers: Vec<Option<super::Answer>>,
+    /// The costed plan, once the route has read it.
+    pub plan_cost: Option<Decimal>,
     /// Values of `choose`, `of` and totals, by expression.
     pub exprs: HashMap<ExprId, Decimal>,
     /// The branch each `choose` took (`None`: `otherwise`), by expression.
@@ -161,7 +163,13 @@ impl Words<'_> {
                 }
             }
             Expr::Step { step } => self.step_ref(*step),
-            Expr::PlanCost => "the weekly cost of your support plan".to_string(),
+            Expr::PlanCost => match k.plan_cost {
+                Some(c) => format!(
+                    "the cost of your support plan, {}",
+                    quantity_words(c, Unit::Money)
+                ),
+                None => "the cost of your support plan".to_string(),
+            },
             Expr::Neg { value } => format!("minus {}", self.num(*value, unit, d)),
             Expr::Abs { value } => match m.exprs.get(*value as usize) {
                 Some(Expr::Arith {
@@ -215,10 +223,12 @@ impl Words<'_> {
                 "the larger of {}",
                 crate::text::list_and(values.iter().map(|v| self.num(*v, unit, d)))
             ),
-            Expr::Count { conditions } => format!(
-                "how many of these hold: {}",
-                crate::text::list(conditions.iter().map(|c| self.cond(*c, d)))
-            ),
+            Expr::Count { conditions } => {
+                format!(
+                    "the number of these {} conditions that hold",
+                    conditions.len()
+                )
+            }
             Expr::Round { value, rounding } => {
                 let to = match rounding.to {
                     RoundTo::Penny => "penny",
@@ -425,6 +435,18 @@ impl Words<'_> {
             Subject::Question(q) => match m.questions.get(q as usize) {
                 Some(question) => match &question.kind {
                     QuestionKind::Choice { options, .. } => {
+                        // A test that held reads best as the answer given.
+                        let given = self.known.answers.get(q as usize).copied().flatten();
+                        if let Some(super::AnswerValue::Choice(o)) = given.map(|a| a.value) {
+                            if !negated && codes.contains(&o) {
+                                if let Some(opt) = options.get(o as usize) {
+                                    return format!(
+                                        "your answer to “{}” is “{}”",
+                                        question.text, opt.text
+                                    );
+                                }
+                            }
+                        }
                         let labels = codes
                             .iter()
                             .filter_map(|c| options.get(*c as usize))
