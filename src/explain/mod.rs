@@ -256,8 +256,8 @@ fn lead(r: &EvalResult) -> Vec<String> {
         }
         Status::Error => {
             let mut out = vec![
-                "There is no budget figure yet: the answers recorded are not complete or \
-                      not ones the policy allows."
+                "There is no budget figure yet: it could not be worked out from your case \
+                      as it is recorded."
                     .to_string(),
             ];
             if let Some(e) = &r.error {
