@@ -325,9 +325,12 @@ fn about_you(r: &EvalResult) -> Section {
     }
 }
 
+/// A domain's answers: its label, its weight, and a row per question.
+type AnswerGroup = (Option<String>, Option<String>, Vec<Vec<String>>);
+
 fn answers(r: &EvalResult) -> Option<Section> {
     // Domains in the order their first question was read.
-    let mut groups: Vec<(Option<String>, Option<String>, Vec<Vec<String>>)> = Vec::new();
+    let mut groups: Vec<AnswerGroup> = Vec::new();
     let mut weighted = false;
     for e in &r.trace {
         let TraceEntry::Answer {
@@ -564,7 +567,12 @@ fn detail(e: &TraceEntry) -> Option<String> {
             } else {
                 "the scores"
             };
-            Some(if scored.is_empty() {
+            Some(if scored.is_empty() && terms.len() == 1 {
+                format!(
+                    "The only answer counted here scored nothing: the total is {}.",
+                    value_words(result)
+                )
+            } else if scored.is_empty() {
                 format!(
                     "None of the {} answers counted here scored anything: the total is {}.",
                     terms.len(),
@@ -658,7 +666,10 @@ fn working(r: &EvalResult) -> Option<Section> {
                 details: std::mem::take(&mut details),
             });
         } else if let Some(d) = detail(e) {
-            details.push(d);
+            // A check or requirement may read the same total as the step.
+            if !details.contains(&d) {
+                details.push(d);
+            }
         }
     }
     if items.is_empty() {

@@ -215,13 +215,24 @@ impl Words<'_> {
                 let p = self.num(*percent, Some(Unit::Percent), d);
                 format!("{p} of {of}")
             }
+            // Sums among several figures are bracketed, as after `less`.
             Expr::Min { values } => format!(
                 "the smaller of {}",
-                crate::text::list_and(values.iter().map(|v| self.num(*v, unit, d)))
+                crate::text::list_and(values.iter().map(|v| self.operand(
+                    *v,
+                    unit,
+                    ArithOp::Sub,
+                    d
+                )))
             ),
             Expr::Max { values } => format!(
                 "the larger of {}",
-                crate::text::list_and(values.iter().map(|v| self.num(*v, unit, d)))
+                crate::text::list_and(values.iter().map(|v| self.operand(
+                    *v,
+                    unit,
+                    ArithOp::Sub,
+                    d
+                )))
             ),
             Expr::Count { conditions } => {
                 format!(
