@@ -323,3 +323,22 @@ fn a_case_error_is_explained_and_fails_the_run() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("There is no budget figure yet"), "{text}");
 }
+
+#[test]
+fn as_of_is_kept_apart_from_the_assessment_date() {
+    let plan = plan_of("rules/leicestershire/2009-11-pilot.ras");
+    let text = std::fs::read_to_string("examples/leicestershire-L-A.json").unwrap();
+    let case = Case::from_json(&text).unwrap();
+    let as_of = ras::date::Date::new(2009, 6, 1);
+    let result = Evaluator::new(&plan).evaluate(&case, &EvalOptions { as_of });
+    assert_eq!(result.assessed, case.assessed);
+    assert_eq!(result.as_of, as_of);
+    let json: serde_json::Value = serde_json::from_str(&result.to_json()).unwrap();
+    assert_eq!(json["assessed"], "2010-02-01");
+    assert_eq!(json["as_of"], "2009-06-01");
+    let words = render(&explain(&result), Format::Text);
+    assert!(words.contains("Assessed on 1 February 2010"), "{words}");
+    assert!(words.contains("those in force on 1 June 2009"), "{words}");
+    // The price of 2009/10, not the pilot's £4.88.
+    assert!(words.contains("£6.00 a point"), "{words}");
+}
