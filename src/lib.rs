@@ -31,6 +31,7 @@ pub mod cli;
 pub mod date;
 pub mod diag;
 pub mod eval;
+pub mod explain;
 pub mod fmt;
 pub mod model;
 pub mod number;

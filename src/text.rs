@@ -11,6 +11,11 @@ pub fn list_or<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
     join(items, " or ")
 }
 
+/// `a, b and c`: a list read as one thing (`the smaller of a and b`).
+pub fn list_and<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> String {
+    join(items, " and ")
+}
+
 /// `` `a`, `b` or `c` ``: codes or names as written in a rule file; `none`
 /// when there are none.
 pub fn codes_or<S: AsRef<str>>(codes: impl IntoIterator<Item = S>) -> String {

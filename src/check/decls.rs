@@ -48,6 +48,7 @@ impl<'a> Checker<'a> {
             review: None,
             approved: None,
             change: None,
+            appeal: None,
             period: Period::Weekly,
             rounding: model::Rounding {
                 to: RoundTo::Penny,
@@ -84,6 +85,7 @@ impl<'a> Checker<'a> {
                 }
                 HeaderValue::Approved(t) => h.approved = Some(t.text.clone()),
                 HeaderValue::Change(t) => h.change = Some(t.text.clone()),
+                HeaderValue::Appeal(t) => h.appeal = Some(t.text.clone()),
                 HeaderValue::Period(p) => h.period = *p,
                 HeaderValue::Rounding(r) => {
                     h.rounding = model::Rounding {

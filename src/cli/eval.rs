@@ -97,7 +97,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
 }
 
 /// The plan from `--plan` or from the rule file.
-fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
+pub(super) fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
     match (&args.plan, &args.file) {
         (Some(plan), _) => rules::read_plan(plan),
         (None, Some(file)) => {
@@ -111,7 +111,7 @@ fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
 }
 
 /// The case from `--case`, with the other options written over it.
-fn build_case(args: &Args) -> Result<Case, CliError> {
+pub(super) fn build_case(args: &Args) -> Result<Case, CliError> {
     let mut case = match &args.case {
         Some(path) => read_case(path)?,
         None => Case::default(),

@@ -10,6 +10,7 @@ pub mod compile;
 mod error;
 pub mod eval;
 mod exit;
+pub mod explain;
 mod files;
 pub mod fmt;
 pub mod publish;
@@ -66,6 +67,8 @@ pub enum Command {
     Check(check::Args),
     /// Work out one person's indicative budget.
     Eval(eval::Args),
+    /// Explain one person's indicative budget in plain English.
+    Explain(explain::Args),
     /// Run the tests written in rule files.
     Test(test::Args),
     /// Compile a rule file into a plan (JSON) for other systems.
@@ -117,6 +120,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
     match command {
         Command::Check(args) => check::run(args, ctx),
         Command::Eval(args) => eval::run(args, ctx),
+        Command::Explain(args) => explain::run(args, ctx),
         Command::Test(args) => test::run(args, ctx),
         Command::Compile(args) => compile::run(args, ctx),
         Command::Run(args) => run::run(args, ctx),

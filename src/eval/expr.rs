@@ -130,7 +130,12 @@ impl Ctx<'_> {
                 }
             }
             Node::PercentOf { percent, value } => {
-                percent_of(self.operand(*percent, t)?, self.operand(*value, t)?)
+                let (p, x) = (self.operand(*percent, t)?, self.operand(*value, t)?);
+                let result = percent_of(p, x)?;
+                if T::ON {
+                    t.percent_of(id, p, x, result);
+                }
+                Ok(result)
             }
             Node::Min(span) => self.fold(*span, t, |a, b| {
                 if fastdec::cmp(b, a) == Ordering::Less {
@@ -148,8 +153,12 @@ impl Ctx<'_> {
             }),
             Node::Count(span) => {
                 let mut n = 0i64;
-                for c in self.kids(*span) {
-                    n += i64::from(self.cond(*c, t)?);
+                for (k, c) in self.kids(*span).iter().enumerate() {
+                    let held = self.cond(*c, t)?;
+                    if T::ON {
+                        t.count_term(id, k as u32, held);
+                    }
+                    n += i64::from(held);
                 }
                 Ok(Decimal::from(n))
             }
@@ -162,11 +171,21 @@ impl Ctx<'_> {
                 let x = self.operand(*value, t)?;
                 self.band(*band, x, t)
             }
-            Node::Total(i) => self.total(*i, t),
-            Node::Choose { pairs, otherwise } => match self.choose(*pairs, t)? {
-                Some(v) => self.operand(v, t),
-                None => self.operand(*otherwise, t),
-            },
+            Node::Total(i) => {
+                let sum = self.total(*i, t)?;
+                if T::ON {
+                    t.total(id, self.input, sum);
+                }
+                Ok(sum)
+            }
+            Node::Choose { pairs, otherwise } => {
+                let taken = self.choose(*pairs, t)?;
+                let value = self.operand(taken.unwrap_or(*otherwise), t)?;
+                if T::ON {
+                    t.choose(id, taken, Some(value));
+                }
+                Ok(value)
+            }
             _ => Err(Fault::BadPlan("a condition is used as a number")),
         }
     }
@@ -212,10 +231,14 @@ impl Ctx<'_> {
                     .ok_or(Fault::BadPlan("code set out of range"))?;
                 Ok(set.contains(code) != *negated)
             }
-            Node::Choose { pairs, otherwise } => match self.choose(*pairs, t)? {
-                Some(v) => self.cond(v, t),
-                None => self.cond(*otherwise, t),
-            },
+            Node::Choose { pairs, otherwise } => {
+                let taken = self.choose(*pairs, t)?;
+                let held = self.cond(taken.unwrap_or(*otherwise), t)?;
+                if T::ON {
+                    t.choose(id, taken, None);
+                }
+                Ok(held)
+            }
             _ => Err(Fault::BadPlan("a number is used as a condition")),
         }
     }

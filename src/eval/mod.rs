@@ -33,7 +33,10 @@ pub use result::{
     Quantity, Status,
 };
 pub use run::{Scratch, Verdict};
-pub use trace::{BandPointUsed, BandRowUsed, TraceEntry, TraceValue};
+pub use trace::{
+    lower_first, name_words, quantity_words, BandEdge, BandPointUsed, BandRowUsed, TotalTermUsed,
+    TraceEntry, TraceValue,
+};
 
 use crate::case::Case;
 use crate::date::Date;
@@ -134,10 +137,22 @@ impl<'p> Evaluator<'p> {
                 title: h.title.clone(),
                 version: h.version.clone(),
                 fingerprint: self.plan.fingerprint.clone(),
+                effective: h.effective,
+                approved: h.approved.clone(),
+                period: h.period,
+                indicative_step: self
+                    .plan
+                    .model
+                    .steps
+                    .get(self.plan.model.indicative as usize)
+                    .map(|s| s.id.clone())
+                    .unwrap_or_default(),
+                appeal: h.appeal.clone(),
             },
             case_id: case.case_id.clone(),
             cohort: case.cohort.clone(),
-            assessed: options.as_of.or(case.assessed),
+            assessed: case.assessed,
+            as_of: options.as_of,
             status: Status::Error,
             eligible: None,
             reasons: vec![],

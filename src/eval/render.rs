@@ -17,9 +17,12 @@ pub fn render_human(r: &EvalResult) -> String {
     );
     let case = r.case_id.as_deref().unwrap_or("(no id)");
     let cohort = r.cohort.as_deref().unwrap_or("no cohort");
-    let date = r.assessed.map_or("no assessment date".to_string(), |d| {
+    let mut date = r.assessed.map_or("no assessment date".to_string(), |d| {
         format!("assessed {d}")
     });
+    if let Some(d) = r.as_of {
+        date.push_str(&format!(", rates as of {d}"));
+    }
     let _ = writeln!(out, "Case:     {case} ({cohort}, {date})");
     status(&mut out, r);
     steps(&mut out, r);
@@ -59,6 +62,7 @@ pub fn render_human(r: &EvalResult) -> String {
                 text,
                 plan_cost,
                 line,
+                ..
             } => Some((route, text, plan_cost, line)),
             _ => None,
         });

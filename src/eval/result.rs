@@ -213,6 +213,16 @@ pub struct PolicyInfo {
     pub version: String,
     /// SHA-256 of the rule file.
     pub fingerprint: String,
+    /// The date the policy takes effect.
+    pub effective: Option<Date>,
+    /// Who approved it, and when.
+    pub approved: Option<String>,
+    /// The budget period (`weekly`…).
+    pub period: crate::vocabulary::Period,
+    /// The output that is the indicative budget.
+    pub indicative_step: String,
+    /// The council's own words on how to ask for a review or appeal.
+    pub appeal: Option<String>,
 }
 
 /// How the evaluation ended.
@@ -273,8 +283,11 @@ pub struct EvalResult {
     pub case_id: Option<String>,
     /// The case's cohort id, when known.
     pub cohort: Option<String>,
-    /// The date parameters were read at (assessment date or `--as-of`).
+    /// The case's assessment date, as the case gives it.
     pub assessed: Option<Date>,
+    /// The date parameters were read at instead of the assessment date
+    /// (`--as-of`), when given; the assessment date is kept as it was.
+    pub as_of: Option<Date>,
     /// How it ended.
     pub status: Status,
     /// Eligible or not; null when eligibility was not reached.
@@ -302,6 +315,12 @@ pub struct EvalResult {
 }
 
 impl EvalResult {
+    /// The date dated parameters were read at: `as_of` when given, else the
+    /// assessment date.
+    pub fn rates_date(&self) -> Option<Date> {
+        self.as_of.or(self.assessed)
+    }
+
     /// The value of a step (or output), when worked out.
     pub fn step(&self, name: &str) -> Option<Decimal> {
         self.steps.get(name).map(|q| q.value)

@@ -140,6 +140,11 @@ impl Evaluator<'_> {
             place: Place::Cohort,
         })?;
         t.cohort(input.cohort);
+        if T::ON {
+            for (a, value) in input.attributes.iter().enumerate() {
+                t.attribute(a as u32, *value);
+            }
+        }
         if cohort.not_validated.is_some() {
             return Ok(Verdict::NotValidated);
         }

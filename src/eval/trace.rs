@@ -5,17 +5,21 @@
 //! Evaluation reports events to a [`Tracer`]; [`NoTrace`] ignores them (the
 //! fast path) and [`Recorder`] turns them into [`TraceEntry`] values.
 
+mod words;
+
 use super::expr::BandHit;
-use super::input::{Answer, AnswerValue};
+use super::input::{Answer, AnswerValue, CaseInput};
 use super::result::{format_value, ParameterUsed, Quantity};
 use crate::date::Date;
 use crate::model::{
-    BandTable, Line, Model, ParameterKey, QuestionKind, ReasonPart, Requirement, StepKind,
+    BandTable, Expr, Line, Model, ParameterKey, QuestionKind, ReasonPart, Requirement, StepKind,
 };
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
+pub use words::{lower_first, name_words, quantity_words};
+use words::{Known, Words};
 
 /// Receives evaluation events. Every method defaults to doing nothing.
 pub(crate) trait Tracer {
@@ -32,6 +36,17 @@ pub(crate) trait Tracer {
     fn requirement(&mut self, _r: u32, _held: bool, _steps: &[Decimal]) {}
     fn flag(&mut self, _f: u32, _raised: bool) {}
     fn route(&mut self, _rule: Option<u32>, _plan_cost: Option<Decimal>) {}
+    /// The case's value of attribute `a` (`None` when not given).
+    fn attribute(&mut self, _a: u32, _value: Option<u32>) {}
+    /// `choose` expression `e` took the branch whose value is expression
+    /// `taken` (`None`: `otherwise`), giving `value` when it is a number.
+    fn choose(&mut self, _e: u32, _taken: Option<u32>, _value: Option<Decimal>) {}
+    /// `percent of value` (expression `e`) gave `result`.
+    fn percent_of(&mut self, _e: u32, _percent: Decimal, _of: Decimal, _result: Decimal) {}
+    /// Condition `k` of `count` expression `e` held or not.
+    fn count_term(&mut self, _e: u32, _k: u32, _held: bool) {}
+    /// Total expression `e` gave `sum` for the answers in `input`.
+    fn total(&mut self, _e: u32, _input: &CaseInput, _sum: Decimal) {}
 }
 
 /// Records nothing.
@@ -88,6 +103,40 @@ pub struct BandPointUsed {
     pub line: Line,
 }
 
+/// An edge of the band row used, and the row beyond it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BandEdge {
+    /// True for the upper edge (the value would have to rise), false for the
+    /// lower (it would have to fall below the edge).
+    pub above: bool,
+    /// The edge.
+    pub edge: Quantity,
+    /// How far the value is from the edge: reaching the upper edge moves into
+    /// the next row; the lower edge is still inside the row.
+    pub distance: Quantity,
+    /// What the row beyond the edge gives.
+    pub value: Quantity,
+}
+
+/// One question's part of a total.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TotalTermUsed {
+    /// Question id.
+    pub question: String,
+    /// The question's wording.
+    pub text: String,
+    /// The question's domain id, when it has one.
+    pub domain: Option<String>,
+    /// The domain's label.
+    pub domain_label: Option<String>,
+    /// The domain weight the value was multiplied by (1 when unweighted).
+    pub weight: Quantity,
+    /// The value the answer carries.
+    pub value: TraceValue,
+    /// Value times weight: what the question adds to the total.
+    pub adds: TraceValue,
+}
+
 /// One entry of the trace.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -121,6 +170,15 @@ pub enum TraceEntry {
         defaulted: bool,
         /// Where the question is declared.
         line: Line,
+        /// The question's domain id, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain: Option<String>,
+        /// The domain's label.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain_label: Option<String>,
+        /// The domain's weight in weighted totals.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        domain_weight: Option<Quantity>,
     },
     /// A parameter read (first read only).
     Parameter {
@@ -138,6 +196,15 @@ pub enum TraceEntry {
         key: Option<String>,
         /// Where the value is written.
         line: Line,
+        /// The parameter's label, when it has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// What chose the value: `client group`, or the attribute's label.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key_of: Option<String>,
+        /// The label of the cohort or attribute value that chose it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        key_label: Option<String>,
     },
     /// A band lookup.
     Band {
@@ -156,6 +223,13 @@ pub enum TraceEntry {
         result: TraceValue,
         /// Where the row or first point used is written.
         line: Line,
+        /// The bands' label, when they have one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+        /// How far the value is from the edges of its row (step bands), and
+        /// what the rows beyond them give.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        near: Vec<BandEdge>,
     },
     /// A step worked out.
     Step {
@@ -178,6 +252,68 @@ pub enum TraceEntry {
         reason: Option<String>,
         /// Whether a deduction applied.
         applied: Option<bool>,
+        /// A deduction's condition in words (`your answer to “…” is “…”`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
+        /// The calculation in words with this case's figures (`36.2 pts at
+        /// £4.88 a point, rounded to the nearest penny`); none for a deduction
+        /// that did not apply.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        working: Option<String>,
+    },
+    /// A case attribute's value (every declared attribute, given or not).
+    Attribute {
+        /// Attribute id.
+        attribute: String,
+        /// Its label.
+        label: String,
+        /// The value's code, when the case gives one.
+        code: Option<String>,
+        /// The value's label.
+        value: Option<String>,
+        /// Where the attribute is declared.
+        line: Line,
+    },
+    /// The line of a `choose` that applied.
+    Choose {
+        /// The position of the line taken among the `when` lines (from 1), or
+        /// none for `otherwise`.
+        branch: Option<u32>,
+        /// The condition of the line taken, in words; none for `otherwise`.
+        condition: Option<String>,
+        /// The value chosen, when a number.
+        value: Option<TraceValue>,
+        /// Where the line taken is written.
+        line: Line,
+    },
+    /// `count(…)`: how many of its conditions held.
+    Count {
+        /// The conditions that held, in words.
+        held: Vec<String>,
+        /// How many conditions it counts.
+        of: u32,
+        /// Where it is written.
+        line: Line,
+    },
+    /// `p% of x`.
+    PercentOf {
+        /// The percentage.
+        percent: TraceValue,
+        /// What it is taken of.
+        of: TraceValue,
+        /// The result.
+        result: TraceValue,
+        /// Where it is written.
+        line: Line,
+    },
+    /// A total of answer values (`total points`, `total weighted points in …`).
+    Total {
+        /// Each question's part, in the total's order.
+        terms: Vec<TotalTermUsed>,
+        /// The sum.
+        result: TraceValue,
+        /// Where the total is written.
+        line: Line,
     },
     /// An answer check.
     Check {
@@ -220,6 +356,9 @@ pub enum TraceEntry {
         text: Option<String>,
         /// The costed plan compared.
         plan_cost: Option<Quantity>,
+        /// The condition of the rule taken, in words (none for `otherwise`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        condition: Option<String>,
         /// Where the rule (or the route, when none) is written.
         line: Line,
     },
@@ -237,7 +376,12 @@ impl TraceEntry {
             | TraceEntry::Check { line, .. }
             | TraceEntry::Requirement { line, .. }
             | TraceEntry::Flag { line, .. }
-            | TraceEntry::Route { line, .. } => *line,
+            | TraceEntry::Route { line, .. }
+            | TraceEntry::Attribute { line, .. }
+            | TraceEntry::Choose { line, .. }
+            | TraceEntry::PercentOf { line, .. }
+            | TraceEntry::Count { line, .. }
+            | TraceEntry::Total { line, .. } => *line,
         }
     }
 }
@@ -263,6 +407,9 @@ pub(crate) struct Recorder<'a> {
     pub parameters: Vec<ParameterUsed>,
     seen_answers: Vec<bool>,
     seen_params: Vec<bool>,
+    known: Known,
+    /// The conditions of the `count` being worked out that held so far.
+    counted: Vec<String>,
 }
 
 impl<'a> Recorder<'a> {
@@ -273,6 +420,13 @@ impl<'a> Recorder<'a> {
             parameters: Vec::new(),
             seen_answers: vec![false; m.questions.len()],
             seen_params: vec![false; m.parameters.len()],
+            known: Known {
+                steps: vec![None; m.steps.len()],
+                parameters: vec![None; m.parameters.len()],
+                answers: vec![None; m.questions.len()],
+                ..Known::default()
+            },
+            counted: Vec::new(),
         }
     }
 }
@@ -295,6 +449,9 @@ impl Tracer for Recorder<'_> {
         let Some(question) = self.m.questions.get(q as usize) else {
             return;
         };
+        if let Some(slot) = self.known.answers.get_mut(q as usize) {
+            *slot = Some(*a);
+        }
         if !first_time(&mut self.seen_answers, q) {
             return;
         }
@@ -321,6 +478,7 @@ impl Tracer for Recorder<'_> {
             }
             _ => (None, None, vec![]),
         };
+        let domain = question.domain.and_then(|d| self.m.domains.get(d as usize));
         self.entries.push(TraceEntry::Answer {
             question: question.id.clone(),
             text: question.text.clone(),
@@ -329,6 +487,12 @@ impl Tracer for Recorder<'_> {
             values,
             defaulted: a.defaulted,
             line: self.m.spans.question_line(q),
+            domain: domain.map(|d| d.id.clone()),
+            domain_label: domain.map(|d| d.label.clone()),
+            domain_weight: domain.map(|d| Quantity {
+                value: d.weight,
+                unit: Unit::Number,
+            }),
         });
     }
 
@@ -336,20 +500,35 @@ impl Tracer for Recorder<'_> {
         let Some(param) = self.m.parameters.get(p as usize) else {
             return;
         };
+        if let Some(slot) = self.known.parameters.get_mut(p as usize) {
+            *slot = Some(value);
+        }
         if !first_time(&mut self.seen_params, p) {
             return;
         }
         let from = param.schedule.get(entry as usize).and_then(|e| e.from);
         let line = self.m.spans.parameter_value_line(p, entry, key);
-        let key = match param.key {
-            ParameterKey::None => None,
-            ParameterKey::Cohort => self.m.cohorts.get(key as usize).map(|c| c.id.clone()),
-            ParameterKey::Attribute(a) => self
-                .m
-                .attributes
-                .get(a as usize)
-                .and_then(|a| a.values.get(key as usize))
-                .map(|v| v.code.clone()),
+        let (key, key_of, key_label) = match param.key {
+            ParameterKey::None => (None, None, None),
+            ParameterKey::Cohort => match self.m.cohorts.get(key as usize) {
+                Some(c) => (
+                    Some(c.id.clone()),
+                    Some("client group".to_string()),
+                    Some(c.label.clone()),
+                ),
+                None => (None, None, None),
+            },
+            ParameterKey::Attribute(a) => {
+                let attr = self.m.attributes.get(a as usize);
+                match attr.and_then(|at| Some((at, at.values.get(key as usize)?))) {
+                    Some((at, v)) => (
+                        Some(v.code.clone()),
+                        Some(at.label.clone()),
+                        Some(v.label.clone()),
+                    ),
+                    None => (None, None, None),
+                }
+            }
         };
         let value = Quantity {
             value,
@@ -370,6 +549,9 @@ impl Tracer for Recorder<'_> {
             from,
             key,
             line,
+            label: param.label.clone(),
+            key_of,
+            key_label,
         });
     }
 
@@ -377,14 +559,38 @@ impl Tracer for Recorder<'_> {
         let Some(band) = self.m.bands.get(b as usize) else {
             return;
         };
+        self.known.bands.insert(b, (x, value));
         let q = |v: Decimal, unit: Unit| Quantity { value: v, unit };
         let spans = &self.m.spans;
         let band_line = spans.band_line(b);
         let (mut row, mut points, mut beyond, mut line) = (None, Vec::new(), None, band_line);
+        let mut near = Vec::new();
         match (&band.table, hit) {
             (BandTable::Steps { rows }, BandHit::Row(i)) => {
                 if let Some(r) = rows.get(i as usize) {
                     line = spans.band_row_line(b, i);
+                    let next = rows.get(i as usize + 1);
+                    let before = (i as usize).checked_sub(1).and_then(|p| rows.get(p));
+                    if let (Some(to), Some(n)) = (r.to, next) {
+                        if let Some(d) = to.checked_sub(x) {
+                            near.push(BandEdge {
+                                above: true,
+                                edge: q(to, band.on),
+                                distance: q(d, band.on),
+                                value: q(n.value, band.unit),
+                            });
+                        }
+                    }
+                    if let (Some(from), Some(p)) = (r.from, before) {
+                        if let Some(d) = x.checked_sub(from) {
+                            near.push(BandEdge {
+                                above: false,
+                                edge: q(from, band.on),
+                                distance: q(d, band.on),
+                                value: q(p.value, band.unit),
+                            });
+                        }
+                    }
                     row = Some(BandRowUsed {
                         from: r.from.map(|f| q(f, band.on)),
                         to: r.to.map(|t| q(t, band.on)),
@@ -441,6 +647,8 @@ impl Tracer for Recorder<'_> {
             beyond,
             result: TraceValue::new(value, band.unit),
             line,
+            label: band.label.clone(),
+            near,
         });
     }
 
@@ -460,11 +668,24 @@ impl Tracer for Recorder<'_> {
         let Some(step) = self.m.steps.get(s as usize) else {
             return;
         };
-        let (kind, label, reason) = match &step.kind {
-            StepKind::Let => ("let", None, None),
-            StepKind::Deduction { reason, .. } => ("deduction", None, Some(reason.clone())),
-            StepKind::Output { label } => ("output", Some(label.clone()), None),
+        let words = Words {
+            m: self.m,
+            known: &self.known,
         };
+        let (kind, label, reason, condition) = match &step.kind {
+            StepKind::Let => ("let", None, None, None),
+            StepKind::Deduction { reason, when, .. } => (
+                "deduction",
+                None,
+                Some(reason.clone()),
+                when.map(|w| words.cond(w, 0)),
+            ),
+            StepKind::Output { label } => ("output", Some(label.clone()), None, None),
+        };
+        let working = (applied != Some(false)).then(|| words.num(step.expr, Some(step.unit), 0));
+        if let Some(slot) = self.known.steps.get_mut(s as usize) {
+            *slot = Some(value);
+        }
         self.entries.push(TraceEntry::Step {
             name: step.id.clone(),
             step: kind,
@@ -478,6 +699,8 @@ impl Tracer for Recorder<'_> {
             label,
             reason,
             applied,
+            condition,
+            working,
         });
     }
 
@@ -517,7 +740,14 @@ impl Tracer for Recorder<'_> {
     fn route(&mut self, rule: Option<u32>, plan_cost: Option<Decimal>) {
         let Some(route) = &self.m.route else { return };
         let chosen = rule.and_then(|r| route.rules.get(r as usize));
+        self.known.plan_cost = plan_cost;
+        let words = Words {
+            m: self.m,
+            known: &self.known,
+        };
+        let condition = chosen.and_then(|r| r.when).map(|w| words.cond(w, 0));
         self.entries.push(TraceEntry::Route {
+            condition,
             route: chosen.map(|r| r.id.clone()),
             text: chosen.map(|r| r.text.clone()),
             plan_cost: plan_cost.map(|v| Quantity {
@@ -528,6 +758,138 @@ impl Tracer for Recorder<'_> {
                 Some(r) if chosen.is_some() => self.m.spans.route_rule_line(r),
                 _ => self.m.spans.route_line(),
             },
+        });
+    }
+
+    fn attribute(&mut self, a: u32, value: Option<u32>) {
+        let Some(attr) = self.m.attributes.get(a as usize) else {
+            return;
+        };
+        let chosen = value.and_then(|v| attr.values.get(v as usize));
+        self.entries.push(TraceEntry::Attribute {
+            attribute: attr.id.clone(),
+            label: attr.label.clone(),
+            code: chosen.map(|v| v.code.clone()),
+            value: chosen.map(|v| v.label.clone()),
+            line: self.m.spans.attribute_line(a),
+        });
+    }
+
+    fn choose(&mut self, e: u32, taken: Option<u32>, value: Option<Decimal>) {
+        let Some(Expr::Choose { choices, otherwise }) = self.m.exprs.get(e as usize) else {
+            return;
+        };
+        let branch = taken.and_then(|t| choices.iter().position(|(_, v)| *v == t));
+        self.known.branches.insert(e, branch);
+        if let Some(v) = value {
+            self.known.exprs.insert(e, v);
+        }
+        let words = Words {
+            m: self.m,
+            known: &self.known,
+        };
+        let (condition, at) = match branch.and_then(|i| choices.get(i)) {
+            Some((c, _)) => (Some(words.cond(*c, 0)), *c),
+            None => (None, *otherwise),
+        };
+        // A choice of bare numbers takes the unit of the step it is written in.
+        let unit = words
+            .unit_of(e)
+            .or_else(|| self.m.steps.iter().find(|s| s.expr == e).map(|s| s.unit));
+        let spans = &self.m.spans;
+        let line = spans
+            .expr(at)
+            .or_else(|| spans.expr(e))
+            .map_or(0, |s| spans.line(s));
+        self.entries.push(TraceEntry::Choose {
+            branch: branch.map(|i| i as u32 + 1),
+            condition,
+            value: value.map(|v| TraceValue::new(v, unit.unwrap_or(Unit::Number))),
+            line,
+        });
+    }
+
+    fn count_term(&mut self, e: u32, k: u32, held: bool) {
+        let Some(Expr::Count { conditions }) = self.m.exprs.get(e as usize) else {
+            return;
+        };
+        if k == 0 {
+            self.counted.clear();
+        }
+        if held {
+            if let Some(c) = conditions.get(k as usize) {
+                let words = Words {
+                    m: self.m,
+                    known: &self.known,
+                };
+                self.counted.push(words.cond(*c, 0));
+            }
+        }
+        if k as usize + 1 == conditions.len() {
+            let spans = &self.m.spans;
+            self.entries.push(TraceEntry::Count {
+                held: std::mem::take(&mut self.counted),
+                of: conditions.len() as u32,
+                line: spans.expr(e).map_or(0, |s| spans.line(s)),
+            });
+        }
+    }
+
+    fn percent_of(&mut self, e: u32, percent: Decimal, of: Decimal, result: Decimal) {
+        self.known.exprs.insert(e, result);
+        let words = Words {
+            m: self.m,
+            known: &self.known,
+        };
+        let unit = words.unit_of(e).unwrap_or(Unit::Number);
+        let spans = &self.m.spans;
+        self.entries.push(TraceEntry::PercentOf {
+            percent: TraceValue::new(percent, Unit::Percent),
+            of: TraceValue::new(of, unit),
+            result: TraceValue::new(result, unit),
+            line: spans.expr(e).map_or(0, |s| spans.line(s)),
+        });
+    }
+
+    fn total(&mut self, e: u32, input: &CaseInput, sum: Decimal) {
+        let Some(Expr::Total { kind, terms }) = self.m.exprs.get(e as usize) else {
+            return;
+        };
+        self.known.exprs.insert(e, sum);
+        let m = self.m;
+        let used = terms
+            .iter()
+            .filter_map(|t| {
+                let q = m.questions.get(t.question as usize)?;
+                let answer = input.answers.get(t.question as usize)?;
+                let (value, unit) = match (&q.kind, answer.value) {
+                    (QuestionKind::Choice { options, units, .. }, AnswerValue::Choice(o)) => (
+                        *options.get(o as usize)?.values.get(t.slot as usize)?,
+                        *units.get(t.slot as usize)?,
+                    ),
+                    (QuestionKind::Number { unit, .. }, AnswerValue::Number(n)) => (n, *unit),
+                    _ => return None,
+                };
+                let domain = q.domain.and_then(|d| m.domains.get(d as usize));
+                Some(TotalTermUsed {
+                    question: q.id.clone(),
+                    text: q.text.clone(),
+                    domain: domain.map(|d| d.id.clone()),
+                    domain_label: domain.map(|d| d.label.clone()),
+                    weight: Quantity {
+                        value: t.weight,
+                        unit: Unit::Number,
+                    },
+                    value: TraceValue::new(value, unit),
+                    adds: TraceValue::new(value.checked_mul(t.weight)?, unit),
+                })
+            })
+            .collect();
+        let spans = &m.spans;
+        self.entries.push(TraceEntry::Total {
+            terms: used,
+            result: TraceValue::new(sum, kind.unit()),
+            line: spans.expr(e).map_or(0, |s| spans.line(s)),
         });
     }
 }

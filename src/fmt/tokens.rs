@@ -281,6 +281,7 @@ fn starts_unit(rule: Rule, parent: Option<Rule>) -> bool {
         | Rule::review
         | Rule::approved
         | Rule::change
+        | Rule::appeal
         | Rule::period
         | Rule::rounding
         | Rule::cohort

@@ -90,6 +90,11 @@ pub struct Header {
     pub approved: Option<String>,
     /// Summary of change.
     pub change: Option<String>,
+    /// The council's own words on how to ask for a review of the figure or
+    /// appeal against it; left out of the plan's JSON when the file has none,
+    /// so plans compiled before it existed read back the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appeal: Option<String>,
     /// Budget period.
     pub period: Period,
     /// Default rounding.

@@ -184,6 +184,8 @@ pub enum HeaderValue {
     Approved(Text),
     /// `change "summary of change"`
     Change(Text),
+    /// `appeal "how to ask for a review or appeal"`
+    Appeal(Text),
     /// `period weekly`
     Period(Period),
     /// `rounding penny half_up`
@@ -200,6 +202,7 @@ impl HeaderValue {
             HeaderValue::Review(_) => "review",
             HeaderValue::Approved(_) => "approved",
             HeaderValue::Change(_) => "change",
+            HeaderValue::Appeal(_) => "appeal",
             HeaderValue::Period(_) => "period",
             HeaderValue::Rounding(_) => "rounding",
         }

@@ -314,8 +314,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::review
         | Rule::approved
         | Rule::change
+        | Rule::appeal
         | Rule::period
-        | Rule::rounding => "a header field (`council`, `version`, `effective`, `review`, `approved`, `change`, `period`, `rounding`)",
+        | Rule::rounding => "a header field (`council`, `version`, `effective`, `review`, `approved`, `change`, `appeal`, `period`, `rounding`)",
         Rule::period_kind => "a period (`weekly`, `four_weekly`, `monthly`, `annual`)",
         Rule::rounding_rule | Rule::round_to => "a rounding (`penny` or `pound`)",
         Rule::round_mode => "a rounding mode (`half_up`, `half_even`, `up`, `down`)",
@@ -385,6 +386,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::k_review => "`review`",
         Rule::k_approved => "`approved`",
         Rule::k_change => "`change`",
+        Rule::k_appeal => "`appeal`",
         Rule::k_period => "`period`",
         Rule::k_rounding => "`rounding`",
         Rule::k_cohorts => "`cohorts`",

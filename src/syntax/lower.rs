@@ -599,6 +599,7 @@ fn policy(pair: Pair<'_, Rule>) -> Result<Policy> {
             Rule::review => HeaderValue::Review(date(v)?),
             Rule::approved => HeaderValue::Approved(text(v)),
             Rule::change => HeaderValue::Change(text(v)),
+            Rule::appeal => HeaderValue::Appeal(text(v)),
             Rule::period => HeaderValue::Period(match v.as_str() {
                 "four_weekly" => Period::FourWeekly,
                 "monthly" => Period::Monthly,

@@ -49,6 +49,7 @@ impl B {
                     review: None,
                     approved: None,
                     change: None,
+                    appeal: None,
                     period: Period::Weekly,
                     rounding: Rounding {
                         to: RoundTo::Penny,
