@@ -4,7 +4,7 @@
 
 use ras::model::{BandTable, Expectation, Expr, Model, QuestionKind};
 use ras::plan::Plan;
-use ras::publish::{self, PublishOptions};
+use ras::publish;
 use ras::units::Unit;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -212,9 +212,8 @@ fn every_wording_and_figure_of_each_rule_file_is_published() {
         let source = fs::read_to_string(&path).unwrap();
         let plan = plan_of(&source);
         let m = plan.model();
-        let options = PublishOptions::default();
-        let html = page_text(&publish::to_html(&plan, &options));
-        let markdown = publish::to_markdown(&plan, &options);
+                let html = page_text(&publish::to_html(&plan));
+        let markdown = publish::to_markdown(&plan);
         for wording in wordings(m) {
             assert!(
                 html.contains(&wording),
@@ -268,7 +267,7 @@ fn stable(plan: &Plan, text: String) -> String {
 fn markdown_of_every_rule_file() {
     insta::glob!("../rules", "**/*.ras", |path| {
         let plan = plan_of(&fs::read_to_string(path).unwrap());
-        let markdown = publish::to_markdown(&plan, &PublishOptions::default());
+        let markdown = publish::to_markdown(&plan);
         insta::assert_snapshot!(stable(&plan, markdown));
     });
 }
@@ -277,7 +276,7 @@ fn markdown_of_every_rule_file() {
 fn markdown_of_every_construct() {
     let source = fs::read_to_string("tests/fixtures/check/ok/every-construct.ras").unwrap();
     let plan = plan_of(&source);
-    let markdown = publish::to_markdown(&plan, &PublishOptions::default());
+    let markdown = publish::to_markdown(&plan);
     // Words keep the formula's grouping: `a and b or c` is bracketed.
     assert!(markdown.contains(
         "2. (The cohort is Older people, Working-age adults or People with mental health needs \
@@ -296,7 +295,7 @@ fn markdown_of_every_construct() {
 #[test]
 fn html_of_the_reference_scenario() {
     let plan = plan_of(&fs::read_to_string("rules/shire-2025.ras").unwrap());
-    let html = publish::to_html(&plan, &PublishOptions::default());
+    let html = publish::to_html(&plan);
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
     assert!(html.contains("@page { size: A4"));
     assert!(html.contains("tr, dt, dd, li { break-inside: avoid"));
@@ -311,16 +310,38 @@ fn html_of_the_reference_scenario() {
 
 #[test]
 fn the_appeal_section_holds_the_councils_words() {
-    let plan = plan_of(&fs::read_to_string("rules/oldham/2019-01.ras").unwrap());
-    let options = PublishOptions {
-        appeal: Some("Ask your social worker for a review within 28 days & say why"),
-    };
-    let markdown = publish::to_markdown(&plan, &options);
+    let source = fs::read_to_string("rules/oldham/2019-01.ras").unwrap();
+    let words = "Ask your social worker for a review within 28 days & say why";
+    let with_words = with_appeal(&source, words);
+    let plan = plan_of(&with_words);
+    let markdown = publish::to_markdown(&plan);
     assert!(markdown.contains("## Asking for a review or an appeal"));
     assert!(markdown.contains("“Ask your social worker for a review within 28 days &amp; say why”"));
-    let html = publish::to_html(&plan, &options);
+    let html = publish::to_html(&plan);
     assert!(html.contains("<a href=\"#appeal\">"));
-    assert!(!publish::to_html(&plan, &PublishOptions::default()).contains("id=\"appeal\""));
+    let without: String = source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("appeal "))
+        .map(|l| format!("{l}
+"))
+        .collect();
+    assert!(!publish::to_html(&plan_of(&without)).contains("id=\"appeal\""));
+}
+
+/// The rule file with its `appeal` line's words replaced.
+fn with_appeal(source: &str, words: &str) -> String {
+    source
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with("appeal ") {
+                format!("  appeal \"{words}\"
+")
+            } else {
+                format!("{l}
+")
+            }
+        })
+        .collect()
 }
 
 #[cfg(feature = "cli")]

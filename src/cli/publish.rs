@@ -7,7 +7,7 @@ use super::{files, CliError, ExitStatus};
 use crate::check::CheckOptions;
 use crate::date::Date;
 use crate::plan::Plan;
-use crate::publish::{self, PublishOptions};
+use crate::publish;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `ras publish`.
@@ -60,10 +60,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     // Refuse an unknown extension before the rules are checked.
     let format = format_of(args.format, output)?;
     let plan = load(&args, ctx)?;
-    let options = PublishOptions { appeal: None };
     let text = match format {
-        Format::Html => publish::to_html(&plan, &options),
-        Format::Markdown => publish::to_markdown(&plan, &options),
+        Format::Html => publish::to_html(&plan),
+        Format::Markdown => publish::to_markdown(&plan),
     };
     match output {
         Some(path) => files::write_text(path, &text)?,

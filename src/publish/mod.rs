@@ -24,18 +24,8 @@ use crate::model::Model;
 use crate::plan::Plan;
 use crate::vocabulary::Period;
 
-/// What the document says besides the plan.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct PublishOptions<'a> {
-    /// The council's own words on how to ask for a review or an appeal; a
-    /// section of its own when given.
-    // The policy header has no such field yet; when it has, the command line
-    // passes it here.
-    pub appeal: Option<&'a str>,
-}
-
 /// The published policy of a plan.
-pub fn document(plan: &Plan, options: &PublishOptions) -> Document {
+pub fn document(plan: &Plan) -> Document {
     let m = plan.model();
     let mut sections = vec![
         about(m, plan.fingerprint()),
@@ -48,7 +38,7 @@ pub fn document(plan: &Plan, options: &PublishOptions) -> Document {
         method::route(m),
         examples::section(plan),
     ];
-    if let Some(appeal) = options.appeal {
+    if let Some(appeal) = m.header.appeal.as_deref() {
         sections.push(Some(appeal_section(appeal)));
     }
     sections.push(sources(m, plan.fingerprint()));
@@ -60,13 +50,13 @@ pub fn document(plan: &Plan, options: &PublishOptions) -> Document {
 }
 
 /// The document as one self-contained HTML page.
-pub fn to_html(plan: &Plan, options: &PublishOptions) -> String {
-    html::render(&document(plan, options))
+pub fn to_html(plan: &Plan) -> String {
+    html::render(&document(plan))
 }
 
 /// The document as Markdown.
-pub fn to_markdown(plan: &Plan, options: &PublishOptions) -> String {
-    markdown::render(&document(plan, options))
+pub fn to_markdown(plan: &Plan) -> String {
+    markdown::render(&document(plan))
 }
 
 /// `2025-04-01` -> `1 April 2025`.
