@@ -193,6 +193,16 @@ pub const TEST_MISSING_ANSWER: Code = Code::error(
     "ras::test-missing-answer",
     "a test leaves out an answer the calculation needs, or expects nothing",
 );
+/// A test starts (`as "…"`) from a test that is not in the file.
+pub const UNKNOWN_BASE_TEST: Code = Code::error(
+    "ras::unknown-base-test",
+    "a test starts from a test that is not in the file",
+);
+/// Tests that start from each other in a circle.
+pub const BASE_TEST_CYCLE: Code = Code::error(
+    "ras::base-test-cycle",
+    "tests that start from each other in a circle",
+);
 /// `allow` names a warning that does not exist.
 pub const UNKNOWN_WARNING: Code = Code::error(
     "ras::unknown-warning",
@@ -291,6 +301,8 @@ pub const RULE_FILE: &[Code] = &[
     TEST_UNKNOWN_CODE,
     TEST_UNKNOWN_COHORT,
     TEST_MISSING_ANSWER,
+    UNKNOWN_BASE_TEST,
+    BASE_TEST_CYCLE,
     UNKNOWN_WARNING,
     ALLOW_NEEDS_REASON,
     MONEY_CAP,

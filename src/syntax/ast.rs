@@ -526,11 +526,13 @@ pub struct RouteRule {
     pub span: Span,
 }
 
-/// `test "name" { given … expect … }`
+/// `test "name" { given … expect … }`, `test "name" as "other" { … }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {
     /// The test's name.
     pub name: Text,
+    /// `as "other"`: the test whose answers this one starts from.
+    pub base: Option<Text>,
     /// The case: cohort, dates, plan cost, attributes, answers.
     pub givens: Vec<Given>,
     /// What must come out.

@@ -809,6 +809,10 @@ fn bands(pair: Pair<'_, Rule>) -> Result<Bands> {
 fn test(pair: Pair<'_, Rule>) -> Result<Test> {
     let mut inner = Inner::of(pair);
     let name = text(inner.next("test name")?);
+    let base = match inner.next_if(Rule::test_base) {
+        Some(b) => Some(text(Inner::of(b).next("base test name")?)),
+        None => None,
+    };
     let mut givens = Vec::new();
     let mut expects = Vec::new();
     for line in inner.rest() {
@@ -860,6 +864,7 @@ fn test(pair: Pair<'_, Rule>) -> Result<Test> {
     }
     Ok(Test {
         name,
+        base,
         givens,
         expects,
     })
