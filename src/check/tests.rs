@@ -16,10 +16,13 @@ impl<'a> Checker<'a> {
             // `None`: the test starts from a test that is not there, so which
             // answers it gives is unknown.
             let from_base = inherited.get(k).cloned().flatten();
+            if let Some(base) = &from_base {
+                self.without(t, base);
+            }
             let givens: Vec<(&ast::Given, bool)> = match &from_base {
                 Some(base) => base
                     .iter()
-                    .filter(|b| !t.givens.iter().any(|g| g.name.name == b.name.name))
+                    .filter(|b| !replaces(t, b))
                     .map(|b| (*b, true))
                     .chain(t.givens.iter().map(|g| (g, false)))
                     .collect(),
@@ -541,12 +544,41 @@ impl<'a> Checker<'a> {
             let mut givens: Vec<&'a ast::Given> = Vec::new();
             for &c in chain.iter().skip(1).rev() {
                 let Some(t) = tests.get(c) else { continue };
-                givens.retain(|g| !t.givens.iter().any(|own| own.name.name == g.name.name));
+                givens.retain(|g| !replaces(t, g));
                 givens.extend(t.givens.iter());
             }
             out.push(Some(givens));
         }
         out
+    }
+
+    /// `without name` takes away an answer the base test gives; one it does
+    /// not give, or one this test gives as well, is a mistake.
+    fn without(&mut self, t: &ast::Test, base: &[&ast::Given]) {
+        for w in &t.without {
+            let message = if t.givens.iter().any(|g| g.name.name == w.name) {
+                format!(
+                    "the test \"{}\" both gives `{}` and takes it away",
+                    t.name.text, w.name
+                )
+            } else if t.base.is_none() {
+                format!(
+                    "the test \"{}\" starts from no other test, so it has no `{}` to take away",
+                    t.name.text, w.name
+                )
+            } else if !base.iter().any(|g| g.name.name == w.name) {
+                format!(
+                    "the test \"{}\" takes away `{}`, which the test it starts from does not give",
+                    t.name.text, w.name
+                )
+            } else {
+                continue;
+            };
+            let diag = Diagnostic::new(codes::WITHOUT_NOT_GIVEN, message)
+                .label(w.span, "nothing to take away")
+                .hint("`without` names an answer of the test written after `as`; remove it, or the `given`");
+            self.error(diag);
+        }
     }
 
     fn unknown_base(&mut self, base: &ast::Text, tests: &[&ast::Test]) {
@@ -594,6 +626,12 @@ impl<'a> Checker<'a> {
         }
         self.error(diag);
     }
+}
+
+/// Whether test `t` gives its own value for `given`, or takes it away.
+fn replaces(t: &ast::Test, given: &ast::Given) -> bool {
+    let name = given.name.name.as_str();
+    t.givens.iter().any(|g| g.name.name == name) || t.without.iter().any(|w| w.name == name)
 }
 
 fn suggest(code: &str, valid: &[String], noun: &str) -> String {

@@ -203,6 +203,11 @@ pub const BASE_TEST_CYCLE: Code = Code::error(
     "ras::base-test-cycle",
     "tests that start from each other in a circle",
 );
+/// A test takes away (`without`) an answer the test it starts from does not give.
+pub const WITHOUT_NOT_GIVEN: Code = Code::error(
+    "ras::without-not-given",
+    "a test takes away an answer the test it starts from does not give",
+);
 /// `allow` names a warning that does not exist.
 pub const UNKNOWN_WARNING: Code = Code::error(
     "ras::unknown-warning",
@@ -303,6 +308,7 @@ pub const RULE_FILE: &[Code] = &[
     TEST_MISSING_ANSWER,
     UNKNOWN_BASE_TEST,
     BASE_TEST_CYCLE,
+    WITHOUT_NOT_GIVEN,
     UNKNOWN_WARNING,
     ALLOW_NEEDS_REASON,
     MONEY_CAP,

@@ -533,6 +533,8 @@ pub struct Test {
     pub name: Text,
     /// `as "other"`: the test whose answers this one starts from.
     pub base: Option<Text>,
+    /// `without name`: answers of the base test this one does not give.
+    pub without: Vec<Ident>,
     /// The case: cohort, dates, plan cost, attributes, answers.
     pub givens: Vec<Given>,
     /// What must come out.

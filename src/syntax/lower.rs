@@ -814,9 +814,15 @@ fn test(pair: Pair<'_, Rule>) -> Result<Test> {
         None => None,
     };
     let mut givens = Vec::new();
+    let mut without = Vec::new();
     let mut expects = Vec::new();
     for line in inner.rest() {
         match line.as_rule() {
+            Rule::without => {
+                for w in Inner::of(line).rest() {
+                    without.push(ident(w));
+                }
+            }
             Rule::given => {
                 for g in Inner::of(line).rest() {
                     let gs = span(&g);
@@ -865,6 +871,7 @@ fn test(pair: Pair<'_, Rule>) -> Result<Test> {
     Ok(Test {
         name,
         base,
+        without,
         givens,
         expects,
     })
