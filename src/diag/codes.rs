@@ -149,6 +149,11 @@ pub const MISSING_COHORT_VALUE: Code = Code::error(
     "ras::missing-cohort-value",
     "a parameter without a value for some cohort or attribute value",
 );
+/// A parameter by a case attribute without a value for some value of it.
+pub const MISSING_ATTRIBUTE_VALUE: Code = Code::error(
+    "ras::missing-attribute-value",
+    "a parameter by a case attribute without a value for some value of it",
+);
 /// A parameter's dates out of order or repeated.
 pub const DATE_ORDER: Code = Code::error(
     "ras::date-order",
@@ -296,6 +301,7 @@ pub const RULE_FILE: &[Code] = &[
     PLAN_COST_OUTSIDE_ROUTE,
     NO_INDICATIVE,
     MISSING_COHORT_VALUE,
+    MISSING_ATTRIBUTE_VALUE,
     DATE_ORDER,
     BAND_GAP,
     BAND_OVERLAP,

@@ -139,6 +139,15 @@ pub(super) fn syntax_error(
     }
     if let Some(open) = unclosed_brace(source.get(..end_of_region).unwrap_or(source), pos) {
         diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
+        // A declaration's keyword inside an open block is the next
+        // declaration: the block above lacks its `}`, and the keyword is not
+        // being used as a name.
+        let reserved_hint = hint.as_deref().is_some_and(|h| h.contains("reserved word"));
+        if reserved_hint && DECLARATION_KEYWORDS.contains(&word_here.as_str()) {
+            hint = Some(format!(
+                "is a `}}` missing before `{word_here}`? every `{{` needs a matching `}}`"
+            ));
+        }
         hint = hint.or_else(|| Some("is a `}` missing? every `{` needs a matching `}`".into()));
     }
     if expected.iter().any(|e| e.starts_with("a declaration")) {
