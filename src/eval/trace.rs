@@ -461,7 +461,7 @@ impl Tracer for Recorder<'_> {
             return;
         };
         let (kind, label, reason) = match &step.kind {
-            StepKind::Let => ("let", None, None),
+            StepKind::Let { label } => ("let", label.clone(), None),
             StepKind::Deduction { reason, .. } => ("deduction", None, Some(reason.clone())),
             StepKind::Output { label } => ("output", Some(label.clone()), None),
         };

@@ -304,6 +304,8 @@ pub enum QuestionKind {
         max: NumberLit,
         /// The explicit default.
         default: Option<NumberLit>,
+        /// The unit written after the default (`default 0 h`), and where.
+        default_unit: Option<(Unit, Span)>,
     },
 }
 
@@ -428,6 +430,8 @@ pub enum BandRange {
 pub struct LetStep {
     /// The step's name.
     pub id: Ident,
+    /// What the figure is, in words (optional).
+    pub label: Option<Text>,
     /// Its calculation.
     pub expr: Expr,
 }

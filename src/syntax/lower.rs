@@ -481,8 +481,9 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
         Rule::let_step => {
             let mut inner = Inner::of(pair);
             let id = ident(inner.next("name")?);
+            let label = inner.next_if(Rule::string).map(text);
             let expr = expr(inner.next("calculation")?)?;
-            Decl::Let(LetStep { id, expr })
+            Decl::Let(LetStep { id, label, expr })
         }
         Rule::deduction => {
             let mut inner = Inner::of(pair);
@@ -669,15 +670,24 @@ fn question(pair: Pair<'_, Rule>) -> Result<Question> {
             };
             let min = number(ni.next("smallest answer")?)?;
             let max = number(ni.next("largest answer")?)?;
-            let default = match ni.next_if(Rule::default_number) {
-                Some(d) => Some(number(Inner::of(d).next("default")?)?),
-                None => None,
+            let (default, default_unit) = match ni.next_if(Rule::default_number) {
+                Some(d) => {
+                    let mut di = Inner::of(d);
+                    let value = number(di.next("default")?)?;
+                    let unit = match di.next_if(Rule::unit) {
+                        Some(u) => Some((unit_word(&u)?, span(&u))),
+                        None => None,
+                    };
+                    (Some(value), unit)
+                }
+                None => (None, None),
             };
             QuestionKind::Number {
                 unit,
                 min,
                 max,
                 default,
+                default_unit,
             }
         }
         _ => return Err(internal(span(&k), "question kind")),
