@@ -4,12 +4,17 @@
 //! Output: one [`TestOutcome`] per test, with every failed expectation as
 //! expected vs actual; for a value, the trace of the step (its line, formula,
 //! and the values of the steps and parameters it reads). Renderers: a human
-//! summary ending `N passed, N failed`, and JUnit XML for CI.
+//! summary ending `N passed, N failed`, JUnit XML and JSON for CI.
+//!
+//! Nothing here reads a clock: a caller that times the tests (`ras test`)
+//! runs them one at a time with a [`TestRunner`] and records each time in
+//! [`TestOutcome::time`].
 
 use crate::eval::{format_quantity, EvalOptions, EvalResult, Evaluator, Status, TraceEntry};
 use crate::model::{Expectation, Expr, Line, Model, StepId, TestCase};
 use crate::plan::Plan;
 use std::fmt::Write;
+use std::time::Duration;
 
 /// The outcome of one test.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,6 +27,8 @@ pub struct TestOutcome {
     pub failures: Vec<TestFailure>,
     /// The evaluation, when the plan could be evaluated.
     pub result: Option<EvalResult>,
+    /// How long the test took, when the caller timed it.
+    pub time: Option<Duration>,
 }
 
 impl TestOutcome {
@@ -46,13 +53,45 @@ pub struct TestFailure {
 
 /// Runs every test of the plan's rule file.
 pub fn run_tests(plan: &Plan) -> Vec<TestOutcome> {
-    let tests = &plan.model.tests;
-    let evaluator = Evaluator::new(plan);
-    tests
-        .iter()
-        .enumerate()
-        .map(|(i, t)| run_one(&evaluator, i as u32, t))
-        .collect()
+    let runner = TestRunner::new(plan);
+    (0..runner.len()).filter_map(|i| runner.run(i)).collect()
+}
+
+/// Runs the tests of a plan one at a time, so that a caller can choose
+/// which (`--filter`) and time each.
+pub struct TestRunner<'p> {
+    evaluator: Evaluator<'p>,
+}
+
+impl<'p> TestRunner<'p> {
+    /// A runner for the tests the plan carries.
+    pub fn new(plan: &'p Plan) -> Self {
+        TestRunner {
+            evaluator: Evaluator::new(plan),
+        }
+    }
+
+    /// How many tests there are.
+    pub fn len(&self) -> usize {
+        self.evaluator.plan().model.tests.len()
+    }
+
+    /// True when the rule file has no tests.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The name of test `index`.
+    pub fn name(&self, index: usize) -> Option<&str> {
+        let tests = &self.evaluator.plan().model.tests;
+        tests.get(index).map(|t| t.name.as_str())
+    }
+
+    /// Runs test `index` (`None` when there is no such test).
+    pub fn run(&self, index: usize) -> Option<TestOutcome> {
+        let test = self.evaluator.plan().model.tests.get(index)?;
+        Some(run_one(&self.evaluator, index as u32, test))
+    }
 }
 
 fn run_one(ev: &Evaluator, index: u32, test: &TestCase) -> TestOutcome {
@@ -72,6 +111,7 @@ fn run_one(ev: &Evaluator, index: u32, test: &TestCase) -> TestOutcome {
         line: m.spans.test_line(index),
         failures,
         result: Some(result),
+        time: None,
     }
 }
 
@@ -362,9 +402,18 @@ fn xml_escape(text: &str) -> String {
     out
 }
 
-/// The outcomes as JUnit XML (one suite named after the rule file).
+/// A time in seconds to the microsecond, `0.000125`, as JUnit and the JSON
+/// report write it; `0.000000` for a test that was not timed.
+pub fn seconds(time: Option<Duration>) -> String {
+    let time = time.unwrap_or_default();
+    format!("{}.{:06}", time.as_secs(), time.subsec_micros())
+}
+
+/// The outcomes as JUnit XML (one suite named after the rule file), each
+/// test with its `time` in seconds.
 pub fn junit_xml(file_name: &str, outcomes: &[TestOutcome]) -> String {
     let failed = outcomes.iter().filter(|o| !o.passed()).count();
+    let total: Duration = outcomes.iter().filter_map(|o| o.time).sum();
     let file = xml_escape(file_name);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -374,22 +423,24 @@ pub fn junit_xml(file_name: &str, outcomes: &[TestOutcome]) -> String {
     );
     let _ = writeln!(
         out,
-        "  <testsuite name=\"{file}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\">",
-        outcomes.len()
+        "  <testsuite name=\"{file}\" tests=\"{}\" failures=\"{failed}\" errors=\"0\" time=\"{}\">",
+        outcomes.len(),
+        seconds(Some(total))
     );
     for o in outcomes {
         let name = xml_escape(&o.name);
+        let time = seconds(o.time);
         if o.passed() {
             let _ = writeln!(
                 out,
-                "    <testcase name=\"{name}\" classname=\"{file}\" file=\"{file}\" line=\"{}\"/>",
+                "    <testcase name=\"{name}\" classname=\"{file}\" file=\"{file}\" line=\"{}\" time=\"{time}\"/>",
                 o.line
             );
             continue;
         }
         let _ = writeln!(
             out,
-            "    <testcase name=\"{name}\" classname=\"{file}\" file=\"{file}\" line=\"{}\">",
+            "    <testcase name=\"{name}\" classname=\"{file}\" file=\"{file}\" line=\"{}\" time=\"{time}\">",
             o.line
         );
         for f in &o.failures {
@@ -397,7 +448,10 @@ pub fn junit_xml(file_name: &str, outcomes: &[TestOutcome]) -> String {
                 "line {}: expected {}, actual {}",
                 f.line, f.expected, f.actual
             ));
-            let mut body = format!("expected {}\nactual   {}", f.expected, f.actual);
+            let mut body = format!(
+                "line {}\nexpected {}\nactual   {}",
+                f.line, f.expected, f.actual
+            );
             for d in &f.detail {
                 body.push('\n');
                 body.push_str(d);
@@ -412,4 +466,32 @@ pub fn junit_xml(file_name: &str, outcomes: &[TestOutcome]) -> String {
     }
     out.push_str("  </testsuite>\n</testsuites>\n");
     out
+}
+
+/// One test as the JSON report (`ras test --format json`) writes it: its
+/// name, line, `passed` or `failed`, its time in seconds, and each failed
+/// expectation with what was expected, what came out and how.
+pub fn outcome_json(o: &TestOutcome) -> serde_json::Value {
+    let failures: Vec<serde_json::Value> = o
+        .failures
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "line": f.line,
+                "expected": f.expected,
+                "actual": f.actual,
+                "detail": f.detail,
+            })
+        })
+        .collect();
+    // Written as a number with its six decimals, never through a float.
+    let time = serde_json::from_str::<serde_json::Number>(&seconds(o.time))
+        .map_or(serde_json::Value::Null, serde_json::Value::Number);
+    serde_json::json!({
+        "name": o.name,
+        "line": o.line,
+        "outcome": if o.passed() { "passed" } else { "failed" },
+        "time": time,
+        "failures": failures,
+    })
 }

@@ -189,7 +189,7 @@ fn wordings(m: &Model) -> Vec<String> {
         match &s.kind {
             ras::model::StepKind::Deduction { reason, .. } => out.push(reason.clone()),
             ras::model::StepKind::Output { label } => out.push(label.clone()),
-            ras::model::StepKind::Let => {}
+            ras::model::StepKind::Let { label } => out.extend(label.clone()),
         }
     }
     out.extend(m.flags.iter().map(|f| f.text.clone()));

@@ -362,7 +362,35 @@ impl<'a> Checker<'a> {
                 min,
                 max,
                 default,
+                default_unit,
             } => {
+                let asked_in = unit.unwrap_or(Unit::Number);
+                if let Some((written, at)) = default_unit {
+                    if *written != asked_in {
+                        let diag = Diagnostic::new(
+                            codes::UNIT_MISMATCH,
+                            format!(
+                                "`{}` is answered in {}, but its default is written in {}",
+                                q.id.name,
+                                asked_in.describe(),
+                                written.describe()
+                            ),
+                        )
+                        .label(*at, format!("this is {}", written.describe()))
+                        .hint(match asked_in {
+                            Unit::Number => {
+                                "the answer is a plain number: write the default without a unit"
+                                    .to_string()
+                            }
+                            u => format!(
+                                "write the default in {}, e.g. `default 0 {}`",
+                                u.describe(),
+                                u.symbol()
+                            ),
+                        });
+                        self.error(diag);
+                    }
+                }
                 if min.value > max.value {
                     let diag = Diagnostic::new(
                         codes::BAD_RANGE,

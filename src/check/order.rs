@@ -153,7 +153,9 @@ impl<'a> Checker<'a> {
         };
         self.step_types[n] = ty;
         let kind = match decl {
-            StepDecl::Let(_) => model::StepKind::Let,
+            StepDecl::Let(s) => model::StepKind::Let {
+                label: s.label.as_ref().map(|l| l.text.clone()),
+            },
             StepDecl::Output(o) => model::StepKind::Output {
                 label: o.label.text.clone(),
             },

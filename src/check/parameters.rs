@@ -30,7 +30,7 @@ impl<'a> Checker<'a> {
             ParameterBody::Constant(lit) => {
                 if key != ParameterKey::None {
                     let diag = Diagnostic::new(
-                        codes::MISSING_COHORT_VALUE,
+                        missing_value_code(p),
                         format!(
                             "`{}` gives one value but varies by {}",
                             p.id.name,
@@ -69,7 +69,7 @@ impl<'a> Checker<'a> {
                 ParameterEntry::From { date, value, span } => {
                     self.date_in_order(p, date, &mut last_date);
                     if key != ParameterKey::None {
-                        let diag = Diagnostic::new(codes::MISSING_COHORT_VALUE, format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
+                        let diag = Diagnostic::new(missing_value_code(p), format!("`{}` gives one value from {} but varies by {}", p.id.name, date.date, key_name(p)))
                             .label(*span, "one value for every case")
                             .hint("give a value for each, e.g. `from 2024-04-01 { older_people £4.88/pt working_age £5.20/pt }`");
                         self.error(diag);
@@ -310,10 +310,15 @@ impl<'a> Checker<'a> {
             .map(|(k, _)| k.as_str())
             .collect();
         if !missing.is_empty() && !keys.is_empty() {
+            let whose = match p.by.as_ref().map(|b| b.name.as_str()) {
+                Some("cohort") | None => String::new(),
+                Some(by) if missing.len() == 1 => format!("the `{by}` value "),
+                Some(by) => format!("the `{by}` values "),
+            };
             let diag = Diagnostic::new(
-                codes::MISSING_COHORT_VALUE,
+                missing_value_code(p),
                 format!(
-                    "`{}` has no value for {}",
+                    "`{}` has no value for {whose}{}",
                     p.id.name,
                     list_codes(missing.iter().copied())
                 ),
@@ -384,6 +389,15 @@ impl<'a> Checker<'a> {
                 Decimal::ZERO
             }
         }
+    }
+}
+
+/// A parameter by a case attribute that lacks a value for one of its values
+/// has a code of its own: the fix is in the attribute's values, not cohorts.
+fn missing_value_code(p: &ast::Parameter) -> codes::Code {
+    match p.by.as_ref().map(|b| b.name.as_str()) {
+        Some("cohort") | None => codes::MISSING_COHORT_VALUE,
+        Some(_) => codes::MISSING_ATTRIBUTE_VALUE,
     }
 }
 

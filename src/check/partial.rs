@@ -26,6 +26,8 @@ const ABOUT_THE_FILE: &[(&str, &[&str])] = &[
     ("ras::missing-header", &["policy", "cohorts"]),
     ("ras::no-indicative", &["output"]),
     ("ras::missing-cohort-value", &["cohorts", "attribute"]),
+    ("ras::missing-attribute-value", &["attribute"]),
+    ("ras::unknown-base-test", &["test"]),
 ];
 
 /// What the left-out declarations may have said.

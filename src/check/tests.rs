@@ -10,8 +10,24 @@ use crate::units::Unit;
 
 impl<'a> Checker<'a> {
     pub(super) fn tests(&mut self) {
+        let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
-        for (_, t) in self.decls.tests.clone() {
+        for (k, (_, t)) in self.decls.tests.clone().into_iter().enumerate() {
+            // `None`: the test starts from a test that is not there, so which
+            // answers it gives is unknown.
+            let from_base = inherited.get(k).cloned().flatten();
+            if let Some(base) = &from_base {
+                self.without(t, base);
+            }
+            let givens: Vec<(&ast::Given, bool)> = match &from_base {
+                Some(base) => base
+                    .iter()
+                    .filter(|b| !replaces(t, b))
+                    .map(|b| (*b, true))
+                    .chain(t.givens.iter().map(|g| (g, false)))
+                    .collect(),
+                None => t.givens.iter().map(|g| (g, false)).collect(),
+            };
             if let Some(first) = seen.iter().find(|n| n.text == t.name.text) {
                 let diag = Diagnostic::new(
                     codes::DUPLICATE_NAME,
@@ -23,7 +39,7 @@ impl<'a> Checker<'a> {
                 self.error(diag);
             }
             seen.push(&t.name);
-            let case = self.test_case(t);
+            let case = self.test_case(&givens);
             let (expects, expect_spans): (Vec<_>, Vec<_>) = t
                 .expects
                 .iter()
@@ -37,7 +53,7 @@ impl<'a> Checker<'a> {
             });
             // A given that names nothing known is reported already; it is most
             // likely the missing answer, misspelt.
-            let unknown_given = t.givens.iter().any(|g| {
+            let unknown_given = givens.iter().any(|(g, _)| {
                 !matches!(
                     g.name.name.as_str(),
                     "cohort" | "assessed" | "plan_cost" | "case_id"
@@ -46,8 +62,9 @@ impl<'a> Checker<'a> {
                     Some(Symbol::Question(_) | Symbol::Attribute(_))
                 )
             });
-            if !stops_early && !unknown_given {
-                self.missing_answers(t, &case);
+            let base_known = t.base.is_none() || from_base.is_some();
+            if !stops_early && !unknown_given && base_known {
+                self.missing_answers(t, &givens, &case);
             }
             if t.expects.is_empty() {
                 let diag = Diagnostic::new(
@@ -70,10 +87,29 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn test_case(&mut self, t: &ast::Test) -> Case {
+    /// The case a test gives: its own answers, and those it takes from the
+    /// test it starts from (`inherited`), whose mistakes are reported once,
+    /// in that test.
+    fn test_case(&mut self, givens: &[(&ast::Given, bool)]) -> Case {
         let mut case = Case::default();
         let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
-        for g in &t.givens {
+        for &(g, inherited) in givens {
+            let reported = self.errors.len();
+            self.given(g, &mut seen, &mut case);
+            if inherited {
+                self.errors.truncate(reported);
+            }
+        }
+        case
+    }
+
+    fn given<'g>(
+        &mut self,
+        g: &'g ast::Given,
+        seen: &mut Vec<(&'g str, crate::syntax::Span)>,
+        case: &mut Case,
+    ) {
+        {
             if let Some((_, first)) = seen.iter().find(|(n, _)| *n == g.name.name) {
                 let diag = Diagnostic::new(
                     codes::DUPLICATE_NAME,
@@ -82,7 +118,7 @@ impl<'a> Checker<'a> {
                 .label(g.span, "second")
                 .label(*first, "first");
                 self.error(diag);
-                continue;
+                return;
             }
             seen.push((&g.name.name, g.span));
             match g.name.name.as_str() {
@@ -158,7 +194,6 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        case
     }
 
     /// Where a given value is written (`4` in `personal_care 4`).
@@ -273,7 +308,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn missing_answers(&mut self, t: &ast::Test, case: &Case) {
+    fn missing_answers(&mut self, t: &ast::Test, givens: &[(&ast::Given, bool)], case: &Case) {
         let mut missing: Vec<&str> = Vec::new();
         for (q, question) in self.m.questions.iter().enumerate() {
             let has_default = match &question.kind {
@@ -282,14 +317,14 @@ impl<'a> Checker<'a> {
                 QuestionKind::Number { default, .. } => default.is_some(),
             };
             // An answer given but not valid is reported where it is given.
-            let answered = t.givens.iter().any(|g| g.name.name == question.id);
+            let answered = givens.iter().any(|(g, _)| g.name.name == question.id);
             if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered {
                 missing.push(&question.id);
             }
         }
         let mut not_given: Vec<&model::Attribute> = Vec::new();
         for (a, attribute) in self.m.attributes.iter().enumerate() {
-            let given = t.givens.iter().any(|g| g.name.name == attribute.id);
+            let given = givens.iter().any(|(g, _)| g.name.name == attribute.id);
             if self.used_attributes.get(a).copied().unwrap_or(false) && !given {
                 not_given.push(attribute);
             }
@@ -461,6 +496,142 @@ impl<'a> Checker<'a> {
             }
         })
     }
+}
+
+impl<'a> Checker<'a> {
+    /// For each test, in order, the answers it takes from the test it starts
+    /// from (`as "…"`), that test's own taken first so the nearer test wins;
+    /// empty for a test without `as`, `None` when the chain of bases breaks
+    /// (an unknown test, or a circle), which is reported at the `as`.
+    fn bases(&mut self) -> Vec<Option<Vec<&'a ast::Given>>> {
+        let tests: Vec<&'a ast::Test> = self.decls.tests.iter().map(|(_, t)| *t).collect();
+        // The first test of a name is the one a base names; a second is
+        // reported as a duplicate.
+        let index_of = |name: &str| tests.iter().position(|t| t.name.text == name);
+        let mut out = Vec::with_capacity(tests.len());
+        for (i, test) in tests.iter().enumerate() {
+            let mut chain = vec![i];
+            let mut broken = false;
+            let mut at = *test;
+            while let Some(base) = &at.base {
+                let Some(j) = index_of(&base.text) else {
+                    if chain.len() == 1 {
+                        self.unknown_base(base, &tests);
+                    }
+                    broken = true;
+                    break;
+                };
+                if let Some(k) = chain.iter().position(|&c| c == j) {
+                    // Reported once, by the circle's first test.
+                    let circle = &chain[k..];
+                    if k == 0 && circle.iter().all(|&c| c >= i) {
+                        self.base_cycle(circle.iter().filter_map(|&c| tests.get(c).copied()));
+                    }
+                    broken = true;
+                    break;
+                }
+                chain.push(j);
+                let Some(next) = tests.get(j) else {
+                    broken = true;
+                    break;
+                };
+                at = next;
+            }
+            if broken {
+                out.push(None);
+                continue;
+            }
+            let mut givens: Vec<&'a ast::Given> = Vec::new();
+            for &c in chain.iter().skip(1).rev() {
+                let Some(t) = tests.get(c) else { continue };
+                givens.retain(|g| !replaces(t, g));
+                givens.extend(t.givens.iter());
+            }
+            out.push(Some(givens));
+        }
+        out
+    }
+
+    /// `without name` takes away an answer the base test gives; one it does
+    /// not give, or one this test gives as well, is a mistake.
+    fn without(&mut self, t: &ast::Test, base: &[&ast::Given]) {
+        for w in &t.without {
+            let message = if t.givens.iter().any(|g| g.name.name == w.name) {
+                format!(
+                    "the test \"{}\" both gives `{}` and takes it away",
+                    t.name.text, w.name
+                )
+            } else if t.base.is_none() {
+                format!(
+                    "the test \"{}\" starts from no other test, so it has no `{}` to take away",
+                    t.name.text, w.name
+                )
+            } else if !base.iter().any(|g| g.name.name == w.name) {
+                format!(
+                    "the test \"{}\" takes away `{}`, which the test it starts from does not give",
+                    t.name.text, w.name
+                )
+            } else {
+                continue;
+            };
+            let diag = Diagnostic::new(codes::WITHOUT_NOT_GIVEN, message)
+                .label(w.span, "nothing to take away")
+                .hint("`without` names an answer of the test written after `as`; remove it, or the `given`");
+            self.error(diag);
+        }
+    }
+
+    fn unknown_base(&mut self, base: &ast::Text, tests: &[&ast::Test]) {
+        let names: Vec<&str> = tests.iter().map(|t| t.name.text.as_str()).collect();
+        let hint = match did_you_mean(&base.text, names.iter().copied()) {
+            Some(s) => format!("did you mean \"{s}\"?"),
+            None => "a test starts from another test of the same rule file, named exactly as \
+                     it is written after `test`; a test in another file cannot be used"
+                .to_string(),
+        };
+        let diag = Diagnostic::new(
+            codes::UNKNOWN_BASE_TEST,
+            format!("there is no test called \"{}\" to start from", base.text),
+        )
+        .label(base.span, "no test of this name in this file")
+        .hint(hint);
+        self.error(diag);
+    }
+
+    fn base_cycle<'t>(&mut self, circle: impl Iterator<Item = &'t ast::Test>) {
+        let circle: Vec<&ast::Test> = circle.collect();
+        let names: Vec<String> = circle
+            .iter()
+            .map(|t| format!("\"{}\"", t.name.text))
+            .collect();
+        let (message, hint) = match names.as_slice() {
+            [one] => (
+                format!("the test {one} starts from itself"),
+                "remove `as`, and give the test's answers in its own `given`",
+            ),
+            [rest @ .., last] => (
+                format!(
+                    "the tests {} and {last} start from each other in a circle",
+                    rest.join(", ")
+                ),
+                "one of them must give its answers itself, without `as`",
+            ),
+            [] => return,
+        };
+        let mut diag = Diagnostic::new(codes::BASE_TEST_CYCLE, message).hint(hint);
+        for t in &circle {
+            if let Some(base) = &t.base {
+                diag = diag.label(base.span, format!("\"{}\" starts from here", t.name.text));
+            }
+        }
+        self.error(diag);
+    }
+}
+
+/// Whether test `t` gives its own value for `given`, or takes it away.
+fn replaces(t: &ast::Test, given: &ast::Given) -> bool {
+    let name = given.name.name.as_str();
+    t.givens.iter().any(|g| g.name.name == name) || t.without.iter().any(|w| w.name == name)
 }
 
 fn suggest(code: &str, valid: &[String], noun: &str) -> String {

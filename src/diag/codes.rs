@@ -149,6 +149,11 @@ pub const MISSING_COHORT_VALUE: Code = Code::error(
     "ras::missing-cohort-value",
     "a parameter without a value for some cohort or attribute value",
 );
+/// A parameter by a case attribute without a value for some value of it.
+pub const MISSING_ATTRIBUTE_VALUE: Code = Code::error(
+    "ras::missing-attribute-value",
+    "a parameter by a case attribute without a value for some value of it",
+);
 /// A parameter's dates out of order or repeated.
 pub const DATE_ORDER: Code = Code::error(
     "ras::date-order",
@@ -192,6 +197,21 @@ pub const TEST_UNKNOWN_COHORT: Code = Code::error(
 pub const TEST_MISSING_ANSWER: Code = Code::error(
     "ras::test-missing-answer",
     "a test leaves out an answer the calculation needs, or expects nothing",
+);
+/// A test starts (`as "…"`) from a test that is not in the file.
+pub const UNKNOWN_BASE_TEST: Code = Code::error(
+    "ras::unknown-base-test",
+    "a test starts from a test that is not in the file",
+);
+/// Tests that start from each other in a circle.
+pub const BASE_TEST_CYCLE: Code = Code::error(
+    "ras::base-test-cycle",
+    "tests that start from each other in a circle",
+);
+/// A test takes away (`without`) an answer the test it starts from does not give.
+pub const WITHOUT_NOT_GIVEN: Code = Code::error(
+    "ras::without-not-given",
+    "a test takes away an answer the test it starts from does not give",
 );
 /// `allow` names a warning that does not exist.
 pub const UNKNOWN_WARNING: Code = Code::error(
@@ -281,6 +301,7 @@ pub const RULE_FILE: &[Code] = &[
     PLAN_COST_OUTSIDE_ROUTE,
     NO_INDICATIVE,
     MISSING_COHORT_VALUE,
+    MISSING_ATTRIBUTE_VALUE,
     DATE_ORDER,
     BAND_GAP,
     BAND_OVERLAP,
@@ -291,6 +312,9 @@ pub const RULE_FILE: &[Code] = &[
     TEST_UNKNOWN_CODE,
     TEST_UNKNOWN_COHORT,
     TEST_MISSING_ANSWER,
+    UNKNOWN_BASE_TEST,
+    BASE_TEST_CYCLE,
+    WITHOUT_NOT_GIVEN,
     UNKNOWN_WARNING,
     ALLOW_NEEDS_REASON,
     MONEY_CAP,

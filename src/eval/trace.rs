@@ -673,7 +673,7 @@ impl Tracer for Recorder<'_> {
             known: &self.known,
         };
         let (kind, label, reason, condition) = match &step.kind {
-            StepKind::Let => ("let", None, None, None),
+            StepKind::Let { label } => ("let", label.clone(), None, None),
             StepKind::Deduction { reason, when, .. } => (
                 "deduction",
                 None,

@@ -198,7 +198,7 @@ impl<'s> Walker<'s> {
             // A row's column does not reach into a block it opens.
             ctx.row = None;
         }
-        let separated = matches!(rule, Rule::given | Rule::expect);
+        let separated = matches!(rule, Rule::given | Rule::without | Rule::expect);
         for (i, child) in children.into_iter().enumerate() {
             self.gap(child.as_span().start(), ctx);
             if let Some(kind) = kind {
@@ -295,6 +295,7 @@ fn starts_unit(rule: Rule, parent: Option<Rule>) -> bool {
         | Rule::requirement
         | Rule::route_rule
         | Rule::given
+        | Rule::without
         | Rule::expect => true,
         Rule::default_code => parent == Some(Rule::choice_kind),
         _ => false,

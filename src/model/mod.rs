@@ -318,7 +318,11 @@ pub struct Step {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StepKind {
     /// `let`
-    Let,
+    Let {
+        /// What the figure is, in words, when the file says.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
     /// `deduction`: zero when its condition is false.
     Deduction {
         /// Reason sentence.

@@ -217,7 +217,10 @@ fn result(m: &Model, order: &[u32], r: &EvalResult, test: &TestCase, index: usiz
             StepKind::Deduction { reason, .. } => {
                 name.push(", a deduction: ").push_quote(reason.clone());
             }
-            StepKind::Let => {}
+            StepKind::Let { label: Some(label) } => {
+                name.push(format!(" ({label})"));
+            }
+            StepKind::Let { label: None } => {}
         }
         table.rows.push(vec![name, q.to_string().into()]);
     }

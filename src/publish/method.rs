@@ -16,7 +16,10 @@ pub(super) fn method(m: &Model, order: &[StepId]) -> Option<Section> {
         };
         let mut t = Text::code(s.id.clone());
         match &s.kind {
-            StepKind::Let => {
+            StepKind::Let { label } => {
+                if let Some(label) = label {
+                    t.push(format!(" ({label})"));
+                }
                 t.push(" is ");
                 t.append(words.value(s.expr, s.unit));
                 t.push(".");

@@ -268,7 +268,7 @@ fn references(m: &Model) -> Vec<String> {
         match &s.kind {
             crate::model::StepKind::Deduction { reason, .. } => sentences.push(reason),
             crate::model::StepKind::Output { label } => sentences.push(label),
-            crate::model::StepKind::Let => {}
+            crate::model::StepKind::Let { label } => sentences.extend(label.as_deref()),
         }
     }
     sentences.extend(m.flags.iter().map(|f| f.text.as_str()));

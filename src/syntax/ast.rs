@@ -307,6 +307,8 @@ pub enum QuestionKind {
         max: NumberLit,
         /// The explicit default.
         default: Option<NumberLit>,
+        /// The unit written after the default (`default 0 h`), and where.
+        default_unit: Option<(Unit, Span)>,
     },
 }
 
@@ -431,6 +433,8 @@ pub enum BandRange {
 pub struct LetStep {
     /// The step's name.
     pub id: Ident,
+    /// What the figure is, in words (optional).
+    pub label: Option<Text>,
     /// Its calculation.
     pub expr: Expr,
 }
@@ -529,11 +533,15 @@ pub struct RouteRule {
     pub span: Span,
 }
 
-/// `test "name" { given … expect … }`
+/// `test "name" { given … expect … }`, `test "name" as "other" { … }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct Test {
     /// The test's name.
     pub name: Text,
+    /// `as "other"`: the test whose answers this one starts from.
+    pub base: Option<Text>,
+    /// `without name`: answers of the base test this one does not give.
+    pub without: Vec<Ident>,
     /// The case: cohort, dates, plan cost, attributes, answers.
     pub givens: Vec<Given>,
     /// What must come out.

@@ -139,6 +139,15 @@ pub(super) fn syntax_error(
     }
     if let Some(open) = unclosed_brace(source.get(..end_of_region).unwrap_or(source), pos) {
         diag = diag.label(Span::new(open, open + 1), "this `{` is never closed");
+        // A declaration's keyword inside an open block is the next
+        // declaration: the block above lacks its `}`, and the keyword is not
+        // being used as a name.
+        let reserved_hint = hint.as_deref().is_some_and(|h| h.contains("reserved word"));
+        if reserved_hint && DECLARATION_KEYWORDS.contains(&word_here.as_str()) {
+            hint = Some(format!(
+                "is a `}}` missing before `{word_here}`? every `{{` needs a matching `}}`"
+            ));
+        }
         hint = hint.or_else(|| Some("is a `}` missing? every `{` needs a matching `}`".into()));
     }
     if expected.iter().any(|e| e.starts_with("a declaration")) {
@@ -350,6 +359,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::route_rule => "a route, e.g. `panel \"Refer to panel\" when indicative >= £1000`",
         Rule::otherwise => "`otherwise`",
         Rule::given => "`given`",
+        Rule::test_base => "`as` and the name of the test to start from",
+        Rule::without => "`without` and the names of answers not to take",
         Rule::given_pair => "a name and its value, e.g. `personal_care 3`",
         Rule::expect => "`expect`",
         rule if is_expectation(rule) => "an expectation, e.g. `indicative £141.33` or `flag chc_screening`",
@@ -429,6 +440,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::k_otherwise => "`otherwise`",
         Rule::k_test => "`test`",
         Rule::k_given => "`given`",
+        Rule::k_as => "`as`",
+        Rule::k_without => "`without`",
         Rule::k_expect => "`expect`",
         Rule::k_error => "`error`",
         Rule::k_eligible => "`eligible`",

@@ -481,8 +481,9 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
         Rule::let_step => {
             let mut inner = Inner::of(pair);
             let id = ident(inner.next("name")?);
+            let label = inner.next_if(Rule::string).map(text);
             let expr = expr(inner.next("calculation")?)?;
-            Decl::Let(LetStep { id, expr })
+            Decl::Let(LetStep { id, label, expr })
         }
         Rule::deduction => {
             let mut inner = Inner::of(pair);
@@ -670,15 +671,24 @@ fn question(pair: Pair<'_, Rule>) -> Result<Question> {
             };
             let min = number(ni.next("smallest answer")?)?;
             let max = number(ni.next("largest answer")?)?;
-            let default = match ni.next_if(Rule::default_number) {
-                Some(d) => Some(number(Inner::of(d).next("default")?)?),
-                None => None,
+            let (default, default_unit) = match ni.next_if(Rule::default_number) {
+                Some(d) => {
+                    let mut di = Inner::of(d);
+                    let value = number(di.next("default")?)?;
+                    let unit = match di.next_if(Rule::unit) {
+                        Some(u) => Some((unit_word(&u)?, span(&u))),
+                        None => None,
+                    };
+                    (Some(value), unit)
+                }
+                None => (None, None),
             };
             QuestionKind::Number {
                 unit,
                 min,
                 max,
                 default,
+                default_unit,
             }
         }
         _ => return Err(internal(span(&k), "question kind")),
@@ -810,10 +820,20 @@ fn bands(pair: Pair<'_, Rule>) -> Result<Bands> {
 fn test(pair: Pair<'_, Rule>) -> Result<Test> {
     let mut inner = Inner::of(pair);
     let name = text(inner.next("test name")?);
+    let base = match inner.next_if(Rule::test_base) {
+        Some(b) => Some(text(Inner::of(b).next("base test name")?)),
+        None => None,
+    };
     let mut givens = Vec::new();
+    let mut without = Vec::new();
     let mut expects = Vec::new();
     for line in inner.rest() {
         match line.as_rule() {
+            Rule::without => {
+                for w in Inner::of(line).rest() {
+                    without.push(ident(w));
+                }
+            }
             Rule::given => {
                 for g in Inner::of(line).rest() {
                     let gs = span(&g);
@@ -861,6 +881,8 @@ fn test(pair: Pair<'_, Rule>) -> Result<Test> {
     }
     Ok(Test {
         name,
+        base,
+        without,
         givens,
         expects,
     })

@@ -416,7 +416,7 @@ impl B {
     }
 
     pub fn let_(&mut self, id: &str, expr: ExprId, unit: Unit, formula: &str) -> StepId {
-        self.push_step(id, StepKind::Let, expr, unit, formula)
+        self.push_step(id, StepKind::Let { label: None }, expr, unit, formula)
     }
 
     pub fn deduction(

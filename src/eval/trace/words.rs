@@ -352,7 +352,8 @@ impl Words<'_> {
         };
         let value = self.known.steps.get(s as usize).copied().flatten();
         let words = match &step.kind {
-            StepKind::Let => name_words(&step.id),
+            StepKind::Let { label: Some(label) } => label.clone(),
+            StepKind::Let { label: None } => name_words(&step.id),
             StepKind::Deduction { reason, .. } => reason.clone(),
             StepKind::Output { label } => label.clone(),
         };
