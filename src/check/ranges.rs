@@ -514,6 +514,17 @@ impl Reach {
     }
 }
 
+/// What an [`Evaluation`] notes in its [`Reach`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Record {
+    /// Everything some case may reach.
+    All,
+    /// Only the `choose` branch taken, when exactly one is (one case).
+    Taken,
+    /// Nothing.
+    Off,
+}
+
 /// Works out a model's expressions over an [`Env`].
 pub struct Evaluation<'m> {
     m: &'m Model,
@@ -522,16 +533,25 @@ pub struct Evaluation<'m> {
     pub steps: Vec<Num>,
     /// What was reached.
     pub reach: Reach,
+    /// What to note in `reach`.
+    pub record: Record,
 }
 
 impl<'m> Evaluation<'m> {
-    /// Works out every step (in dependency order) over the cases of `env`.
+    /// Works out every step (in dependency order) over the cases of `env`,
+    /// noting everything reached.
     pub fn run(m: &'m Model, env: &'m Env) -> Evaluation<'m> {
+        Self::with(m, env, Record::All)
+    }
+
+    /// Works out every step, noting what `record` says.
+    pub fn with(m: &'m Model, env: &'m Env, record: Record) -> Evaluation<'m> {
         let mut ev = Evaluation {
             m,
             env,
             steps: vec![None; m.steps.len()],
             reach: Reach::new(m),
+            record,
         };
         let order = m.dependency_order().unwrap_or_default();
         for s in order {
@@ -701,7 +721,12 @@ impl<'m> Evaluation<'m> {
         if passed {
             taken.push((choices.len(), otherwise));
         }
-        if let Some(reached) = self.reach.branches.get_mut(id as usize) {
+        let noted = match self.record {
+            Record::All => true,
+            Record::Taken => taken.len() == 1,
+            Record::Off => false,
+        };
+        if let Some(reached) = self.reach.branches.get_mut(id as usize).filter(|_| noted) {
             for (k, _) in &taken {
                 if let Some(slot) = reached.get_mut(*k) {
                     *slot = true;
@@ -714,6 +739,9 @@ impl<'m> Evaluation<'m> {
     /// The values of a number expression over the cases of the environment.
     pub fn num(&mut self, id: ExprId) -> Num {
         let value = self.num_inner(id);
+        if self.record != Record::All {
+            return value;
+        }
         if let Some(slot) = self.reach.values.get_mut(id as usize) {
             *slot = hull(*slot, value);
         }
@@ -898,6 +926,7 @@ impl<'m> Evaluation<'m> {
                             .band_rows
                             .get_mut(b as usize)
                             .and_then(|rows| rows.get_mut(i))
+                            .filter(|_| self.record == Record::All)
                         {
                             *slot = true;
                         }

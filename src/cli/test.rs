@@ -6,6 +6,7 @@ use super::rules::{self, Show};
 use super::term::{self, Context};
 use super::{files, CliError, ExitStatus};
 use crate::check::CheckOptions;
+use crate::coverage;
 use crate::testing::{self, TestFailure, TestOutcome};
 use std::path::{Path, PathBuf};
 
@@ -34,6 +35,15 @@ pub struct Args {
     /// Also write the results as JUnit XML to this file, for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,
+
+    /// Also show, per file, which options, band rows, `choose` branches, route
+    /// rules, eligibility requirements and flags the tests reach.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Also write that coverage as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub coverage_json: Option<PathBuf>,
 }
 
 /// Passed and failed counts over every file.
@@ -68,6 +78,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let options = CheckOptions::new(crate::date::Date::today());
     let mut counts = Counts::default();
     let mut suites = Vec::new();
+    let mut coverages = Vec::new();
     let mut status = ExitStatus::Success;
     for (i, path) in paths.iter().enumerate() {
         // A file that cannot be read fails the run with exit code 2, but the
@@ -91,7 +102,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         if args.junit.is_some() {
             suites.push(testing::junit_xml(&name, &outcomes));
         }
+        if args.coverage || args.coverage_json.is_some() {
+            coverages.extend(file_coverage(path, i < rule_file_count, &options, &name));
+        }
     }
+    report_coverage(&args, &coverages)?;
     if let Some(junit) = &args.junit {
         files::write_text(junit, &merge_junit(&suites, counts))?;
     }
@@ -117,6 +132,42 @@ fn test_file(
         ))]),
         Err(err) => Err(err),
     }
+}
+
+/// The coverage of a file's tests, when it can be tested (its errors, if
+/// any, were shown when it was tested).
+fn file_coverage(
+    path: &Path,
+    is_rule_file: bool,
+    options: &CheckOptions,
+    name: &str,
+) -> Option<coverage::Coverage> {
+    let plan = if is_rule_file {
+        let file = rules::check_file(path, options).ok()?;
+        let model = file.checked.model?;
+        crate::plan::compile(model, &file.source).ok()?
+    } else {
+        rules::read_plan(path).ok()?
+    };
+    let outcomes = testing::run_tests(&plan);
+    Some(coverage::measure(name, &plan, &outcomes))
+}
+
+/// Prints the coverage tables (`--coverage`) and writes the JSON
+/// (`--coverage-json`).
+fn report_coverage(args: &Args, coverages: &[coverage::Coverage]) -> Result<(), CliError> {
+    if args.coverage {
+        for c in coverages {
+            term::print(&format!("{}\n", coverage::render_table(c)))?;
+        }
+    }
+    if let Some(path) = &args.coverage_json {
+        let mut text = serde_json::to_string_pretty(coverages)
+            .map_err(|e| CliError::Internal(format!("coverage as JSON: {e}")))?;
+        text.push('\n');
+        files::write_text(path, &text)?;
+    }
+    Ok(())
 }
 
 /// The one failed "test" standing for a file that could not be tested.
