@@ -203,15 +203,23 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
             return None;
         };
         let unit = ranges::unit_of(m, *left).or_else(|| ranges::unit_of(m, *right));
-        let describe = |e: ExprId| {
+        // A figure written in the condition needs no description.
+        let describe = |e: ExprId| -> Option<String> {
+            if matches!(m.exprs.get(e as usize), Some(Expr::Number { .. })) {
+                return None;
+            }
             let v = values.get(e as usize).copied().flatten()?;
             Some(format!(
-                "`{}` {}",
+                "`{}` is {}",
                 text(span_of(e)),
                 range_words(v, unit.unwrap_or(Unit::Number))
             ))
         };
-        Some(format!("{} and {}", describe(*left)?, describe(*right)?))
+        match (describe(*left), describe(*right)) {
+            (Some(l), Some(r)) => Some(format!("{l} and {r}")),
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (None, None) => None,
+        }
     };
     for (f, flag) in m.flags.iter().enumerate() {
         let t = analysis.flags.get(f).copied().unwrap_or_default();
@@ -260,8 +268,14 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
                     "the `otherwise` of this `choose` is never taken",
                 ),
             };
-            let label =
-                "no case gets here: this never holds, or an earlier branch takes every case first";
+            let truths = analysis.reach.branch_truths.get(e);
+            let earlier_always =
+                truths.is_some_and(|t| t.iter().take(k).any(|t| t.can_hold && !t.can_fail));
+            let label = if earlier_always {
+                "an earlier branch holds for every case, so none gets here"
+            } else {
+                "no answers make this hold"
+            };
             let diag = Diagnostic::new(codes::UNREACHABLE, what)
                 .label(span, label)
                 .hint("remove the branch, or correct its condition or the figures it compares");
@@ -297,7 +311,7 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
                 .copied()
                 .unwrap_or_default();
             let why = looked_up
-                .map(|v| format!("; the values looked up {}", range_words(v, band.on)))
+                .map(|v| format!("; the values looked up are {}", range_words(v, band.on)))
                 .unwrap_or_default();
             let diag = Diagnostic::new(
                 codes::UNREACHABLE,
@@ -326,7 +340,23 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
                 codes::UNREACHABLE,
                 format!("no case takes the route `{}`", rule.id),
             )
-            .label(span, "an earlier rule takes every case first, or this condition never holds")
+            .label(
+                span,
+                if analysis
+                    .reach
+                    .route_truths
+                    .iter()
+                    .take(k)
+                    .any(|t| t.can_hold && !t.can_fail)
+                {
+                    "an earlier rule holds for every case, so none gets here".to_string()
+                } else {
+                    match rule.when.and_then(|w| sides(w)) {
+                        Some(why) => format!("this never holds: {why} over all answers"),
+                        None => "no answers make this hold".to_string(),
+                    }
+                },
+            )
             .hint("rules are tried from the top and the first that holds wins: reorder them, or correct the condition");
             out.push((Owner::Route, diag));
         }
@@ -423,15 +453,15 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
     out
 }
 
-/// `is between £0.00 and £215.88`, `is at least 0 pts`.
+/// `between £0.00 and £215.88`, `at least 0 pts`.
 fn range_words(r: ranges::Range, unit: Unit) -> String {
     let q = |v: Decimal| crate::eval::format_quantity(v, unit);
     match (r.lo, r.hi) {
-        (Some(a), Some(b)) if a == b => format!("is always {}", q(a)),
-        (Some(a), Some(b)) => format!("is between {} and {}", q(a), q(b)),
-        (Some(a), None) => format!("is at least {}", q(a)),
-        (None, Some(b)) => format!("is at most {}", q(b)),
-        (None, None) => "can be any amount".to_string(),
+        (Some(a), Some(b)) if a == b => format!("always {}", q(a)),
+        (Some(a), Some(b)) => format!("between {} and {}", q(a), q(b)),
+        (Some(a), None) => format!("at least {}", q(a)),
+        (None, Some(b)) => format!("at most {}", q(b)),
+        (None, None) => "any amount".to_string(),
     }
 }
 

@@ -487,6 +487,11 @@ pub struct Reach {
     pub values: Vec<Num>,
     /// Per route rule, whether some case takes it.
     pub route_rules: Vec<bool>,
+    /// Per `choose` expression, what each branch's condition can be for the
+    /// cases that get to it.
+    pub branch_truths: Vec<Vec<Truth>>,
+    /// Per route rule, what its condition can be for the cases that get to it.
+    pub route_truths: Vec<Truth>,
 }
 
 impl Reach {
@@ -510,6 +515,15 @@ impl Reach {
                 .collect(),
             values: vec![None; m.exprs.len()],
             route_rules: vec![false; m.route.as_ref().map_or(0, |r| r.rules.len())],
+            branch_truths: m
+                .exprs
+                .iter()
+                .map(|e| match e {
+                    Expr::Choose { choices, .. } => vec![Truth::default(); choices.len()],
+                    _ => vec![],
+                })
+                .collect(),
+            route_truths: vec![Truth::default(); m.route.as_ref().map_or(0, |r| r.rules.len())],
         }
     }
 }
@@ -713,6 +727,16 @@ impl<'m> Evaluation<'m> {
                 break;
             }
             let t = self.cond(*c);
+            if self.record == Record::All {
+                if let Some(slot) = self
+                    .reach
+                    .branch_truths
+                    .get_mut(id as usize)
+                    .and_then(|b| b.get_mut(k))
+                {
+                    *slot = slot.or(t);
+                }
+            }
             if t.can_hold {
                 taken.push((k, *v));
             }
@@ -1153,6 +1177,9 @@ pub fn analyse(m: &Model) -> Analysis {
                     Some(w) => ev.cond(w),
                     None => Truth::TRUE,
                 };
+                if let Some(slot) = ev.reach.route_truths.get_mut(k) {
+                    *slot = slot.or(t);
+                }
                 if t.can_hold {
                     if let Some(slot) = ev.reach.route_rules.get_mut(k) {
                         *slot = true;
@@ -1188,6 +1215,14 @@ fn merge(into: &mut Reach, from: &Reach) {
         or(a, b);
     }
     or(&mut into.route_rules, &from.route_rules);
+    for (a, b) in into.branch_truths.iter_mut().zip(&from.branch_truths) {
+        for (x, y) in a.iter_mut().zip(b) {
+            *x = x.or(*y);
+        }
+    }
+    for (x, y) in into.route_truths.iter_mut().zip(&from.route_truths) {
+        *x = x.or(*y);
+    }
     for (a, b) in into.values.iter_mut().zip(&from.values) {
         *a = hull(*a, *b);
     }
