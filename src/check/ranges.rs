@@ -1252,3 +1252,45 @@ pub(crate) fn obstacles(m: &Model, ev: &mut Evaluation) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+/// The lowest and highest value of one step over every answer, with the
+/// cases the search found that come nearest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepRange {
+    /// The step.
+    pub step: StepId,
+    /// No case of a validated cohort goes below or above these (`None` at an
+    /// end: no bound, or no case gets a value at all when both are `None`
+    /// and `reached` is false).
+    pub bounds: Range,
+    /// Whether some case gets a value for the step.
+    pub reached: bool,
+    /// A case as low as the search could go.
+    pub lowest: Option<Witness>,
+    /// A case as high as the search could go.
+    pub highest: Option<Witness>,
+}
+
+/// The range of every step in file order (`ras check --ranges`).
+pub fn step_ranges(m: &Model) -> Vec<StepRange> {
+    let analysis = analyse(m);
+    (0..m.steps.len() as StepId)
+        .map(|s| {
+            let bounds = analysis.steps.get(s as usize).copied().flatten();
+            let (lowest, highest) = match bounds {
+                Some(_) => (
+                    search(m, Goal::Lowest(s)),
+                    search(m, Goal::Highest(s)),
+                ),
+                None => (None, None),
+            };
+            StepRange {
+                step: s,
+                bounds: bounds.unwrap_or(Range { lo: None, hi: None }),
+                reached: bounds.is_some(),
+                lowest,
+                highest,
+            }
+        })
+        .collect()
+}

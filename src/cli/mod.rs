@@ -12,6 +12,7 @@ pub mod eval;
 mod exit;
 mod files;
 pub mod fmt;
+mod ranges;
 mod rules;
 pub mod run;
 pub mod sample;
