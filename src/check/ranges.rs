@@ -1278,10 +1278,7 @@ pub fn step_ranges(m: &Model) -> Vec<StepRange> {
         .map(|s| {
             let bounds = analysis.steps.get(s as usize).copied().flatten();
             let (lowest, highest) = match bounds {
-                Some(_) => (
-                    search(m, Goal::Lowest(s)),
-                    search(m, Goal::Highest(s)),
-                ),
+                Some(_) => (search(m, Goal::Lowest(s)), search(m, Goal::Highest(s))),
                 None => (None, None),
             };
             StepRange {

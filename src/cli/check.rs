@@ -1,9 +1,9 @@
 //! `ras check`: finds the mistakes in rule files before anyone relies on them.
 
 use super::annotations::{self, SarifLog};
-use super::ranges;
 use super::error::plural;
 use super::files::{display_name, read_text, rule_files};
+use super::ranges;
 use super::rules::{self, check_file, Show};
 use super::term::{self, Context};
 use super::{values, CliError, ExitStatus};

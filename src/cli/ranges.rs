@@ -19,7 +19,12 @@ fn kind(m: &Model, r: &StepRange) -> &'static str {
 
 /// One end of a range in words: the bound, and the nearest case found when
 /// it does not reach the bound.
-fn end(bound: Option<Decimal>, found: Option<&Witness>, unit: crate::units::Unit, low: bool) -> String {
+fn end(
+    bound: Option<Decimal>,
+    found: Option<&Witness>,
+    unit: crate::units::Unit,
+    low: bool,
+) -> String {
     let q = |v: Decimal| format_quantity(v, unit);
     match (bound, found) {
         (Some(b), Some(w)) if w.value == b => q(b),
@@ -54,7 +59,12 @@ pub fn table(file: &str, m: &Model, ranges: &[StepRange]) -> String {
             Some((s.id.clone(), kind(m, r), lo, hi))
         })
         .collect();
-    let lo_width = rows.iter().map(|r| r.2.chars().count()).max().unwrap_or(6).max(6);
+    let lo_width = rows
+        .iter()
+        .map(|r| r.2.chars().count())
+        .max()
+        .unwrap_or(6)
+        .max(6);
     let _ = writeln!(
         out,
         "  {:width$}  {:9}  {:lo_width$}  highest",
@@ -77,7 +87,10 @@ pub fn table(file: &str, m: &Model, ranges: &[StepRange]) -> String {
         );
     }
     if m.cohorts.iter().any(|c| c.not_validated.is_some()) {
-        let _ = writeln!(out, "  (cohorts not validated give no figure and are left out)");
+        let _ = writeln!(
+            out,
+            "  (cohorts not validated give no figure and are left out)"
+        );
     }
     out.push('\n');
     out

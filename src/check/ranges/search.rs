@@ -91,6 +91,37 @@ impl Witness {
     }
 }
 
+impl Witness {
+    /// The witness as a case file holds it (`assessed` on the first day of
+    /// its date period, when it has one).
+    pub fn case(&self, m: &Model) -> crate::case::Case {
+        let mut case = crate::case::Case {
+            cohort: m.cohorts.get(self.cohort as usize).map(|c| c.id.clone()),
+            assessed: self.from,
+            ..crate::case::Case::default()
+        };
+        for (a, v) in m.attributes.iter().zip(&self.attributes) {
+            if let Some(value) = a.values.get(*v as usize) {
+                case.attributes.insert(a.id.clone(), value.code.clone());
+            }
+        }
+        for (q, pick) in m.questions.iter().zip(&self.answers) {
+            let text = match (&q.kind, pick) {
+                (QuestionKind::Choice { options, .. }, Pick::Option(o)) => {
+                    options.get(*o as usize).map(|o| o.code.clone())
+                }
+                (_, Pick::YesNo(b)) => Some(if *b { "yes" } else { "no" }.to_string()),
+                (_, Pick::Number(n)) => Some(n.to_string()),
+                _ => None,
+            };
+            if let Some(text) = text {
+                case.answers.insert(q.id.clone(), text);
+            }
+        }
+        case
+    }
+}
+
 /// The answers worth trying for each question: every option, yes and no, and
 /// for a number its least, greatest, zero and default.
 fn candidates(m: &Model) -> Vec<Vec<Pick>> {
