@@ -528,18 +528,18 @@ pub fn render_table(c: &Coverage) -> String {
     );
     for s in &c.sections {
         let reached = s.items.iter().filter(|i| i.reached).count();
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {:<16} {:>4} of {:<4}{}",
             s.kind,
             reached,
             s.items.len(),
             if reached == s.items.len() {
-                String::new()
+                ""
             } else {
-                "  not reached:".to_string()
+                "  not reached:"
             }
         );
+        let _ = writeln!(out, "{}", line.trim_end());
         for i in s.items.iter().filter(|i| !i.reached) {
             let _ = writeln!(out, "      line {:<4} {}", i.line, i.name);
         }

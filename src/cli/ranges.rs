@@ -2,7 +2,7 @@
 //! table for people or as JSON.
 
 use crate::check::ranges::{StepRange, Witness};
-use crate::eval::format_quantity;
+use crate::eval::{format_quantity, format_value};
 use crate::model::{Model, StepKind};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -98,9 +98,9 @@ pub fn table(file: &str, m: &Model, ranges: &[StepRange]) -> String {
 
 /// The ranges of one file as JSON.
 pub fn json(file: &str, m: &Model, ranges: &[StepRange]) -> Value {
-    let text = |v: Option<Decimal>| v.map(|d| Value::String(d.to_string()));
-    let case = |w: Option<&Witness>| {
-        w.map(|w| json!({ "value": w.value.to_string(), "case": w.describe(m) }))
+    let text = |v: Option<Decimal>, unit| v.map(|d| Value::String(format_value(d, unit)));
+    let case = |w: Option<&Witness>, unit| {
+        w.map(|w| json!({ "value": format_value(w.value, unit), "case": w.describe(m) }))
     };
     let steps: Vec<Value> = ranges
         .iter()
@@ -111,10 +111,10 @@ pub fn json(file: &str, m: &Model, ranges: &[StepRange]) -> Value {
                 "kind": kind(m, r),
                 "unit": s.unit.symbol(),
                 "reached": r.reached,
-                "lowest": if r.reached { text(r.bounds.lo) } else { None },
-                "highest": if r.reached { text(r.bounds.hi) } else { None },
-                "lowest_case": case(r.lowest.as_ref()),
-                "highest_case": case(r.highest.as_ref()),
+                "lowest": if r.reached { text(r.bounds.lo, s.unit) } else { None },
+                "highest": if r.reached { text(r.bounds.hi, s.unit) } else { None },
+                "lowest_case": case(r.lowest.as_ref(), s.unit),
+                "highest_case": case(r.highest.as_ref(), s.unit),
             }))
         })
         .collect();
