@@ -351,7 +351,7 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
                 {
                     "an earlier rule holds for every case, so none gets here".to_string()
                 } else {
-                    match rule.when.and_then(|w| sides(w)) {
+                    match rule.when.and_then(&sides) {
                         Some(why) => format!("this never holds: {why} over all answers"),
                         None => "no answers make this hold".to_string(),
                     }

@@ -205,7 +205,7 @@ fn point_env(m: &Model, cx: &Context, picks: &[Pick]) -> Env {
 
 /// How far a case is from the goal: what stops it getting figures first,
 /// then the value to make as small as possible.
-fn score(m: &Model, cx: &Context, picks: &[Pick], goal: Goal) -> (u32, Option<Decimal>) {
+fn score(m: &Model, cx: &Context, picks: &[Pick], goal: Goal) -> Score {
     let env = point_env(m, cx, picks);
     let mut ev = Evaluation::run(m, &env);
     let blocked = obstacles(m, &mut ev);
@@ -229,7 +229,7 @@ fn score(m: &Model, cx: &Context, picks: &[Pick], goal: Goal) -> (u32, Option<De
     }
 }
 
-fn better(a: (u32, Option<Decimal>), b: (u32, Option<Decimal>)) -> bool {
+fn better(a: Score, b: Score) -> bool {
     match (a, b) {
         ((x, _), (y, _)) if x != y => x < y,
         ((_, Some(v)), (_, Some(w))) => v < w,
@@ -237,6 +237,12 @@ fn better(a: (u32, Option<Decimal>), b: (u32, Option<Decimal>)) -> bool {
         _ => false,
     }
 }
+
+/// What stands in the way of figures, then the value to bring down.
+type Score = (u32, Option<Decimal>);
+
+/// Where a search starts: every question at its first, or its last, answer.
+type Start = fn(&Vec<Pick>) -> Option<Pick>;
 
 /// Rounds of one-answer changes; each round tries every answer of every question.
 const ROUNDS: usize = 6;
@@ -246,14 +252,11 @@ const ROUNDS: usize = 6;
 pub fn search(m: &Model, goal: Goal) -> Option<Witness> {
     let options = candidates(m);
     let settings = settings(m);
-    let mut best: Option<(usize, Vec<Pick>, (u32, Option<Decimal>))> = None;
-    let starts: [fn(&Vec<Pick>) -> Option<Pick>; 2] =
-        [|c| c.first().copied(), |c| c.last().copied()];
+    let mut best: Option<(usize, Vec<Pick>, Score)> = None;
+    let starts: [Start; 2] = [|c| c.first().copied(), |c| c.last().copied()];
     for (k, cx) in settings.iter().enumerate() {
         for start in starts {
-            let Some(mut picks) = options.iter().map(start).collect::<Option<Vec<Pick>>>() else {
-                return None;
-            };
+            let mut picks = options.iter().map(start).collect::<Option<Vec<Pick>>>()?;
             let mut here = score(m, cx, &picks, goal);
             for _ in 0..ROUNDS {
                 let mut moved = false;
