@@ -362,7 +362,9 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
         }
     }
     for (s, step) in m.steps.iter().enumerate() {
-        if !matches!(step.kind, StepKind::Output { .. }) {
+        // Only money may not go below zero (`ras::negative-output`); points
+        // or hours left over may.
+        if !matches!(step.kind, StepKind::Output { .. }) || step.unit != Unit::Money {
             continue;
         }
         let may = analysis

@@ -75,6 +75,22 @@ impl Range {
 /// The values of a number expression; `None` when no case gets a value.
 pub type Num = Option<Range>;
 
+/// The values in both; `None` when there are none.
+fn intersect(a: Range, b: Range) -> Num {
+    let lo = match (a.lo, b.lo) {
+        (Some(x), Some(y)) => Some(x.max(y)),
+        (x, y) => x.or(y),
+    };
+    let hi = match (a.hi, b.hi) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    match (lo, hi) {
+        (Some(l), Some(h)) if l > h => None,
+        _ => Some(Range { lo, hi }),
+    }
+}
+
 fn hull(a: Num, b: Num) -> Num {
     match (a, b) {
         (Some(a), Some(b)) => Some(a.hull(b)),
@@ -322,6 +338,8 @@ pub struct Env {
     pub plan_cost: Num,
     /// Steps whose value is already known (from a trace), by step.
     pub known_steps: Vec<Option<Decimal>>,
+    /// Steps taken only over part of their values, by step.
+    pub step_pieces: Vec<Option<Range>>,
 }
 
 /// The assessment-date periods in which every parameter keeps one value:
@@ -440,6 +458,7 @@ impl Env {
                 hi: None,
             }),
             known_steps: vec![None; m.steps.len()],
+            step_pieces: vec![None; m.steps.len()],
         }
     }
 }
@@ -593,7 +612,10 @@ impl<'m> Evaluation<'m> {
         if applies.can_hold {
             value = hull(value, self.num(step.expr));
         }
-        value
+        match self.env.step_pieces.get(s as usize).copied().flatten() {
+            Some(piece) => value.and_then(|v| intersect(v, piece)),
+            None => value,
+        }
     }
 
     /// The truth of a condition over the cases of the environment.
@@ -1271,12 +1293,100 @@ pub struct StepRange {
     pub highest: Option<Witness>,
 }
 
+/// How many pieces a step read by another is cut into by [`refine`].
+const PIECES: u32 = 48;
+
+/// The steps a step reads, directly or through other steps.
+fn reads(m: &Model, s: StepId) -> Vec<StepId> {
+    let mut seen = vec![false; m.steps.len()];
+    let mut stack = vec![s];
+    let mut out = Vec::new();
+    while let Some(x) = stack.pop() {
+        for root in m.step_roots(x) {
+            for r in m.steps_read(root) {
+                if let Some(slot) = seen.get_mut(r as usize) {
+                    if !*slot {
+                        *slot = true;
+                        out.push(r);
+                        stack.push(r);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Bounds of step `s` made tighter: a step it reads is taken a piece of its
+/// values at a time, so that a figure read twice (`gross - contingency_rate(gross)
+/// of gross`) is not read at both of its ends at once. Sound: every case's
+/// value of the step read lies in some piece, so the hull over the pieces
+/// holds every case, and so does the intersection of sound bounds.
+fn refine(m: &Model, s: StepId, bounds: Range, all: &[Num]) -> Range {
+    let mut best = bounds;
+    let cxs = contexts(m);
+    for x in reads(m, s) {
+        let Some(Range {
+            lo: Some(lo),
+            hi: Some(hi),
+        }) = all.get(x as usize).copied().flatten()
+        else {
+            continue;
+        };
+        if lo == hi {
+            continue;
+        }
+        let cut = |k: u32| -> Option<Decimal> {
+            let span = hi.checked_sub(lo)?;
+            lo.checked_add(
+                span.checked_mul(Decimal::from(k))?
+                    .checked_div(Decimal::from(PIECES))?,
+            )
+        };
+        let mut found: Num = None;
+        let mut whole = true;
+        for cx in &cxs {
+            let mut env = Env::open(m, cx);
+            for k in 0..PIECES {
+                let (Some(a), Some(b)) = (
+                    cut(k),
+                    if k + 1 == PIECES {
+                        Some(hi)
+                    } else {
+                        cut(k + 1)
+                    },
+                ) else {
+                    whole = false;
+                    break;
+                };
+                if let Some(slot) = env.step_pieces.get_mut(x as usize) {
+                    *slot = Some(Range {
+                        lo: Some(a),
+                        hi: Some(b),
+                    });
+                }
+                let ev = Evaluation::with(m, &env, Record::Off);
+                found = hull(found, ev.steps.get(s as usize).copied().flatten());
+            }
+        }
+        if let (true, Some(f)) = (whole, found) {
+            best = intersect(best, f).unwrap_or(best);
+        }
+    }
+    best
+}
+
 /// The range of every step in file order (`ras check --ranges`).
 pub fn step_ranges(m: &Model) -> Vec<StepRange> {
     let analysis = analyse(m);
     (0..m.steps.len() as StepId)
         .map(|s| {
-            let bounds = analysis.steps.get(s as usize).copied().flatten();
+            let bounds = analysis
+                .steps
+                .get(s as usize)
+                .copied()
+                .flatten()
+                .map(|b| refine(m, s, b, &analysis.steps));
             let (lowest, highest) = match bounds {
                 Some(_) => (search(m, Goal::Lowest(s)), search(m, Goal::Highest(s))),
                 None => (None, None),
