@@ -376,7 +376,7 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
         if !may {
             continue;
         }
-        let Some(w) = ranges::search(m, ranges::Goal::Lowest(s as u32)) else {
+        let Some(w) = ranges::search_quickly(m, ranges::Goal::Lowest(s as u32)) else {
             continue;
         };
         if w.value >= Decimal::ZERO {
@@ -429,7 +429,7 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
             from: *left,
             taken: *right,
         };
-        let Some(w) = ranges::search(m, goal) else {
+        let Some(w) = ranges::search_quickly(m, goal) else {
             continue;
         };
         if w.value >= Decimal::ZERO {

@@ -65,10 +65,20 @@ impl Checked {
 
 /// Checks a parsed rule file.
 pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
+    check_with(file, source, options, true)
+}
+
+/// Checks a parsed rule file without the warnings of the interval analysis:
+/// for `ras fmt`, which compares what two layouts mean, never their warnings.
+pub(crate) fn check_meaning(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
+    check_with(file, source, options, false)
+}
+
+fn check_with(file: &ast::File, source: &str, options: &CheckOptions, ranges: bool) -> Checked {
     let mut checker = Checker::new(file, source, options);
     checker.collect();
     let model = checker.build();
-    if let (Some(m), true) = (&model, checker.errors.is_empty()) {
+    if let (Some(m), true, true) = (&model, checker.errors.is_empty(), ranges) {
         checker.range_lints(m);
     }
     let mut diagnostics = checker.finish();

@@ -26,7 +26,7 @@ use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 
-pub use search::{search, Goal, Witness};
+pub use search::{search, search_quickly, Goal, Witness};
 
 /// A range of values, both ends included; `None` at an end is no bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

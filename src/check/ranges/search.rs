@@ -250,6 +250,15 @@ const ROUNDS: usize = 6;
 /// A case that gets figures and brings the goal as low as the search can, or
 /// none when no case tried gets figures.
 pub fn search(m: &Model, goal: Goal) -> Option<Witness> {
+    search_with(m, goal, ROUNDS)
+}
+
+/// A quicker search, for a warning that only needs some case below zero.
+pub fn search_quickly(m: &Model, goal: Goal) -> Option<Witness> {
+    search_with(m, goal, 2)
+}
+
+fn search_with(m: &Model, goal: Goal, rounds: usize) -> Option<Witness> {
     let options = candidates(m);
     let settings = settings(m);
     let mut best: Option<(usize, Vec<Pick>, Score)> = None;
@@ -258,7 +267,7 @@ pub fn search(m: &Model, goal: Goal) -> Option<Witness> {
         for start in starts {
             let mut picks = options.iter().map(start).collect::<Option<Vec<Pick>>>()?;
             let mut here = score(m, cx, &picks, goal);
-            for _ in 0..ROUNDS {
+            for _ in 0..rounds {
                 let mut moved = false;
                 for q in 0..picks.len() {
                     for c in options.get(q).into_iter().flatten() {
