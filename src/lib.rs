@@ -28,6 +28,7 @@ pub mod case;
 pub mod check;
 #[cfg(feature = "cli")]
 pub mod cli;
+pub mod coverage;
 pub mod date;
 pub mod diag;
 pub mod eval;

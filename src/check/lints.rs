@@ -1,9 +1,12 @@
 //! Warnings: things that work but that a reviewer of the policy should look at.
 
+use super::ranges;
 use super::{Checker, StepDecl};
 use crate::diag::{codes, Diagnostic};
-use crate::model::{Expr, ExprId, StepKind, Subject};
+use crate::model::{Expr, ExprId, Model, StepKind, Subject};
+use crate::syntax::Span;
 use crate::units::Unit;
+use rust_decimal::Decimal;
 
 impl<'a> Checker<'a> {
     pub(super) fn lints(&mut self) {
@@ -165,4 +168,344 @@ impl<'a> Checker<'a> {
             .get(q as usize)
             .is_some_and(|x| x.carer_willingness)
     }
+}
+
+/// Which declaration a finding of the interval analysis is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    Step(u32),
+    Flag(u32),
+    Check(u32),
+    Requirement,
+    Band(u32),
+    Route,
+}
+
+/// Findings that hold for every case, by interval analysis over every
+/// answer (`ras::flag-never-raised`, `ras::flag-always-raised`,
+/// `ras::unreachable`), and findings shown by a case the search found
+/// (`ras::may-be-negative`, `ras::deduction-may-exceed`).
+pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
+    let analysis = ranges::analyse(m);
+    let text = |span: Span| {
+        source
+            .get(span.start..span.end)
+            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+            .unwrap_or_default()
+    };
+    let span_of = |e: ExprId| m.spans.exprs.get(e as usize).copied().unwrap_or_default();
+    let mut out = Vec::new();
+    let values = &analysis.reach.values;
+    // What each side of a comparison can be, to show why a condition never
+    // (or always) holds.
+    let sides = |when: ExprId| -> Option<String> {
+        let Some(Expr::Compare { left, right, .. }) = m.exprs.get(when as usize) else {
+            return None;
+        };
+        let unit = ranges::unit_of(m, *left).or_else(|| ranges::unit_of(m, *right));
+        // A figure written in the condition needs no description.
+        let describe = |e: ExprId| -> Option<String> {
+            if matches!(m.exprs.get(e as usize), Some(Expr::Number { .. })) {
+                return None;
+            }
+            let v = values.get(e as usize).copied().flatten()?;
+            Some(format!(
+                "`{}` is {}",
+                text(span_of(e)),
+                range_words(v, unit.unwrap_or(Unit::Number))
+            ))
+        };
+        match (describe(*left), describe(*right)) {
+            (Some(l), Some(r)) => Some(format!("{l} and {r}")),
+            (Some(one), None) | (None, Some(one)) => Some(one),
+            (None, None) => None,
+        }
+    };
+    for (f, flag) in m.flags.iter().enumerate() {
+        let t = analysis.flags.get(f).copied().unwrap_or_default();
+        let name = m.spans.flags.get(f).copied().unwrap_or_default();
+        let why = sides(flag.when)
+            .map(|s| format!(": {s} over all answers"))
+            .unwrap_or_default();
+        if t.known() == Some(false) {
+            let diag = Diagnostic::new(
+                codes::FLAG_NEVER_RAISED,
+                format!("the flag `{}` can never be raised", flag.id),
+            )
+            .label(name, "no answers raise it")
+            .label(span_of(flag.when), format!("this never holds{why}"))
+            .hint("check the figures the condition compares; a flag that cannot fire never prompts the decision it is for");
+            out.push((Owner::Flag(f as u32), diag));
+        } else if t.known() == Some(true) {
+            let diag = Diagnostic::new(
+                codes::FLAG_ALWAYS_RAISED,
+                format!("the flag `{}` is raised for every case", flag.id),
+            )
+            .label(name, "every case raises it")
+            .label(span_of(flag.when), format!("this always holds{why}"))
+            .hint("a flag raised for everyone tells the social worker nothing; check the figures the condition compares");
+            out.push((Owner::Flag(f as u32), diag));
+        }
+    }
+    let owners = owners(m);
+    for (e, reached) in analysis.reach.branches.iter().enumerate() {
+        let Some(Expr::Choose { choices, otherwise }) = m.exprs.get(e) else {
+            continue;
+        };
+        // A choose no case works out at all is reported where it is read.
+        if !reached.iter().any(|r| *r) {
+            continue;
+        }
+        let owner = owners.get(e).copied().flatten();
+        for (k, taken) in reached.iter().enumerate() {
+            if *taken {
+                continue;
+            }
+            let (span, what) = match choices.get(k) {
+                Some((c, _)) => (span_of(*c), "this branch of `choose` is never taken"),
+                None => (
+                    span_of(*otherwise),
+                    "the `otherwise` of this `choose` is never taken",
+                ),
+            };
+            let truths = analysis.reach.branch_truths.get(e);
+            let earlier_always =
+                truths.is_some_and(|t| t.iter().take(k).any(|t| t.can_hold && !t.can_fail));
+            let label = if earlier_always {
+                "an earlier branch holds for every case, so none gets here"
+            } else {
+                "no answers make this hold"
+            };
+            let diag = Diagnostic::new(codes::UNREACHABLE, what)
+                .label(span, label)
+                .hint("remove the branch, or correct its condition or the figures it compares");
+            if let Some(owner) = owner {
+                out.push((owner, diag));
+            }
+        }
+    }
+    for (b, rows) in analysis.reach.band_rows.iter().enumerate() {
+        if !rows.iter().any(|r| *r) {
+            continue;
+        }
+        let band = &m.bands[b];
+        let looked_up = m
+            .exprs
+            .iter()
+            .filter_map(|e| match e {
+                Expr::Band { band: x, value } if *x as usize == b => {
+                    values.get(*value as usize).copied().flatten()
+                }
+                _ => None,
+            })
+            .reduce(|a, b| a.hull(b));
+        for (r, reached) in rows.iter().enumerate() {
+            if *reached {
+                continue;
+            }
+            let span = m
+                .spans
+                .bands
+                .get(b)
+                .and_then(|s| s.rows.get(r))
+                .copied()
+                .unwrap_or_default();
+            let why = looked_up
+                .map(|v| format!("; the values looked up are {}", range_words(v, band.on)))
+                .unwrap_or_default();
+            let diag = Diagnostic::new(
+                codes::UNREACHABLE,
+                format!("no case falls in this row of `{}`", band.id),
+            )
+            .label(span, format!("no value looked up is in this range{why}"))
+            .hint("remove the row, or correct the figures of the rows or of what is looked up");
+            out.push((Owner::Band(b as u32), diag));
+        }
+    }
+    if let Some(route) = &m.route {
+        for (k, rule) in route.rules.iter().enumerate() {
+            if analysis.reach.route_rules.get(k).copied().unwrap_or(true)
+                || !analysis.reach.route_rules.iter().any(|r| *r)
+            {
+                continue;
+            }
+            let span = m
+                .spans
+                .route
+                .as_ref()
+                .and_then(|s| s.rules.get(k))
+                .copied()
+                .unwrap_or_default();
+            let diag = Diagnostic::new(
+                codes::UNREACHABLE,
+                format!("no case takes the route `{}`", rule.id),
+            )
+            .label(
+                span,
+                if analysis
+                    .reach
+                    .route_truths
+                    .iter()
+                    .take(k)
+                    .any(|t| t.can_hold && !t.can_fail)
+                {
+                    "an earlier rule holds for every case, so none gets here".to_string()
+                } else {
+                    match rule.when.and_then(&sides) {
+                        Some(why) => format!("this never holds: {why} over all answers"),
+                        None => "no answers make this hold".to_string(),
+                    }
+                },
+            )
+            .hint("rules are tried from the top and the first that holds wins: reorder them, or correct the condition");
+            out.push((Owner::Route, diag));
+        }
+    }
+    for (s, step) in m.steps.iter().enumerate() {
+        // Only money may not go below zero (`ras::negative-output`); points
+        // or hours left over may.
+        if !matches!(step.kind, StepKind::Output { .. }) || step.unit != Unit::Money {
+            continue;
+        }
+        let may = analysis
+            .steps
+            .get(s)
+            .copied()
+            .flatten()
+            .is_some_and(|r| r.lo.map_or(true, |lo| lo < Decimal::ZERO));
+        if !may {
+            continue;
+        }
+        let Some(w) = ranges::search_quickly(m, ranges::Goal::Lowest(s as u32)) else {
+            continue;
+        };
+        if w.value >= Decimal::ZERO {
+            continue;
+        }
+        let name = m.spans.steps.get(s).copied().unwrap_or_default();
+        let diag = Diagnostic::new(
+            codes::MAY_BE_NEGATIVE,
+            format!("the output `{}` can be negative", step.id),
+        )
+        .label(name, format!("comes to {} for some answers", crate::eval::format_quantity(w.value, step.unit)))
+        .hint(format!(
+            "for example {}; a deduction larger than what it is taken from does this: cap it with `min(…)`",
+            w.describe(m)
+        ));
+        out.push((Owner::Step(s as u32), diag));
+    }
+    for (e, expr) in m.exprs.iter().enumerate() {
+        let Expr::Arith {
+            arith: crate::model::ArithOp::Sub,
+            left,
+            right,
+        } = expr
+        else {
+            continue;
+        };
+        let Some(Expr::Step { step: d }) = m.exprs.get(*right as usize) else {
+            continue;
+        };
+        let Some(deduction) = m.steps.get(*d as usize) else {
+            continue;
+        };
+        if !matches!(deduction.kind, StepKind::Deduction { .. }) {
+            continue;
+        }
+        let (Some(from), Some(taken)) = (
+            values.get(*left as usize).copied().flatten(),
+            values.get(*right as usize).copied().flatten(),
+        ) else {
+            continue;
+        };
+        let may = match (from.lo, taken.hi) {
+            (Some(a), Some(b)) => b > a,
+            _ => true,
+        };
+        if !may {
+            continue;
+        }
+        let goal = ranges::Goal::Margin {
+            from: *left,
+            taken: *right,
+        };
+        let Some(w) = ranges::search_quickly(m, goal) else {
+            continue;
+        };
+        if w.value >= Decimal::ZERO {
+            continue;
+        }
+        let from_text = text(span_of(*left));
+        let name = m.spans.steps.get(*d as usize).copied().unwrap_or_default();
+        let diag = Diagnostic::new(
+            codes::DEDUCTION_MAY_EXCEED,
+            format!(
+                "the deduction `{}` can be larger than `{from_text}`, what it is taken from",
+                deduction.id
+            ),
+        )
+        .label(name, format!("exceeds `{from_text}` by {} for some answers", crate::eval::format_quantity(-w.value, deduction.unit)))
+        .label(span_of(e as u32), "taken from here")
+        .hint(format!(
+            "for example {}; check that a percentage is written with `%` (`15% of {from_text}`), or cap it: `min(…, {from_text})`",
+            w.describe(m)
+        ));
+        out.push((Owner::Step(*d), diag));
+    }
+    out
+}
+
+/// `between £0.00 and £215.88`, `at least 0 pts`.
+fn range_words(r: ranges::Range, unit: Unit) -> String {
+    let q = |v: Decimal| crate::eval::format_quantity(v, unit);
+    match (r.lo, r.hi) {
+        (Some(a), Some(b)) if a == b => format!("always {}", q(a)),
+        (Some(a), Some(b)) => format!("between {} and {}", q(a), q(b)),
+        (Some(a), None) => format!("at least {}", q(a)),
+        (None, Some(b)) => format!("at most {}", q(b)),
+        (None, None) => "any amount".to_string(),
+    }
+}
+
+/// For each expression, the declaration whose calculation holds it (not
+/// following steps it reads).
+fn owners(m: &Model) -> Vec<Option<Owner>> {
+    let mut out = vec![None; m.exprs.len()];
+    let mark = |root: ExprId, owner: Owner, out: &mut Vec<Option<Owner>>| {
+        let mut stack = vec![root];
+        while let Some(id) = stack.pop() {
+            let Some(slot) = out.get_mut(id as usize) else {
+                continue;
+            };
+            if slot.is_some() {
+                continue;
+            }
+            *slot = Some(owner);
+            if let Some(e) = m.exprs.get(id as usize) {
+                stack.extend(crate::model::children(e));
+            }
+        }
+    };
+    for s in 0..m.steps.len() as u32 {
+        for root in m.step_roots(s) {
+            mark(root, Owner::Step(s), &mut out);
+        }
+    }
+    for (f, flag) in m.flags.iter().enumerate() {
+        mark(flag.when, Owner::Flag(f as u32), &mut out);
+    }
+    for (c, check) in m.checks.iter().enumerate() {
+        mark(check.when, Owner::Check(c as u32), &mut out);
+    }
+    for r in &m.eligibility {
+        mark(r.condition, Owner::Requirement, &mut out);
+    }
+    if let Some(route) = &m.route {
+        for rule in &route.rules {
+            if let Some(w) = rule.when {
+                mark(w, Owner::Route, &mut out);
+            }
+        }
+    }
+    out
 }

@@ -19,6 +19,7 @@ mod names;
 mod order;
 mod parameters;
 mod partial;
+pub mod ranges;
 mod tests;
 
 use crate::date::Date;
@@ -64,9 +65,22 @@ impl Checked {
 
 /// Checks a parsed rule file.
 pub fn check(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
+    check_with(file, source, options, true)
+}
+
+/// Checks a parsed rule file without the warnings of the interval analysis:
+/// for `ras fmt`, which compares what two layouts mean, never their warnings.
+pub(crate) fn check_meaning(file: &ast::File, source: &str, options: &CheckOptions) -> Checked {
+    check_with(file, source, options, false)
+}
+
+fn check_with(file: &ast::File, source: &str, options: &CheckOptions, ranges: bool) -> Checked {
     let mut checker = Checker::new(file, source, options);
     checker.collect();
     let model = checker.build();
+    if let (Some(m), true, true) = (&model, checker.errors.is_empty(), ranges) {
+        checker.range_lints(m);
+    }
     let mut diagnostics = checker.finish();
     let index = checker.index();
     crate::diag::sort(&mut diagnostics);
@@ -357,6 +371,26 @@ impl<'a> Checker<'a> {
 
     pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
         self.warnings.push((item, diag));
+    }
+
+    /// The warnings of the interval analysis (`lints::range_lints`), each
+    /// with the declaration it concerns, so that `allow` applies to them.
+    fn range_lints(&mut self, m: &Model) {
+        use lints::Owner;
+        for (owner, diag) in lints::range_lints(m, self.source) {
+            let d = &self.decls;
+            let item = match owner {
+                Owner::Step(s) => d.steps.get(s as usize).map(|x| x.0),
+                Owner::Flag(f) => d.flags.get(f as usize).map(|x| x.0),
+                Owner::Check(c) => d.checks.get(c as usize).map(|x| x.0),
+                Owner::Requirement => d.eligibility.first().map(|x| x.0),
+                Owner::Band(b) => d.bands.get(b as usize).map(|x| x.0),
+                Owner::Route => d.routes.first().map(|x| x.0),
+            };
+            if let Some(item) = item {
+                self.warn(item, diag);
+            }
+        }
     }
 
     /// Pass 1: sorts declarations by family and declares every name.

@@ -3,6 +3,7 @@
 use super::annotations::{self, SarifLog};
 use super::error::plural;
 use super::files::{display_name, read_text, rule_files};
+use super::ranges;
 use super::rules::{self, check_file, Show};
 use super::term::{self, Context};
 use super::{values, CliError, ExitStatus};
@@ -40,6 +41,12 @@ pub struct Args {
     /// so the result does not change with the calendar.
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     pub today: Option<Date>,
+
+    /// Print the lowest and highest value every step and output can take over
+    /// all answers (and a case that reaches each), instead of the problems;
+    /// with `--format json`, as JSON. Problems are still shown on standard error.
+    #[arg(long)]
+    pub ranges: bool,
 
     /// Print the syntax tree or the compiled plan of one file instead (for
     /// developers of ras).
@@ -119,6 +126,9 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     if let Some(dump) = args.dump {
         return run_dump(dump, &args.paths, &options, ctx);
     }
+    if args.ranges {
+        return run_ranges(&args, &options, ctx);
+    }
     let paths = rule_files(&args.paths)?;
     let mut tally = Tally::default();
     let mut json: Vec<JsonDiagnostic> = Vec::new();
@@ -157,6 +167,48 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         Format::Json => term::print(&json_array(&json))?,
         Format::Sarif => term::print(&sarif.to_json())?,
         Format::Human | Format::Github => {}
+    }
+    term::note(&format!("{}\n", tally.summary()));
+    Ok(tally.status(args.deny_warnings))
+}
+
+/// `--ranges`: each file's steps with their lowest and highest values.
+fn run_ranges(args: &Args, options: &CheckOptions, ctx: &Context) -> Result<ExitStatus, CliError> {
+    if matches!(args.format, Format::Github | Format::Sarif) {
+        return Err(CliError::Usage(
+            "`--ranges` prints as `--format human` or `--format json`".to_string(),
+        ));
+    }
+    let paths = rule_files(&args.paths)?;
+    let mut tally = Tally::default();
+    let mut json = Vec::new();
+    for path in &paths {
+        let file = match check_file(path, options) {
+            Ok(file) => file,
+            Err(err) => {
+                term::error(ctx, &err.to_string());
+                tally.unreadable += 1;
+                continue;
+            }
+        };
+        tally.files += 1;
+        tally.errors += file.count(Severity::Error);
+        tally.warnings += file.count(Severity::Warning);
+        rules::show(ctx, &file, Show::All);
+        let Some(model) = &file.checked.model else {
+            continue;
+        };
+        let ranges = crate::check::ranges::step_ranges(model);
+        let name = display_name(path);
+        match args.format {
+            Format::Json => json.push(ranges::json(&name, model, &ranges)),
+            _ => term::print(&ranges::table(&name, model, &ranges))?,
+        }
+    }
+    if args.format == Format::Json {
+        let mut text = serde_json::to_string_pretty(&json).unwrap_or_else(|_| "[]".to_string());
+        text.push('\n');
+        term::print(&text)?;
     }
     term::note(&format!("{}\n", tally.summary()));
     Ok(tally.status(args.deny_warnings))

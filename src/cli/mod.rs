@@ -14,6 +14,7 @@ pub mod explain;
 mod files;
 pub mod fmt;
 pub mod publish;
+mod ranges;
 mod rules;
 pub mod run;
 pub mod sample;

@@ -6,6 +6,7 @@ use super::rules::{self, Show};
 use super::term::{self, Context};
 use super::{files, CliError, ExitStatus};
 use crate::check::CheckOptions;
+use crate::coverage;
 use crate::diag::{self, Diagnostic, JsonDiagnostic};
 use crate::model::Line;
 use crate::plan::Plan;
@@ -53,6 +54,15 @@ pub struct Args {
     /// How to write the results: for people, or one JSON document.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+
+    /// Also show, per file, which options, band rows, `choose` branches, route
+    /// rules, eligibility requirements and flags the tests reach.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Also write that coverage as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub coverage_json: Option<PathBuf>,
 }
 
 /// How `ras test` writes its results on standard output.
@@ -115,6 +125,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let mut selected = 0;
     let mut suites = Vec::new();
     let mut files_json = Vec::new();
+    let mut coverages = Vec::new();
     let mut status = ExitStatus::Success;
     for (i, path) in paths.iter().enumerate() {
         // A file that cannot be read fails the run with exit code 2, but the
@@ -148,7 +159,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
             suites.push(testing::junit_xml(&name, &file.outcomes));
         }
         files_json.push(file_json(&name, &file));
+        if args.coverage || args.coverage_json.is_some() {
+            coverages.extend(file_coverage(path, i < rule_file_count, &options, &name));
+        }
     }
+    report_coverage(&args, &coverages)?;
     if let Some(junit) = &args.junit {
         files::write_text(junit, &merge_junit(&suites, counts))?;
     }
@@ -267,6 +282,43 @@ fn test_file(
             })
         }
     }
+}
+
+/// The coverage of a file's tests, when it can be tested (its errors, if
+/// any, were shown when it was tested).
+fn file_coverage(
+    path: &Path,
+    is_rule_file: bool,
+    options: &CheckOptions,
+    name: &str,
+) -> Option<coverage::Coverage> {
+    let plan = if is_rule_file {
+        let file = rules::check_file(path, options).ok()?;
+        let model = file.checked.model?;
+        crate::plan::compile(model, &file.source).ok()?
+    } else {
+        rules::read_plan(path).ok()?
+    };
+    let outcomes = testing::run_tests(&plan);
+    Some(coverage::measure(name, &plan, &outcomes))
+}
+
+/// Prints the coverage tables (`--coverage`) and writes the JSON
+/// (`--coverage-json`).
+fn report_coverage(args: &Args, coverages: &[coverage::Coverage]) -> Result<(), CliError> {
+    // With `--format json` standard output is the one JSON document.
+    if args.coverage && args.format == Format::Human {
+        for c in coverages {
+            term::print(&format!("{}\n", coverage::render_table(c)))?;
+        }
+    }
+    if let Some(path) = &args.coverage_json {
+        let mut text = serde_json::to_string_pretty(coverages)
+            .map_err(|e| CliError::Internal(format!("coverage as JSON: {e}")))?;
+        text.push('\n');
+        files::write_text(path, &text)?;
+    }
+    Ok(())
 }
 
 /// The one failed "test" standing for a file that could not be tested: a

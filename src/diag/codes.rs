@@ -255,6 +255,27 @@ pub const UNROUNDED_MONEY_OUTPUT: Code = Code::warning(
     "ras::unrounded-money-output",
     "a money output that is not rounded",
 );
+/// A flag no answers can raise.
+pub const FLAG_NEVER_RAISED: Code =
+    Code::warning("ras::flag-never-raised", "a flag no answers can raise");
+/// A flag every case raises.
+pub const FLAG_ALWAYS_RAISED: Code =
+    Code::warning("ras::flag-always-raised", "a flag every case raises");
+/// A band row, `choose` branch or route rule no case can reach.
+pub const UNREACHABLE: Code = Code::warning(
+    "ras::unreachable",
+    "a band row, `choose` branch or route rule no case can reach",
+);
+/// An output some answers make negative.
+pub const MAY_BE_NEGATIVE: Code = Code::warning(
+    "ras::may-be-negative",
+    "an output some answers make negative",
+);
+/// A deduction that can be larger than what it is taken from.
+pub const DEDUCTION_MAY_EXCEED: Code = Code::warning(
+    "ras::deduction-may-exceed",
+    "a deduction that can be larger than what it is taken from",
+);
 /// `allow` acknowledges a warning that does not occur.
 pub const UNUSED_ALLOW: Code = Code::warning(
     "ras::unused-allow",
@@ -326,6 +347,11 @@ pub const RULE_FILE: &[Code] = &[
     FALLING_VALUES,
     REVIEW_DATE_PAST,
     UNROUNDED_MONEY_OUTPUT,
+    FLAG_NEVER_RAISED,
+    FLAG_ALWAYS_RAISED,
+    UNREACHABLE,
+    MAY_BE_NEGATIVE,
+    DEDUCTION_MAY_EXCEED,
     UNUSED_ALLOW,
 ];
 

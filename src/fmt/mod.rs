@@ -99,8 +99,8 @@ pub fn soundness_check(original: &str, formatted: &str) -> Result<(), Diagnostic
         return Err(internal(Span::default(), "the file's calculation"));
     };
     let options = CheckOptions::new(day);
-    let a = check::check(&before, original, &options);
-    let b = check::check(&after, formatted, &options);
+    let a = check::check_meaning(&before, original, &options);
+    let b = check::check_meaning(&after, formatted, &options);
     let same = match (&a.model, &b.model) {
         (Some(x), Some(y)) => model_json(x) == model_json(y),
         (None, None) => codes(&a.diagnostics) == codes(&b.diagnostics),
