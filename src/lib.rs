@@ -26,6 +26,7 @@ pub mod cli;
 pub mod date;
 pub mod diag;
 pub mod eval;
+pub mod finance;
 pub mod fmt;
 pub mod model;
 pub mod number;

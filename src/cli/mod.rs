@@ -5,13 +5,16 @@
 //! [`CliError`]. Only this module prints; the library returns values.
 
 mod annotations;
+pub mod calibrate;
 pub mod check;
 pub mod compile;
 mod error;
 pub mod eval;
 mod exit;
 mod files;
+mod finance;
 pub mod fmt;
+pub mod report;
 mod rules;
 pub mod run;
 pub mod sample;
@@ -75,6 +78,10 @@ pub enum Command {
     Sample(sample::Args),
     /// Write rule files in the canonical layout.
     Fmt(fmt::Args),
+    /// Find the value of a parameter that aligns budgets to a target.
+    Calibrate(calibrate::Args),
+    /// How accurate indicative budgets are against agreed costs.
+    Report(report::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -119,6 +126,8 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Run(args) => run::run(args, ctx),
         Command::Sample(args) => sample::run(args, ctx),
         Command::Fmt(args) => fmt::run(args, ctx),
+        Command::Calibrate(args) => calibrate::run(args, ctx),
+        Command::Report(args) => report::run(args, ctx),
     }
 }
 
