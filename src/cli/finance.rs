@@ -227,6 +227,9 @@ pub fn write_workbook(output: Option<&PathBuf>, tables: &[Table]) -> Result<(), 
                         ws.write_number_with_format(r, c, p.to_f64().unwrap_or(0.0), &percent)
                     }
                     Cell::Count(n) => ws.write_number(r, c, *n as f64),
+                    Cell::Quantity(v, unit) if unit.rate_of().is_some() => {
+                        ws.write_number_with_format(r, c, v.to_f64().unwrap_or(0.0), &money)
+                    }
                     Cell::Number(v) | Cell::Quantity(v, _) => {
                         ws.write_number(r, c, v.to_f64().unwrap_or(0.0))
                     }

@@ -708,9 +708,9 @@ impl Searcher<'_> {
         let start: i64 = start.try_into().unwrap_or(0);
         let at_current = total_at(start, self)?;
         let whose = if key == "all" {
-            "the sample".to_string()
+            "the sample's".to_string()
         } else {
-            format!("the `{key}` cases")
+            format!("the `{key}` cases'")
         };
         let (mut lo, mut hi) = if at_current <= target {
             let mut lo = start;
@@ -719,7 +719,7 @@ impl Searcher<'_> {
                 let hi = lo.saturating_add(step);
                 if hi > MAX_STEPS {
                     return Err(CalibrateError::NoValue(format!(
-                        "{whose}' total indicative budget stays at or below the target {} however high `{}` is set (tried up to {}); the parameter does not decide their budgets",
+                        "{whose} total indicative budget stays at or below the target {} however high `{}` is set (tried up to {}); the parameter does not decide their budgets",
                         crate::eval::format_quantity(target, Unit::Money),
                         self.parameter,
                         crate::eval::format_quantity(Decimal::from(lo) / scale, self.base.parameters[self.p].unit),
@@ -734,7 +734,7 @@ impl Searcher<'_> {
         } else {
             if total_at(0, self)? > target {
                 return Err(CalibrateError::NoValue(format!(
-                    "{whose}' total indicative budget is above the target {} even with `{}` at zero; no value of it meets the target",
+                    "{whose} total indicative budget is above the target {} even with `{}` at zero; no value of it meets the target",
                     crate::eval::format_quantity(target, Unit::Money),
                     self.parameter
                 )));

@@ -121,6 +121,18 @@ pub fn rewrite(
         })?;
         for (k, span) in entry.values.iter().enumerate() {
             if let Some(text) = literal(k) {
+                // A keyed value's place covers its key too (`older_people £4.88/pt`).
+                let written = source.get(span.start..span.end).unwrap_or("");
+                let key = calibration
+                    .values
+                    .get(k)
+                    .map(|v| v.key.as_str())
+                    .unwrap_or("");
+                let keyed = calibration.by != "all"
+                    && written
+                        .strip_prefix(key)
+                        .is_some_and(|rest| rest.starts_with([' ', '\t']));
+                let text = if keyed { format!("{key} {text}") } else { text };
                 edits.push((span.start, span.end, text));
             }
         }
