@@ -426,8 +426,8 @@ fn left_out_tables(read: &Read) -> Vec<Table> {
 fn foi_tables(foi: &Foi, args: &Args, read: &Read) -> Vec<Table> {
     let mut heads: Vec<String> = vec!["Service area".into()];
     for y in &foi.years {
-        heads.push(format!("{y} EB (£)"));
-        heads.push(format!("{y} AC (£)"));
+        heads.push(format!("{y} EB"));
+        heads.push(format!("{y} AC"));
     }
     let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
     let mut money = Table::new(
@@ -452,7 +452,7 @@ fn foi_tables(foi: &Foi, args: &Args, read: &Read) -> Vec<Table> {
         money.rows.push(row);
     }
     let tol = args.tolerance.normalize();
-    let within = format!("within ±{tol}%");
+    let within = format!("share within ±{tol}%");
     let accuracy_table = |title: &str, sheet: &str, rows: &[(String, Totals)]| {
         let mut t = Table::new(
             title,
