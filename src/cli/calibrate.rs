@@ -28,7 +28,9 @@ use std::path::PathBuf;
                   with the value over the range searched, the output says so. For information \
                   it gives the ratio of cost to what the parameter multiplies, least-squares \
                   lines with R², the mean absolute % error and the share of cases within the \
-                  tolerance, and a sensitivity table from -10% to +10%.",
+                  tolerance, and a sensitivity table from -10% to +10%. With --from, the new \
+                  value starts on that date and every case is evaluated as at that date. The \
+                  sample must be a table (CSV or .xlsx), so that the cost sits beside the answers.",
     after_help = "Examples:\n  ras calibrate rules/wigan/2025-home-care.ras --cases examples/wigan-caseload.csv \\\n    --cost-column current_cost --parameter home_care_rate\n  \
                   ras calibrate rules/shire-2025.ras --cases sample.csv --cost-column cost \\\n    --parameter price_per_point --budget £25,000 --write shire-2026.ras\n\n\
                   Exit codes: 0 calibrated; 1 the rules, the sample or the target cannot be used; \

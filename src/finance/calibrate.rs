@@ -614,17 +614,20 @@ struct Found {
     at_current: Decimal,
     /// Every value tried (in steps) and the total there.
     tried: BTreeMap<i64, Decimal>,
-    scale: Decimal,
+}
+
+/// A value in whole hundredths, written with both places (`22.00`).
+fn hundredths(steps: i64) -> Decimal {
+    let mut v = Decimal::new(steps, 2);
+    v.rescale(2);
+    v
 }
 
 impl Found {
     fn range(&self) -> (Decimal, Decimal) {
         let lo = self.tried.keys().next().copied().unwrap_or_default();
         let hi = self.tried.keys().next_back().copied().unwrap_or_default();
-        (
-            Decimal::from(lo) / self.scale,
-            Decimal::from(hi) / self.scale,
-        )
+        (hundredths(lo), hundredths(hi))
     }
 
     /// The first place where the total falls as the value rises.
@@ -632,12 +635,7 @@ impl Found {
         let points: Vec<(&i64, &Decimal)> = self.tried.iter().collect();
         points.windows(2).find_map(|w| {
             let [(a, ta), (b, tb)] = w else { return None };
-            (tb < ta).then(|| {
-                [
-                    (Decimal::from(**a) / self.scale, **ta),
-                    (Decimal::from(**b) / self.scale, **tb),
-                ]
-            })
+            (tb < ta).then(|| [(hundredths(**a), **ta), (hundredths(**b), **tb)])
         })
     }
 }
@@ -697,7 +695,7 @@ impl Searcher<'_> {
                 return Ok(*t);
             }
             if let Some(slot) = values.get_mut(k) {
-                *slot = Decimal::from(steps) / scale;
+                *slot = hundredths(steps);
             }
             let total: Decimal = this.indicatives(&values, group)?.iter().sum();
             tried.insert(steps, total);
@@ -734,7 +732,7 @@ impl Searcher<'_> {
         } else {
             if total_at(0, self)? > target {
                 return Err(CalibrateError::NoValue(format!(
-                    "{whose} total indicative budget is above the target {} even with `{}` at zero; no value of it meets the target",
+                    "{whose} total indicative budget is above the target {} even with `{}` at zero, so no value meets the target if the total rises with the value",
                     crate::eval::format_quantity(target, Unit::Money),
                     self.parameter
                 )));
@@ -756,11 +754,10 @@ impl Searcher<'_> {
         }
         let total = total_at(lo, self)?;
         Ok(Found {
-            value: Decimal::from(lo) / scale,
+            value: hundredths(lo),
             total,
             at_current,
             tried,
-            scale,
         })
     }
 }
@@ -876,27 +873,4 @@ fn fit(unit: Unit, points: &[(Decimal, Decimal)]) -> Fit {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(t: &str) -> Decimal {
-        t.parse().unwrap()
-    }
-
-    #[test]
-    fn the_court_quoted_pairs_fit_a_line_with_an_intercept() {
-        // 16 points -> £82.91 and 22 points -> £112.21: a slope of £4.8833 a
-        // point and £4.78 fixed, exactly; no price per point alone fits both.
-        let f = fit(
-            Unit::Points,
-            &[(d("16"), d("82.91")), (d("22"), d("112.21"))],
-        );
-        let line = f.with_intercept.unwrap();
-        assert_eq!(line.slope, d("4.8833"));
-        assert_eq!(line.intercept, d("4.78"));
-        assert_eq!(line.r_squared, Some(d("1")));
-        let origin = f.through_origin.unwrap();
-        assert!(origin.r_squared.unwrap() < d("1"));
-        assert_eq!(f.ratio, Some(d("5.1347")));
-    }
-}
+mod tests;
