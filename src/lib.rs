@@ -33,6 +33,7 @@ pub mod date;
 pub mod diag;
 pub mod eval;
 pub mod explain;
+pub mod finance;
 pub mod fmt;
 pub mod model;
 pub mod number;

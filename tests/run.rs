@@ -56,7 +56,7 @@ fn rule_files() -> Vec<PathBuf> {
     }
     let mut files = Vec::new();
     walk(&root().join("rules"), &mut files);
-    assert_eq!(files.len(), 5, "the five rule files of rules/: {files:?}");
+    assert_eq!(files.len(), 6, "the six rule files of rules/: {files:?}");
     files
 }
 
@@ -306,12 +306,13 @@ const DIFF_CASES: u64 = 2_000;
 
 /// The rule files the differential tests below cover, one test each (so they
 /// run side by side).
-const RULE_FILES: [&str; 5] = [
+const RULE_FILES: [&str; 6] = [
     "rules/lancashire/2014-v1.ras",
     "rules/lancashire/2016-v7.ras",
     "rules/leicestershire/2009-11-pilot.ras",
     "rules/oldham/2019-01.ras",
     "rules/shire-2025.ras",
+    "rules/wigan/2025-home-care.ras",
 ];
 
 #[test]
@@ -342,6 +343,11 @@ fn run_agrees_with_eval_leicestershire_2009() {
 #[test]
 fn run_agrees_with_eval_oldham_2019() {
     run_agrees_with_eval(RULE_FILES[3]);
+}
+
+#[test]
+fn run_agrees_with_eval_wigan_2025() {
+    run_agrees_with_eval(RULE_FILES[5]);
 }
 
 #[test]

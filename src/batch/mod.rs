@@ -562,6 +562,123 @@ pub fn run<W: Write>(
     Ok((summary, warnings))
 }
 
+/// A row of a table caseload decoded as `ras run` decodes it, with the text
+/// of columns the rules do not read (a cost, a service area), for the
+/// finance commands.
+#[derive(Debug, Clone)]
+pub struct DecodedRow {
+    /// Where the row is.
+    pub at: RowAt,
+    /// The row's place in words (`line 7`, `row 5 of sheet Cases`).
+    pub place: String,
+    /// The case id (or the row number).
+    pub case_id: String,
+    /// The case, or why it cannot be read.
+    pub input: Result<CaseInput, ErrorRecord>,
+    /// The text of each of the extra columns asked for, in that order.
+    pub extra: Vec<String>,
+}
+
+/// Reads a table caseload (CSV or Excel) row by row, decoding each case and
+/// picking out the `extra` columns, which must be in the header. Returns the
+/// warnings about columns neither the rules nor `extra` name.
+pub fn decode_rows(
+    plan: &Plan,
+    mut reader: CaseReader,
+    options: &RunOptions,
+    extra: &[&str],
+    each: &mut dyn FnMut(DecodedRow),
+) -> Result<Vec<String>, RunError> {
+    let ev = Evaluator::new(plan);
+    let Some((layout, warnings)) = layout_of(&ev, &reader, options)? else {
+        return Err(RunError::File(
+            FileProblem::new(format!(
+                "`{}` holds JSON Lines, which have no room for the columns {}",
+                reader.name(),
+                list(extra.iter().map(|c| format!("`{c}`")))
+            ))
+            .hint("give the cases as a CSV file or an Excel workbook, one column per question and a column for each figure"),
+        ));
+    };
+    let header = reader.header().to_vec();
+    let mut columns = Vec::with_capacity(extra.len());
+    for name in extra {
+        match header.iter().position(|h| h == name) {
+            Some(i) => columns.push(i),
+            None => {
+                return Err(RunError::File(
+                    FileProblem::new(format!("`{}` has no column `{name}`", reader.name())).hint(
+                        format!(
+                            "its columns are: {}",
+                            list(header.iter().map(|h| h.as_str()))
+                        ),
+                    ),
+                ))
+            }
+        }
+    }
+    let warnings = warnings
+        .into_iter()
+        .filter(|w| {
+            !extra
+                .iter()
+                .any(|c| w.starts_with(&format!("column `{c}` ")))
+        })
+        .collect();
+    let places = reader.places().clone();
+    let mut rows = RowEvaluator::new(&ev, Some(layout), options.clone(), places.clone());
+    while let Some((at, content)) = reader.next_row() {
+        rows.case_id.clear();
+        let (input, extra_text) = match content {
+            RowContent::Fields(fields) => {
+                let text = columns.iter().map(|i| fields.get(*i).to_string()).collect();
+                (rows.decode_fields(fields), text)
+            }
+            RowContent::Case(_) => (
+                Err(RowProblem {
+                    column: None,
+                    code: "ras::bad-row",
+                    message: "the row has no header to read it by".into(),
+                    case_id: None,
+                }),
+                vec![String::new(); columns.len()],
+            ),
+            RowContent::Problem(p) => {
+                if let Some(id) = &p.case_id {
+                    rows.case_id.push_str(id);
+                }
+                (Err(p), vec![String::new(); columns.len()])
+            }
+        };
+        if rows.case_id.is_empty() {
+            rows.case_id = at.number.to_string();
+        }
+        let case_id = rows.case_id.clone();
+        let input = match input {
+            Ok(()) => Ok(rows.input.clone()),
+            Err(p) => Err(ErrorRecord {
+                row: at.number,
+                line: at.line,
+                case_id: case_id.clone(),
+                column: p.column.unwrap_or_default(),
+                code: p.code,
+                message: p.message,
+            }),
+        };
+        each(DecodedRow {
+            at,
+            place: places.describe(at.line),
+            case_id,
+            input,
+            extra: extra_text,
+        });
+    }
+    if let Some(problem) = reader.take_fatal() {
+        return Err(RunError::File(problem));
+    }
+    Ok(warnings)
+}
+
 /// Why a run stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {

@@ -5,6 +5,7 @@
 //! [`CliError`]. Only this module prints; the library returns values.
 
 mod annotations;
+pub mod calibrate;
 pub mod check;
 pub mod compile;
 mod error;
@@ -12,9 +13,11 @@ pub mod eval;
 mod exit;
 pub mod explain;
 mod files;
+mod finance;
 pub mod fmt;
 pub mod publish;
 mod ranges;
+pub mod report;
 mod rules;
 pub mod run;
 pub mod sample;
@@ -82,6 +85,10 @@ pub enum Command {
     Fmt(fmt::Args),
     /// Write the policy document a council publishes.
     Publish(publish::Args),
+    /// Find the value of a parameter that aligns budgets to a target.
+    Calibrate(calibrate::Args),
+    /// How accurate indicative budgets are against agreed costs.
+    Report(report::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -128,6 +135,8 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Sample(args) => sample::run(args, ctx),
         Command::Fmt(args) => fmt::run(args, ctx),
         Command::Publish(args) => publish::run(args, ctx),
+        Command::Calibrate(args) => calibrate::run(args, ctx),
+        Command::Report(args) => report::run(args, ctx),
     }
 }
 

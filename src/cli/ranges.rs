@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 fn kind(m: &Model, r: &StepRange) -> &'static str {
     match m.steps.get(r.step as usize).map(|s| &s.kind) {
-        Some(StepKind::Let) => "let",
+        Some(StepKind::Let { .. }) => "let",
         Some(StepKind::Deduction { .. }) => "deduction",
         Some(StepKind::Output { .. }) => "output",
         None => "",
