@@ -18,6 +18,7 @@ const RULE_FILES: &[&str] = &[
     "rules/lancashire/2014-v1.ras",
     "rules/lancashire/2016-v7.ras",
     "rules/shire-2025.ras",
+    "rules/wigan/2025-home-care.ras",
 ];
 
 /// Each council's plan with 50 sampled cases as JSON lines.

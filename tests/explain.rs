@@ -15,12 +15,13 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-const RULE_FILES: [&str; 5] = [
+const RULE_FILES: [&str; 6] = [
     "rules/lancashire/2014-v1.ras",
     "rules/lancashire/2016-v7.ras",
     "rules/leicestershire/2009-11-pilot.ras",
     "rules/oldham/2019-01.ras",
     "rules/shire-2025.ras",
+    "rules/wigan/2025-home-care.ras",
 ];
 
 fn plan_of(path: &str) -> Plan {
@@ -56,6 +57,28 @@ fn all_formats(plan: &Plan, result: &EvalResult) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Every `.ras` file under `rules/`, sorted.
+fn files_under(dir: &std::path::Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if path.extension().is_some_and(|e| e == "ras") {
+            out.push(path.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+#[test]
+fn every_rule_file_is_explained() {
+    let mut found = Vec::new();
+    files_under(std::path::Path::new("rules"), &mut found);
+    found.sort();
+    let mut listed = RULE_FILES.to_vec();
+    listed.sort();
+    assert_eq!(found, listed, "add each new rule file to RULE_FILES");
 }
 
 #[test]

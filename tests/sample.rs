@@ -26,12 +26,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-const RULE_FILES: [&str; 5] = [
+const RULE_FILES: [&str; 6] = [
     "rules/lancashire/2014-v1.ras",
     "rules/lancashire/2016-v7.ras",
     "rules/leicestershire/2009-11-pilot.ras",
     "rules/oldham/2019-01.ras",
     "rules/shire-2025.ras",
+    "rules/wigan/2025-home-care.ras",
 ];
 
 fn plan_of(path: &Path) -> Plan {
