@@ -25,6 +25,7 @@ pub mod check;
 pub mod cli;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod model;

@@ -7,6 +7,7 @@
 mod annotations;
 pub mod check;
 pub mod compile;
+pub mod diff;
 mod error;
 pub mod eval;
 mod exit;
@@ -75,6 +76,8 @@ pub enum Command {
     Sample(sample::Args),
     /// Write rule files in the canonical layout.
     Fmt(fmt::Args),
+    /// Compare two versions of a policy: what changed, and who gains or loses.
+    Diff(diff::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -119,6 +122,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Run(args) => run::run(args, ctx),
         Command::Sample(args) => sample::run(args, ctx),
         Command::Fmt(args) => fmt::run(args, ctx),
+        Command::Diff(args) => diff::run(args, ctx),
     }
 }
 
