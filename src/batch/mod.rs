@@ -399,6 +399,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             steps: figures.then(|| self.scratch.all_steps()),
             flags: figures.then_some(self.flags.as_slice()),
             route,
+            case: self.input(),
         })?;
         Ok(status)
     }
