@@ -66,7 +66,7 @@ fn percent(part: Decimal, whole: Decimal) -> String {
             } else {
                 ""
             };
-            format!("{sign}{}%", format_value(p, Unit::Number))
+            format!("{sign}{p:.1}%")
         }
         None => "–".into(),
     }
@@ -563,6 +563,7 @@ h1{font-size:1.6em;border-bottom:2px solid #1d4f91;padding-bottom:.3em}h2{margin
 code{background:#f1f3f5;padding:0 .25em;border-radius:3px;font-size:.92em}\
 table{border-collapse:collapse;margin:.6em 0 1em;font-size:.9em}th,td{border:1px solid #d0d4d9;padding:.25em .55em;vertical-align:top}\
 th{background:#eef2f7;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\
+table.wide{font-size:.78em}\
 li{margin:.15em 0}figure{margin:1em 0}figcaption{font-size:.9em;color:#444}svg text{font-family:inherit}";
 
 /// The report as one self-contained HTML page (styles inline, charts in SVG).
@@ -587,7 +588,12 @@ pub fn to_html(r: &Report<'_>) -> String {
                 out.push_str("</ul>\n");
             }
             Block::Table { head, rows, right } => {
-                out.push_str("<table>\n<thead><tr>");
+                let class = if head.len() > 8 {
+                    " class=\"wide\""
+                } else {
+                    ""
+                };
+                out.push_str(&format!("<table{class}>\n<thead><tr>"));
                 for h in &head {
                     out.push_str(&format!("<th>{}</th>", inline(h)));
                 }
@@ -668,7 +674,7 @@ fn histogram_chart(h: &[u64; HISTOGRAM]) -> String {
         plot_h + 60
     );
     svg.push_str(&format!(
-        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>\n<text x=\"{}\" y=\"18\" text-anchor=\"end\" font-size=\"12\">{}</text>\n",
+        "<line x1=\"{left}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#555\"/>\n<text x=\"{}\" y=\"14\" font-size=\"12\">tallest column: {} cases</text>\n",
         plot_h + 10,
         width - 10,
         plot_h + 10,
@@ -678,7 +684,7 @@ fn histogram_chart(h: &[u64; HISTOGRAM]) -> String {
     for (k, n) in shown.iter().enumerate() {
         let bucket = first + k;
         let x = left + k as u64 * col_w;
-        let bar = n * plot_h / max;
+        let bar = n * (plot_h - 24) / max;
         let fill = match bucket.cmp(&(HISTOGRAM / 2)) {
             std::cmp::Ordering::Less => "#ef8a62",
             _ if bucket == HISTOGRAM / 2 && *n > 0 => "#67a9cf",
@@ -698,7 +704,9 @@ fn histogram_chart(h: &[u64; HISTOGRAM]) -> String {
             lower + 2,
             count(*n)
         ));
-        if k % 5 == 0 || bucket == 0 || bucket == HISTOGRAM - 1 {
+        // The open end below -40% is labelled; the column from -40% beside it is not.
+        let crowded = lower == -40 && first == 0;
+        if (lower % 10 == 0 && !crowded) || bucket == 0 || bucket == HISTOGRAM - 1 {
             svg.push_str(&format!(
                 "<text x=\"{x}\" y=\"{}\" font-size=\"11\">{}</text>\n",
                 plot_h + 26,
