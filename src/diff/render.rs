@@ -35,7 +35,7 @@ enum Block {
         right: Vec<bool>,
     },
     Bins(Vec<(String, u64)>),
-    Histogram([u64; HISTOGRAM]),
+    Histogram(Box<[u64; HISTOGRAM]>),
 }
 
 fn count(n: u64) -> String {
@@ -250,7 +250,7 @@ fn impact_blocks(r: &Report<'_>, i: &Impact, out: &mut Vec<Block>) {
         right: vec![false, true, true],
     });
     out.push(Block::Bins(bins));
-    out.push(Block::Histogram(i.histogram));
+    out.push(Block::Histogram(Box::new(i.histogram)));
     for (what, groups) in &i.by {
         out.push(Block::Heading(3, format!("By {what}")));
         head[0] = what.clone();
