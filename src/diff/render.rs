@@ -86,11 +86,12 @@ fn year(value: Decimal) -> Decimal {
 }
 
 fn title(r: &Report<'_>) -> String {
-    let (o, n) = (r.old.0.model(), r.new.0.model());
-    format!(
-        "{} {} → {}",
-        n.header.council, o.header.version, n.header.version
-    )
+    let (o, n) = (&r.old.0.model().header, &r.new.0.model().header);
+    if o.council == n.council {
+        format!("{} {} → {}", n.council, o.version, n.version)
+    } else {
+        format!("{} {} → {} {}", o.council, o.version, n.council, n.version)
+    }
 }
 
 fn blocks(r: &Report<'_>) -> Vec<Block> {
