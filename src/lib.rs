@@ -31,6 +31,7 @@ pub mod cli;
 pub mod coverage;
 pub mod date;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod explain;
 pub mod finance;

@@ -212,7 +212,7 @@ fn every_wording_and_figure_of_each_rule_file_is_published() {
         let source = fs::read_to_string(&path).unwrap();
         let plan = plan_of(&source);
         let m = plan.model();
-                let html = page_text(&publish::to_html(&plan));
+        let html = page_text(&publish::to_html(&plan));
         let markdown = publish::to_markdown(&plan);
         for wording in wordings(m) {
             assert!(
@@ -322,8 +322,12 @@ fn the_appeal_section_holds_the_councils_words() {
     let without: String = source
         .lines()
         .filter(|l| !l.trim_start().starts_with("appeal "))
-        .map(|l| format!("{l}
-"))
+        .map(|l| {
+            format!(
+                "{l}
+"
+            )
+        })
         .collect();
     assert!(!publish::to_html(&plan_of(&without)).contains("id=\"appeal\""));
 }
@@ -334,11 +338,15 @@ fn with_appeal(source: &str, words: &str) -> String {
         .lines()
         .map(|l| {
             if l.trim_start().starts_with("appeal ") {
-                format!("  appeal \"{words}\"
-")
+                format!(
+                    "  appeal \"{words}\"
+"
+                )
             } else {
-                format!("{l}
-")
+                format!(
+                    "{l}
+"
+                )
             }
         })
         .collect()

@@ -247,6 +247,7 @@ pub struct RowEvaluator<'e, 'p> {
     flags: Vec<bool>,
     case_id: String,
     message: String,
+    decoded: bool,
 }
 
 impl<'e, 'p> RowEvaluator<'e, 'p> {
@@ -268,7 +269,24 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             flags: vec![false; ev.plan().model.flags.len()],
             case_id: String::new(),
             message: String::new(),
+            decoded: false,
         }
+    }
+
+    /// The last row's case as decoded, when it could be (`None` for a row
+    /// whose fields could not all be read).
+    pub fn input(&self) -> Option<&CaseInput> {
+        self.decoded.then_some(&self.input)
+    }
+
+    /// The last row's figures (read them only when its status is `Ok`).
+    pub fn scratch(&self) -> &Scratch {
+        &self.scratch
+    }
+
+    /// The last row's case id (or row number).
+    pub fn case_id(&self) -> &str {
+        &self.case_id
     }
 
     /// Evaluates one row and writes its result; returns its status.
@@ -297,6 +315,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 Err(p)
             }
         };
+        self.decoded = outcome.is_ok();
         if self.case_id.is_empty() {
             // A file without case ids numbers its rows (1 = the first case).
             use std::fmt::Write as _;
@@ -380,6 +399,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             steps: figures.then(|| self.scratch.all_steps()),
             flags: figures.then_some(self.flags.as_slice()),
             route,
+            case: self.input(),
         })?;
         Ok(status)
     }

@@ -30,6 +30,14 @@ pub enum Column {
     Status,
     /// Reasons or the error message.
     Message,
+    /// The case's cohort, as read.
+    Cohort,
+    /// The case's assessment date, as read.
+    Assessed,
+    /// The case's costed plan, as read.
+    PlanCost,
+    /// The case's value of an attribute, as read.
+    Attribute(u32),
 }
 
 /// The default columns: case id, outputs in file order, flags, route,
@@ -61,12 +69,22 @@ pub fn named_columns(model: &Model, names: &str) -> Result<Vec<Column>, FileProb
             "eligible" => Column::Eligible,
             "status" => Column::Status,
             "message" => Column::Message,
-            other => match (model.step_named(other), model.flag_named(other)) {
-                (Some(s), _) => Column::Step(s),
-                (None, Some(f)) => Column::Flag(f),
-                (None, None) => {
-                    let known: Vec<&str> = ["case_id", "route", "eligible", "status", "message"]
+            "cohort" => Column::Cohort,
+            "assessed" => Column::Assessed,
+            "plan_cost" => Column::PlanCost,
+            other => match (
+                model.step_named(other),
+                model.flag_named(other),
+                model.attribute_named(other),
+            ) {
+                (Some(s), _, _) => Column::Step(s),
+                (None, Some(f), _) => Column::Flag(f),
+                (None, None, Some(a)) => Column::Attribute(a),
+                (None, None, None) => {
+                    let known: Vec<&str> = CASE_FIELDS
                         .into_iter()
+                        .chain(["route", "eligible", "status", "message"])
+                        .chain(model.attributes.iter().map(|a| a.id.as_str()))
                         .chain(model.steps.iter().map(|s| s.id.as_str()))
                         .chain(model.flags.iter().map(|f| f.id.as_str()))
                         .collect();
@@ -75,7 +93,7 @@ pub fn named_columns(model: &Model, names: &str) -> Result<Vec<Column>, FileProb
                         None => format!("the columns available are {}", crate::text::list(known)),
                     };
                     return Err(FileProblem::new(format!(
-                        "`--columns` names `{other}`, which is not a step, output or flag"
+                        "`--columns` names `{other}`, which is not a case field, attribute, step, output or flag"
                     ))
                     .hint(hint));
                 }
@@ -89,6 +107,9 @@ pub fn named_columns(model: &Model, names: &str) -> Result<Vec<Column>, FileProb
     }
     Ok(columns)
 }
+
+/// The case's own fields `--columns` may name besides its attributes.
+const CASE_FIELDS: [&str; 4] = ["case_id", "cohort", "assessed", "plan_cost"];
 
 /// The header text of a column.
 pub fn column_name(model: &Model, column: Column) -> &str {
@@ -108,6 +129,14 @@ pub fn column_name(model: &Model, column: Column) -> &str {
         Column::Eligible => "eligible",
         Column::Status => "status",
         Column::Message => "message",
+        Column::Cohort => "cohort",
+        Column::Assessed => "assessed",
+        Column::PlanCost => "plan_cost",
+        Column::Attribute(a) => model
+            .attributes
+            .get(a as usize)
+            .map(|a| a.id.as_str())
+            .unwrap_or("?"),
     }
 }
 
@@ -152,6 +181,8 @@ pub struct RowView<'a> {
     pub flags: Option<&'a [bool]>,
     /// The route taken.
     pub route: Option<&'a str>,
+    /// The case as decoded, when it could be (for the case's own columns).
+    pub case: Option<&'a crate::eval::CaseInput>,
 }
 
 /// Writes result rows.
@@ -161,7 +192,62 @@ pub struct ResultWriter<W: Write> {
     columns: Vec<Column>,
     names: Vec<String>,
     units: Vec<Unit>,
+    case: CaseNames,
     line: Vec<u8>,
+}
+
+/// The words of the codes a decoded case holds: cohort ids and each
+/// attribute's value codes, by index.
+struct CaseNames {
+    cohorts: Vec<String>,
+    attributes: Vec<Vec<String>>,
+}
+
+impl CaseNames {
+    fn of(model: &Model) -> CaseNames {
+        CaseNames {
+            cohorts: model.cohorts.iter().map(|c| c.id.clone()).collect(),
+            attributes: model
+                .attributes
+                .iter()
+                .map(|a| a.values.iter().map(|v| v.code.clone()).collect())
+                .collect(),
+        }
+    }
+
+    /// The text of a case column, or `None` when the case has no value there.
+    fn text(&self, column: Column, row: &RowView<'_>, out: &mut String) -> bool {
+        let Some(case) = row.case else {
+            return false;
+        };
+        out.clear();
+        use std::fmt::Write as _;
+        match column {
+            Column::Cohort => match self.cohorts.get(case.cohort as usize) {
+                Some(c) => out.push_str(c),
+                None => return false,
+            },
+            Column::Assessed => match case.date {
+                Some(d) => {
+                    let _ = write!(out, "{d}");
+                }
+                None => return false,
+            },
+            Column::PlanCost => match case.plan_cost {
+                Some(v) => out.push_str(&crate::eval::format_value(v, Unit::Money)),
+                None => return false,
+            },
+            Column::Attribute(a) => {
+                let value = case.attributes.get(a as usize).copied().flatten();
+                match value.and_then(|v| self.attributes.get(a as usize)?.get(v as usize)) {
+                    Some(code) => out.push_str(code),
+                    None => return false,
+                }
+            }
+            _ => return false,
+        }
+        true
+    }
 }
 
 impl<W: Write> ResultWriter<W> {
@@ -183,6 +269,7 @@ impl<W: Write> ResultWriter<W> {
             columns,
             names,
             units,
+            case: CaseNames::of(model),
             line: Vec::with_capacity(256),
         };
         if format == OutputFormat::Csv {
@@ -213,6 +300,7 @@ impl<W: Write> ResultWriter<W> {
             columns,
             names,
             units,
+            case: CaseNames::of(model),
             line: Vec::with_capacity(256),
         }
     }
@@ -241,7 +329,7 @@ impl<W: Write> ResultWriter<W> {
                     if i > 0 {
                         self.line.push(b',');
                     }
-                    push_csv_cell(&mut self.line, *column, row, &self.units);
+                    push_csv_cell(&mut self.line, *column, row, &self.units, &self.case);
                 }
                 // An empty line is no row to a CSV reader: one empty value
                 // is written as an empty quoted field.
@@ -257,7 +345,7 @@ impl<W: Write> ResultWriter<W> {
                     }
                     push_json_string(&mut self.line, &self.names[i]);
                     self.line.push(b':');
-                    push_json_cell(&mut self.line, *column, row, &self.units);
+                    push_json_cell(&mut self.line, *column, row, &self.units, &self.case);
                 }
                 self.line.push(b'}');
             }
@@ -276,7 +364,13 @@ impl<W: Write> ResultWriter<W> {
 /// Values are written as `ras eval --format json` prints them, by the one printer.
 pub use crate::eval::push_value;
 
-fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
+fn push_csv_cell(
+    out: &mut Vec<u8>,
+    column: Column,
+    row: &RowView<'_>,
+    units: &[Unit],
+    case: &CaseNames,
+) {
     match column {
         Column::CaseId => push_csv_field(out, row.case_id),
         Column::Step(s) => {
@@ -301,10 +395,22 @@ fn push_csv_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[
         },
         Column::Status => out.extend_from_slice(row.status.as_str().as_bytes()),
         Column::Message => push_csv_field(out, row.message),
+        Column::Cohort | Column::Assessed | Column::PlanCost | Column::Attribute(_) => {
+            let mut text = String::new();
+            if case.text(column, row, &mut text) {
+                push_csv_field(out, &text);
+            }
+        }
     }
 }
 
-fn push_json_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &[Unit]) {
+fn push_json_cell(
+    out: &mut Vec<u8>,
+    column: Column,
+    row: &RowView<'_>,
+    units: &[Unit],
+    case: &CaseNames,
+) {
     match column {
         Column::CaseId => push_json_string(out, row.case_id),
         Column::Step(s) => match row.steps.and_then(|v| v.get(s as usize)) {
@@ -335,6 +441,14 @@ fn push_json_cell(out: &mut Vec<u8>, column: Column, row: &RowView<'_>, units: &
         }),
         Column::Status => push_json_string(out, row.status.as_str()),
         Column::Message => push_json_string(out, row.message),
+        Column::Cohort | Column::Assessed | Column::PlanCost | Column::Attribute(_) => {
+            let mut text = String::new();
+            if case.text(column, row, &mut text) {
+                push_json_string(out, &text);
+            } else {
+                out.extend_from_slice(b"null");
+            }
+        }
     }
 }
 

@@ -8,6 +8,7 @@ mod annotations;
 pub mod calibrate;
 pub mod check;
 pub mod compile;
+pub mod diff;
 mod error;
 pub mod eval;
 mod exit;
@@ -89,6 +90,8 @@ pub enum Command {
     Calibrate(calibrate::Args),
     /// How accurate indicative budgets are against agreed costs.
     Report(report::Args),
+    /// Compare two versions of a policy: what changed, and who gains or loses.
+    Diff(diff::Args),
 }
 
 /// Runs `ras` with the process's arguments and returns how it ended.
@@ -137,6 +140,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<ExitStatus, CliError> {
         Command::Publish(args) => publish::run(args, ctx),
         Command::Calibrate(args) => calibrate::run(args, ctx),
         Command::Report(args) => report::run(args, ctx),
+        Command::Diff(args) => diff::run(args, ctx),
     }
 }
 

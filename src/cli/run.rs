@@ -66,8 +66,10 @@ pub struct Args {
     #[arg(short, long, value_name = "OUT")]
     pub output: Option<PathBuf>,
 
-    /// The columns to write, e.g. `case_id,indicative,route` (default: case_id,
-    /// the outputs, the flags, route, eligible, status, message).
+    /// The columns to write, e.g. `case_id,cohort,setting,indicative,route`:
+    /// steps, outputs, flags, route, eligible, status, message, and the case's
+    /// own case_id, cohort, assessed, plan_cost and attributes (default:
+    /// case_id, the outputs, the flags, route, eligible, status, message).
     #[arg(long, value_name = "A,B,...")]
     pub columns: Option<String>,
 

@@ -71,6 +71,7 @@ impl Workbook {
                     _ => Kind::Number,
                 },
                 Column::Flag(_) | Column::Eligible => Kind::Boolean,
+                Column::PlanCost => Kind::Money,
                 _ => Kind::Text,
             })
             .collect();
