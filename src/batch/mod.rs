@@ -8,9 +8,11 @@
 //! numbered chunks and are written back in input order.
 
 pub mod input;
+mod json;
 pub mod output;
 mod parallel;
 
+use crate::case::Case;
 use crate::eval::{Answer, AnswerValue, CaseError, CaseInput, Evaluator, Scratch, Verdict};
 use crate::model::needs::Needs;
 use crate::model::{AttributeId, Model, QuestionId};
@@ -242,6 +244,7 @@ pub struct RowEvaluator<'e, 'p> {
     layout: Option<Layout>,
     options: RunOptions,
     places: Places,
+    json: json::JsonCases,
     input: CaseInput,
     scratch: Scratch,
     flags: Vec<bool>,
@@ -263,6 +266,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             layout,
             options,
             places,
+            json: json::JsonCases::new(ev),
             input: CaseInput::new(ev),
             scratch: Scratch::new(ev),
             flags: vec![false; ev.plan().model.flags.len()],
@@ -283,13 +287,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.message.clear();
         let outcome = match content {
             RowContent::Fields(fields) => self.decode_fields(fields),
-            RowContent::Case(case) => {
-                // An empty or missing case_id is refused when the case is read.
-                self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
-                self.ev
-                    .decode_into(&case, self.options.as_of, &mut self.input)
-                    .map_err(|e| from_case_error(e, None))
-            }
+            RowContent::Json(line) => self.decode_json(line),
             RowContent::Problem(p) => {
                 if let Some(id) = &p.case_id {
                     self.case_id.push_str(id);
@@ -382,6 +380,30 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             route,
         })?;
         Ok(status)
+    }
+
+    /// Decodes a JSON line into the reused input: flat lines straight from
+    /// the text, any other through a [`Case`], which gives every error.
+    fn decode_json(&mut self, line: &str) -> Result<(), RowProblem> {
+        let as_of = self.options.as_of;
+        let fast = self
+            .json
+            .decode(self.ev, line, as_of, &mut self.input, &mut self.case_id);
+        if fast.is_some() {
+            return Ok(());
+        }
+        self.case_id.clear();
+        let case = Case::from_json(line).map_err(|e| RowProblem {
+            column: None,
+            code: "ras::bad-json",
+            message: format!("not a case (column {}): {}", e.column, e.message),
+            case_id: None,
+        })?;
+        // An empty or missing case_id is refused when the case is read.
+        self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
+        self.ev
+            .decode_into(&case, as_of, &mut self.input)
+            .map_err(|e| from_case_error(e, None))
     }
 
     /// Decodes a table row into the reused input.
