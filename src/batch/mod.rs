@@ -420,10 +420,21 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.input.reset(ev);
         self.input.date = self.options.as_of;
         let mut first_problem: Option<RowProblem> = None;
+        // Where the field being read starts in a CSV record's text.
+        let mut start = 0;
         for i in 0..fields.len() {
+            let text = match fields {
+                Fields::Csv(record, ends) => {
+                    let end = ends.get(i).copied().unwrap_or(start);
+                    let field = record.get(start..end).unwrap_or("");
+                    start = end;
+                    field.trim_ascii()
+                }
+                Fields::Owned(_) => fields.get(i),
+            };
             let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
             if let (Field::Question(q), Some(Some(table))) = (field, layout.digit_codes.get(i)) {
-                if let [d @ b'0'..=b'9'] = fields.bytes(i) {
+                if let [d @ b'0'..=b'9'] = text.as_bytes() {
                     let option = table[usize::from(d - b'0')];
                     if option != NO_OPTION {
                         if let Some(slot) = self.input.answers.get_mut(q as usize) {
@@ -436,7 +447,6 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     }
                 }
             }
-            let text = fields.get(i);
             let column = || layout.names.get(i).cloned();
             let result: Result<(), CaseError> = match field {
                 Field::CaseId if text.is_empty() => Err(CaseError::new(
