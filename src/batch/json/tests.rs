@@ -16,12 +16,11 @@ fn shire() -> &'static crate::plan::Plan {
 
 const FLAT: &str = r#"{"case_id":"C0000001","cohort":"working_age","plan_cost":"564.02","answers":{"carer":"none","q01":"2","q02":"4","q03":"1","q04":"1","q05":"1","q06":"2","q07":"3","q08":"1","q09":"1","q10":"2","q11":"4","q12":"2","q13":"1","q14":"1","q15":"3","q16":"3","q17":"3","q18":"3","q19":"1","q20":"3","q21":"3","q22":"2","q23":"2","q24":"2"}}"#;
 
+/// A decoded input and its case id.
+type Read = (CaseInput, String);
+
 /// The fast reading, and the full one (`Err` when the full one refuses the line).
-fn both(
-    ev: &Evaluator<'_>,
-    json: &mut JsonCases,
-    line: &str,
-) -> (Option<(CaseInput, String)>, Result<(CaseInput, String), ()>) {
+fn both(ev: &Evaluator<'_>, json: &mut JsonCases, line: &str) -> (Option<Read>, Result<Read, ()>) {
     let mut input = CaseInput::new(ev);
     let mut id = String::new();
     let fast = json
