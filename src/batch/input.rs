@@ -11,7 +11,6 @@
 mod sheet;
 mod text;
 
-use crate::case::Case;
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
@@ -158,6 +157,7 @@ impl<'r> Fields<'r> {
         self.len() == 0
     }
 
+    #[inline]
     fn range(ends: &[usize], i: usize) -> Option<std::ops::Range<usize>> {
         let end = *ends.get(i)?;
         let start = match i {
@@ -168,6 +168,7 @@ impl<'r> Fields<'r> {
     }
 
     /// Field `i`, without surrounding spaces ("" when there is none).
+    #[inline]
     pub fn get(&self, i: usize) -> &'r str {
         match self {
             // ASCII spaces only: the Unicode-aware trim costs more than the
@@ -182,6 +183,7 @@ impl<'r> Fields<'r> {
 
     /// Field `i` as bytes, without surrounding spaces: cheaper than [`Fields::get`]
     /// where only ASCII matters (single-digit option codes).
+    #[inline]
     pub fn bytes(&self, i: usize) -> &'r [u8] {
         match self {
             Fields::Csv(text, ends) => Self::range(ends, i)
@@ -208,8 +210,9 @@ impl<'r> Fields<'r> {
 pub enum RowContent<'r> {
     /// Fields of a table row, one per header column.
     Fields(Fields<'r>),
-    /// A case read from a JSON line.
-    Case(Box<Case>),
+    /// A JSON line, to be read as a case where it is evaluated (so that
+    /// with several threads the workers read it, not the thread reading the file).
+    Json(&'r str),
     /// The row could not be read.
     Problem(RowProblem),
 }
@@ -402,7 +405,12 @@ impl CaseReader {
         self.row = number;
         let at = RowAt { number, line };
         let content = match current {
-            Current::Case(case) => RowContent::Case(case),
+            Current::Json => {
+                let Inner::Lines(source) = &self.inner else {
+                    return None;
+                };
+                RowContent::Json(source.text())
+            }
             Current::Problem(problem) => RowContent::Problem(problem),
             Current::Owned => RowContent::Fields(Fields::Owned(&self.fields)),
             Current::Csv => {
@@ -521,18 +529,7 @@ impl CaseReader {
                     }
                     text::Read::Record { line } => line,
                 };
-                Some((
-                    line,
-                    match Case::from_json(source.text()) {
-                        Ok(case) => Current::Case(Box::new(case)),
-                        Err(e) => Current::Problem(RowProblem {
-                            column: None,
-                            code: "ras::bad-json",
-                            message: format!("not a case (column {}): {}", e.column, e.message),
-                            case_id: None,
-                        }),
-                    },
-                ))
+                Some((line, Current::Json))
             }
         }
     }
@@ -544,7 +541,8 @@ enum Current {
     Csv,
     /// `CaseReader::fields`.
     Owned,
-    Case(Box<Case>),
+    /// The line source's last line.
+    Json,
     Problem(RowProblem),
 }
 

@@ -8,9 +8,11 @@
 //! numbered chunks and are written back in input order.
 
 pub mod input;
+mod json;
 pub mod output;
 mod parallel;
 
+use crate::case::Case;
 use crate::eval::{Answer, AnswerValue, CaseError, CaseInput, Evaluator, Scratch, Verdict};
 use crate::model::needs::Needs;
 use crate::model::{AttributeId, Model, QuestionId};
@@ -242,6 +244,7 @@ pub struct RowEvaluator<'e, 'p> {
     layout: Option<Layout>,
     options: RunOptions,
     places: Places,
+    json: json::JsonCases,
     input: CaseInput,
     scratch: Scratch,
     flags: Vec<bool>,
@@ -264,6 +267,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             layout,
             options,
             places,
+            json: json::JsonCases::new(ev),
             input: CaseInput::new(ev),
             scratch: Scratch::new(ev),
             flags: vec![false; ev.plan().model.flags.len()],
@@ -301,13 +305,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.message.clear();
         let outcome = match content {
             RowContent::Fields(fields) => self.decode_fields(fields),
-            RowContent::Case(case) => {
-                // An empty or missing case_id is refused when the case is read.
-                self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
-                self.ev
-                    .decode_into(&case, self.options.as_of, &mut self.input)
-                    .map_err(|e| from_case_error(e, None))
-            }
+            RowContent::Json(line) => self.decode_json(line),
             RowContent::Problem(p) => {
                 if let Some(id) = &p.case_id {
                     self.case_id.push_str(id);
@@ -404,6 +402,30 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         Ok(status)
     }
 
+    /// Decodes a JSON line into the reused input: flat lines straight from
+    /// the text, any other through a [`Case`], which gives every error.
+    fn decode_json(&mut self, line: &str) -> Result<(), RowProblem> {
+        let as_of = self.options.as_of;
+        let fast = self
+            .json
+            .decode(self.ev, line, as_of, &mut self.input, &mut self.case_id);
+        if fast.is_some() {
+            return Ok(());
+        }
+        self.case_id.clear();
+        let case = Case::from_json(line).map_err(|e| RowProblem {
+            column: None,
+            code: "ras::bad-json",
+            message: format!("not a case (column {}): {}", e.column, e.message),
+            case_id: None,
+        })?;
+        // An empty or missing case_id is refused when the case is read.
+        self.case_id.push_str(case.case_id.as_deref().unwrap_or(""));
+        self.ev
+            .decode_into(&case, as_of, &mut self.input)
+            .map_err(|e| from_case_error(e, None))
+    }
+
     /// Decodes a table row into the reused input.
     fn decode_fields(&mut self, fields: Fields<'_>) -> Result<(), RowProblem> {
         let Some(layout) = &self.layout else {
@@ -418,10 +440,21 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.input.reset(ev);
         self.input.date = self.options.as_of;
         let mut first_problem: Option<RowProblem> = None;
+        // Where the field being read starts in a CSV record's text.
+        let mut start = 0;
         for i in 0..fields.len() {
+            let text = match fields {
+                Fields::Csv(record, ends) => {
+                    let end = ends.get(i).copied().unwrap_or(start);
+                    let field = record.get(start..end).unwrap_or("");
+                    start = end;
+                    field.trim_ascii()
+                }
+                Fields::Owned(_) => fields.get(i),
+            };
             let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
             if let (Field::Question(q), Some(Some(table))) = (field, layout.digit_codes.get(i)) {
-                if let [d @ b'0'..=b'9'] = fields.bytes(i) {
+                if let [d @ b'0'..=b'9'] = text.as_bytes() {
                     let option = table[usize::from(d - b'0')];
                     if option != NO_OPTION {
                         if let Some(slot) = self.input.answers.get_mut(q as usize) {
@@ -434,7 +467,6 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     }
                 }
             }
-            let text = fields.get(i);
             let column = || layout.names.get(i).cloned();
             let result: Result<(), CaseError> = match field {
                 Field::CaseId if text.is_empty() => Err(CaseError::new(

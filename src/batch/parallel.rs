@@ -1,30 +1,94 @@
 //! `ras run --threads N`: rows travel to worker threads in numbered chunks and
 //! their results are written back in input order.
 
-use super::input::{CaseReader, RowAt, RowContent, RowProblem};
+use super::input::{CaseReader, Fields, RowAt, RowContent, RowProblem};
 use super::output::ResultWriter;
 use super::{ErrorRecord, Layout, RowEvaluator, RunError, RunOptions, Summary};
-use crate::case::Case;
 use crate::eval::Evaluator;
 use crate::plan::Plan;
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::ops::Range;
 use std::sync::{mpsc, Mutex};
 
-/// Rows per chunk: large enough that the hand-over costs little, small enough
-/// that memory stays flat.
+/// Rows per chunk: large enough that the hand-over costs little.
 const CHUNK: usize = 4096;
 
-/// A row read and owned, so it can cross to a worker.
+/// Rows read but not yet written, whatever the number of threads: chunks get
+/// smaller as threads are added, so memory stays flat.
+const ROWS_IN_FLIGHT: usize = 32_768;
+
+/// Rows read and owned, so they can cross to a worker: the text of every row
+/// end to end in one buffer and the field ends of table rows in another, so
+/// that a chunk is a few allocations, reused from chunk to chunk.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    ends: Vec<usize>,
+    rows: Vec<(RowAt, OwnedRow)>,
+    /// The worker writes the chunk's results here.
+    out: Vec<u8>,
+}
+
+/// One row of a chunk.
 enum OwnedRow {
-    Fields(Vec<String>),
-    Case(Box<Case>),
+    /// A table row: its text, and where each field ends in it.
+    Fields {
+        text: Range<usize>,
+        ends: Range<usize>,
+    },
+    /// A JSON line.
+    Json(Range<usize>),
     Problem(RowProblem),
+}
+
+impl Chunk {
+    fn push(&mut self, at: RowAt, content: RowContent<'_>) {
+        let start = self.text.len();
+        let row = match content {
+            RowContent::Fields(Fields::Csv(text, ends)) => {
+                let first = self.ends.len();
+                self.text.push_str(text);
+                self.ends.extend_from_slice(ends);
+                OwnedRow::Fields {
+                    text: start..self.text.len(),
+                    ends: first..self.ends.len(),
+                }
+            }
+            RowContent::Fields(fields) => {
+                // Fields are read without their surrounding spaces, so the
+                // trimmed text end to end reads the same.
+                let first = self.ends.len();
+                for i in 0..fields.len() {
+                    self.text.push_str(fields.get(i));
+                    self.ends.push(self.text.len() - start);
+                }
+                OwnedRow::Fields {
+                    text: start..self.text.len(),
+                    ends: first..self.ends.len(),
+                }
+            }
+            RowContent::Json(line) => {
+                self.text.push_str(line);
+                OwnedRow::Json(start..self.text.len())
+            }
+            RowContent::Problem(p) => OwnedRow::Problem(p),
+        };
+        self.rows.push((at, row));
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.rows.clear();
+        self.out.clear();
+    }
 }
 
 struct Done {
     index: u64,
-    bytes: Vec<u8>,
+    /// The chunk, its `out` holding the results written.
+    chunk: Chunk,
     summary: Summary,
     errors: Vec<ErrorRecord>,
 }
@@ -45,12 +109,17 @@ pub fn run_parallel<W: Write>(
         None => (None, Vec::new()),
     };
     let places = reader.places().clone();
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(RowAt, OwnedRow)>)>(threads * 2);
+    let threads = threads.max(1);
+    // Chunks sent and not yet written: the queue, one at each worker, and
+    // those done ahead of the next to write.
+    let in_flight = 2 * threads + 2;
+    let chunk_rows = (ROWS_IN_FLIGHT / in_flight).clamp(64, CHUNK);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Chunk)>(threads);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Result<Done, std::io::Error>>();
     let mut summary = Summary::default();
     let result = std::thread::scope(|scope| -> Result<(), RunError> {
-        for _ in 0..threads.max(1) {
+        for _ in 0..threads {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
             let ev = &ev;
@@ -79,24 +148,36 @@ pub fn run_parallel<W: Write>(
         let mut next_index = 0u64;
         let mut sent = 0u64;
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
+        let mut spares: Vec<Chunk> = Vec::new();
+        // Writes the chunks that are next in order; their buffers are kept for reuse.
         let mut write_ready = |waiting: &mut BTreeMap<u64, Done>,
+                               spares: &mut Vec<Chunk>,
                                next: &mut u64,
                                summary: &mut Summary,
                                read: (u64, Option<u64>)|
          -> Result<(), RunError> {
-            while let Some(done) = waiting.remove(next) {
-                out.write_bytes(&done.bytes).map_err(RunError::Io)?;
+            while let Some(mut done) = waiting.remove(next) {
+                out.write_bytes(&done.chunk.out).map_err(RunError::Io)?;
                 for e in &done.errors {
                     errors(e).map_err(RunError::Io)?;
                 }
                 summary.add(&done.summary);
                 *next += 1;
                 progress(summary.rows, read);
+                done.chunk.clear();
+                spares.push(done.chunk);
             }
             Ok(())
         };
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let send = |chunk: Vec<(RowAt, OwnedRow)>, sent: &mut u64| -> Result<(), RunError> {
+        let receive = |done: Result<Done, std::io::Error>,
+                       waiting: &mut BTreeMap<u64, Done>|
+         -> Result<(), RunError> {
+            let done = done.map_err(RunError::Io)?;
+            waiting.insert(done.index, done);
+            Ok(())
+        };
+        let mut chunk = Chunk::default();
+        let send = |chunk: Chunk, sent: &mut u64| -> Result<(), RunError> {
             job_tx
                 .send((*sent, chunk))
                 .map_err(|_| RunError::Io(std::io::Error::other("a worker thread stopped")))?;
@@ -104,30 +185,29 @@ pub fn run_parallel<W: Write>(
             Ok(())
         };
         while let Some((row, content)) = reader.next_row() {
-            let owned = match content {
-                RowContent::Fields(f) => OwnedRow::Fields(f.to_vec()),
-                RowContent::Case(c) => OwnedRow::Case(c),
-                RowContent::Problem(p) => OwnedRow::Problem(p),
-            };
-            chunk.push((row, owned));
-            if chunk.len() == CHUNK {
-                send(
-                    std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)),
-                    &mut sent,
-                )?;
-                for done in done_rx.try_iter() {
-                    let done = done.map_err(RunError::Io)?;
-                    waiting.insert(done.index, done);
-                }
-                write_ready(
-                    &mut waiting,
-                    &mut next_index,
-                    &mut summary,
-                    reader.progress(),
-                )?;
+            chunk.push(row, content);
+            if chunk.rows.len() < chunk_rows {
+                continue;
             }
+            let next = spares.pop().unwrap_or_default();
+            send(std::mem::replace(&mut chunk, next), &mut sent)?;
+            for done in done_rx.try_iter() {
+                receive(done, &mut waiting)?;
+            }
+            // Never more than `in_flight` chunks read ahead of the writing.
+            while sent - next_index >= in_flight as u64 && !waiting.contains_key(&next_index) {
+                let Ok(done) = done_rx.recv() else { break };
+                receive(done, &mut waiting)?;
+            }
+            write_ready(
+                &mut waiting,
+                &mut spares,
+                &mut next_index,
+                &mut summary,
+                reader.progress(),
+            )?;
         }
-        if !chunk.is_empty() {
+        if !chunk.rows.is_empty() {
             send(chunk, &mut sent)?;
         }
         drop(job_tx);
@@ -139,9 +219,14 @@ pub fn run_parallel<W: Write>(
         let read = reader.progress();
         while next_index < sent {
             let Ok(done) = done_rx.recv() else { break };
-            let done = done.map_err(RunError::Io)?;
-            waiting.insert(done.index, done);
-            write_ready(&mut waiting, &mut next_index, &mut summary, read)?;
+            receive(done, &mut waiting)?;
+            write_ready(
+                &mut waiting,
+                &mut spares,
+                &mut next_index,
+                &mut summary,
+                read,
+            )?;
         }
         if next_index < sent {
             return Err(RunError::Io(std::io::Error::other(
@@ -160,28 +245,32 @@ fn work(
     columns: &[super::output::Column],
     format: super::output::OutputFormat,
     index: u64,
-    chunk: Vec<(RowAt, OwnedRow)>,
+    mut chunk: Chunk,
 ) -> Result<Done, std::io::Error> {
     let mut writer = ResultWriter::body_only(
-        Vec::with_capacity(chunk.len() * 64),
+        std::mem::take(&mut chunk.out),
         format,
         model,
         columns.to_vec(),
     );
     let mut summary = Summary::default();
     let mut errors = Vec::new();
-    for (row, owned) in chunk {
+    for (row, owned) in chunk.rows.drain(..) {
         let content = match owned {
-            OwnedRow::Fields(ref f) => RowContent::Fields(super::input::Fields::Owned(f)),
-            OwnedRow::Case(c) => RowContent::Case(c),
+            OwnedRow::Fields { text, ends } => RowContent::Fields(Fields::Csv(
+                chunk.text.get(text).unwrap_or(""),
+                chunk.ends.get(ends).unwrap_or(&[]),
+            )),
+            OwnedRow::Json(line) => RowContent::Json(chunk.text.get(line).unwrap_or("")),
             OwnedRow::Problem(p) => RowContent::Problem(p),
         };
         let status = rows.process(row, content, &mut writer, &mut errors)?;
         summary.count(status);
     }
+    chunk.out = writer.finish()?;
     Ok(Done {
         index,
-        bytes: writer.finish()?,
+        chunk,
         summary,
         errors,
     })

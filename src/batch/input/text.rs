@@ -49,7 +49,6 @@ impl Quotes {
     /// change the state, so the bytes between them are skipped over.
     fn scan(&mut self, bytes: &[u8], line: &mut u64) {
         let newlines = |b: &[u8]| b.iter().filter(|c| **c == b'\n').count() as u64;
-        let ends_field = |b: u8| matches!(b, b',' | b'\n' | b'\r');
         let mut rest = bytes;
         while let Some(&first) = rest.first() {
             match self.state {
@@ -110,6 +109,11 @@ impl Quotes {
     fn open_at(&self) -> Option<u64> {
         matches!(self.state, Quoting::Inside).then_some(self.opened)
     }
+}
+
+/// Whether the byte after `b` starts a new field.
+fn ends_field(b: u8) -> bool {
+    matches!(b, b',' | b'\n' | b'\r')
 }
 
 fn unclosed_quote(line: u64, within: Option<u64>) -> FileProblem {
@@ -253,6 +257,7 @@ impl CsvSource {
                 }
             };
             let at_end = input.is_empty();
+            let lines_before = self.core.line();
             let (result, nin, nout, nend) = if kept {
                 self.core.read_record(
                     input,
@@ -263,7 +268,20 @@ impl CsvSource {
                 self.core
                     .read_record(input, &mut self.spill, &mut self.spill_ends)
             };
-            quotes.scan(&input[..nin], &mut self.line);
+            let read = &input[..nin];
+            match quotes.state {
+                // Most records hold no quote: csv-core has counted their line
+                // ends already, and only the last byte tells where a field starts.
+                Quoting::Outside { .. } if !read.contains(&b'"') => {
+                    self.line += self.core.line() - lines_before;
+                    if let Some(&last) = read.last() {
+                        quotes.state = Quoting::Outside {
+                            field_start: ends_field(last),
+                        };
+                    }
+                }
+                _ => quotes.scan(read, &mut self.line),
+            }
             self.input.consume(nin);
             self.consumed += nin as u64;
             length += nin as u64;

@@ -1,0 +1,350 @@
+//! JSON Lines cases read straight into a [`CaseInput`], borrowing from the line.
+//!
+//! Most lines of a caseload are flat: a case id, a cohort, a plan cost and an
+//! `answers` object of short strings, with the same keys in the same order
+//! line after line. Such a line is read here without building a
+//! `serde_json::Value` or a [`Case`](crate::case::Case). A line this reader
+//! does not take in full (escapes, nesting, exponents, a key given twice, a
+//! value that does not decode) is left to `Case::from_json` and
+//! [`Evaluator::decode_into`], so its result or its error is exactly theirs:
+//! this reader only ever succeeds where they would, with the same input.
+
+use super::{digit_codes, Field, NO_OPTION};
+use crate::date::Date;
+use crate::eval::{Answer, AnswerValue, CaseInput, Evaluator};
+use rust_decimal::Decimal;
+
+/// Reused state for reading JSON lines into one input.
+#[derive(Debug, Clone)]
+pub(super) struct JsonCases {
+    /// Per question and per attribute, the stamp of the last line that gave
+    /// it, so that a key given twice is noticed without clearing a table.
+    answered: Vec<u32>,
+    given: Vec<u32>,
+    stamp: u32,
+    /// The keys of the last line's `answers` and `attributes`, by position,
+    /// with what each names: the next line's keys are compared, not hashed.
+    answer_keys: Vec<(String, u32)>,
+    attribute_keys: Vec<(String, u32)>,
+    /// Per question, the option index of each single-digit code.
+    digits: Vec<Option<[u32; 10]>>,
+}
+
+/// A JSON value that is not an object or a list, as written.
+#[derive(Debug, Clone, Copy)]
+enum Scalar<'a> {
+    /// A string without escapes (its text between the quotes).
+    Text(&'a str),
+    /// A plain number: `-`, digits, and a point with digits.
+    Number(&'a str),
+    Bool(bool),
+    Null,
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        let bytes = self.text.as_bytes();
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
+            self.at += 1;
+        }
+        bytes.get(self.at).copied()
+    }
+
+    #[inline]
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.at += 1)
+    }
+
+    /// A string without escapes or control characters.
+    #[inline]
+    fn string(&mut self) -> Option<&'a str> {
+        self.eat(b'"')?;
+        let rest = self.text.as_bytes().get(self.at..)?;
+        let len = rest
+            .iter()
+            .position(|b| matches!(b, b'"' | b'\\' | 0..=0x1f))?;
+        if rest.get(len) != Some(&b'"') {
+            return None;
+        }
+        let s = self.text.get(self.at..self.at + len)?;
+        self.at += len + 1;
+        Some(s)
+    }
+
+    fn literal(&mut self, word: &str) -> bool {
+        let found =
+            self.text.as_bytes().get(self.at..self.at + word.len()) == Some(word.as_bytes());
+        if found {
+            self.at += word.len();
+        }
+        found
+    }
+
+    #[inline]
+    fn scalar(&mut self) -> Option<Scalar<'a>> {
+        match self.peek()? {
+            b'"' => self.string().map(Scalar::Text),
+            b't' => self.literal("true").then_some(Scalar::Bool(true)),
+            b'f' => self.literal("false").then_some(Scalar::Bool(false)),
+            b'n' => self.literal("null").then_some(Scalar::Null),
+            _ => self.number().map(Scalar::Number),
+        }
+    }
+
+    /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?`; what follows is the caller's to check,
+    /// so `1e3` stops at `e` and is left to the full reader.
+    fn number(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut at = start;
+        if bytes.get(at) == Some(&b'-') {
+            at += 1;
+        }
+        let digits = |from: usize| {
+            bytes
+                .get(from..)
+                .map_or(0, |b| b.iter().take_while(|c| c.is_ascii_digit()).count())
+        };
+        let whole = digits(at);
+        if whole == 0 || (whole > 1 && bytes.get(at) == Some(&b'0')) {
+            return None;
+        }
+        at += whole;
+        if bytes.get(at) == Some(&b'.') {
+            let frac = digits(at + 1);
+            if frac == 0 {
+                return None;
+            }
+            at += 1 + frac;
+        }
+        self.at = at;
+        self.text.get(start..at)
+    }
+
+    /// After a member: `true` when another follows, `false` at the object's end.
+    #[inline]
+    fn next_member(&mut self) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.at += 1;
+                Some(true)
+            }
+            b'}' => {
+                self.at += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    /// Opens an object; `false` when it is empty (and already closed).
+    fn open(&mut self) -> Option<bool> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.at += 1;
+            return Some(false);
+        }
+        Some(true)
+    }
+}
+
+/// The text `serde_json` would give an answer or attribute value.
+fn answer_text(value: Scalar<'_>) -> Option<&str> {
+    match value {
+        Scalar::Text(s) | Scalar::Number(s) => Some(s),
+        Scalar::Bool(true) => Some("yes"),
+        Scalar::Bool(false) => Some("no"),
+        Scalar::Null => None,
+    }
+}
+
+/// The slot named by the key at `position`, from the last line's keys when
+/// they match, else looked up (and remembered).
+#[inline]
+fn slot_of(
+    keys: &mut Vec<(String, u32)>,
+    position: usize,
+    key: &str,
+    look_up: impl FnOnce(&str) -> Option<u32>,
+) -> Option<u32> {
+    if let Some((known, slot)) = keys.get(position) {
+        if known == key {
+            return Some(*slot);
+        }
+    }
+    let slot = look_up(key)?;
+    if let Some(entry) = keys.get_mut(position) {
+        *entry = (key.to_string(), slot);
+    } else if position == keys.len() {
+        keys.push((key.to_string(), slot));
+    }
+    Some(slot)
+}
+
+impl JsonCases {
+    pub(super) fn new(ev: &Evaluator<'_>) -> JsonCases {
+        let model = &ev.plan().model;
+        JsonCases {
+            answered: vec![0; model.questions.len()],
+            given: vec![0; model.attributes.len()],
+            stamp: 0,
+            answer_keys: Vec::new(),
+            attribute_keys: Vec::new(),
+            digits: (0..model.questions.len())
+                .map(|q| digit_codes(model, Field::Question(q as u32)))
+                .collect(),
+        }
+    }
+
+    /// Reads `line` into `input` and its case id into `case_id`; `None` when
+    /// the line must go to the full reader (which then starts afresh).
+    pub(super) fn decode(
+        &mut self,
+        ev: &Evaluator<'_>,
+        line: &str,
+        as_of: Option<Date>,
+        input: &mut CaseInput,
+        case_id: &mut String,
+    ) -> Option<()> {
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.answered.fill(0);
+            self.given.fill(0);
+            self.stamp = 1;
+        }
+        let text = line.strip_prefix('\u{feff}').unwrap_or(line);
+        let mut c = Cursor { text, at: 0 };
+        input.reset(ev);
+        let mut seen = 0u8;
+        let mut cohort = "";
+        let mut assessed = None;
+        let mut plan_cost: Option<Decimal> = None;
+        let mut more = c.open()?;
+        while more {
+            let key = c.string()?;
+            c.eat(b':')?;
+            let bit = match key {
+                "case_id" => 1,
+                "cohort" => 2,
+                "assessed" => 4,
+                "plan_cost" => 8,
+                "answers" => 16,
+                "attributes" => 32,
+                _ => return None,
+            };
+            if seen & bit != 0 {
+                return None;
+            }
+            seen |= bit;
+            match bit {
+                1 => match c.scalar()? {
+                    Scalar::Text(s) if !s.trim().is_empty() => case_id.push_str(s),
+                    Scalar::Null => {}
+                    _ => return None,
+                },
+                2 => match c.scalar()? {
+                    Scalar::Text(s) => cohort = s,
+                    Scalar::Null => {}
+                    _ => return None,
+                },
+                4 => match c.scalar()? {
+                    Scalar::Text(s) => assessed = Some(Date::parse(s)?),
+                    Scalar::Null => {}
+                    _ => return None,
+                },
+                8 => match c.scalar()? {
+                    Scalar::Text(s) if s.trim().is_empty() => {}
+                    Scalar::Text(s) | Scalar::Number(s) => {
+                        plan_cost = Some(crate::number::parse_money(s).ok()?)
+                    }
+                    Scalar::Null => {}
+                    Scalar::Bool(_) => return None,
+                },
+                16 => self.answers(&mut c, ev, input)?,
+                _ => self.attributes(&mut c, ev, input)?,
+            }
+            more = c.next_member()?;
+        }
+        if c.peek().is_some() {
+            return None;
+        }
+        input.cohort = ev.decode_cohort(cohort).ok()?;
+        input.date = as_of.or(assessed);
+        input.plan_cost = plan_cost;
+        Some(())
+    }
+
+    fn answers(
+        &mut self,
+        c: &mut Cursor<'_>,
+        ev: &Evaluator<'_>,
+        input: &mut CaseInput,
+    ) -> Option<()> {
+        let mut more = c.open()?;
+        let mut position = 0;
+        while more {
+            let key = c.string()?;
+            c.eat(b':')?;
+            let text = answer_text(c.scalar()?)?;
+            let q = slot_of(&mut self.answer_keys, position, key, |k| {
+                ev.question_index(k)
+            })?;
+            position += 1;
+            let mark = self.answered.get_mut(q as usize)?;
+            if *mark == self.stamp {
+                return None;
+            }
+            *mark = self.stamp;
+            let digit = match (text.as_bytes(), self.digits.get(q as usize)) {
+                ([d @ b'0'..=b'9'], Some(Some(table))) => Some(table[usize::from(d - b'0')]),
+                _ => None,
+            };
+            let answer = match digit {
+                Some(option) if option != NO_OPTION => Answer {
+                    value: AnswerValue::Choice(option),
+                    defaulted: false,
+                },
+                _ => ev.decode_answer(q, text).ok()?,
+            };
+            *input.answers.get_mut(q as usize)? = answer;
+            more = c.next_member()?;
+        }
+        Some(())
+    }
+
+    fn attributes(
+        &mut self,
+        c: &mut Cursor<'_>,
+        ev: &Evaluator<'_>,
+        input: &mut CaseInput,
+    ) -> Option<()> {
+        let mut more = c.open()?;
+        let mut position = 0;
+        while more {
+            let key = c.string()?;
+            c.eat(b':')?;
+            let text = answer_text(c.scalar()?)?;
+            let a = slot_of(&mut self.attribute_keys, position, key, |k| {
+                ev.attribute_index(k)
+            })?;
+            position += 1;
+            let mark = self.given.get_mut(a as usize)?;
+            if *mark == self.stamp {
+                return None;
+            }
+            *mark = self.stamp;
+            *input.attributes.get_mut(a as usize)? = Some(ev.decode_attribute(a, text).ok()?);
+            more = c.next_member()?;
+        }
+        Some(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
