@@ -686,7 +686,7 @@ pub fn decode_rows(
                 let text = columns.iter().map(|i| fields.get(*i).to_string()).collect();
                 (rows.decode_fields(fields), text)
             }
-            RowContent::Case(_) => (
+            RowContent::Json(_) => (
                 Err(RowProblem {
                     column: None,
                     code: "ras::bad-row",

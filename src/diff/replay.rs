@@ -61,11 +61,11 @@ pub fn check_outputs(old: &Version, new: &Version, names: &[String]) -> Result<(
     compared(old.model(), new.model(), names).map(|_| ())
 }
 
-/// A copy of a row for the second version (a table row is borrowed, a case cloned).
+/// A copy of a row for the second version (a table row or a JSON line is borrowed).
 fn again<'r>(content: &RowContent<'r>) -> RowContent<'r> {
     match content {
         RowContent::Fields(f) => RowContent::Fields(*f),
-        RowContent::Case(c) => RowContent::Case(c.clone()),
+        RowContent::Json(line) => RowContent::Json(line),
         RowContent::Problem(p) => RowContent::Problem(p.clone()),
     }
 }
