@@ -450,6 +450,31 @@ fn write_changes_the_parameter_and_the_header_alone() {
             .collect();
         let values: Vec<String> = entry.values.iter().map(|v| v.to_string()).collect();
         assert_eq!(values, calibrated);
+        // `ras diff` of the original against the written file: that parameter
+        // and the header, nothing else.
+        let diff = ras(
+            dir.path(),
+            &[
+                "diff",
+                rule_file.to_str().unwrap(),
+                "new.ras",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(diff.code, Some(0), "{}", diff.stderr);
+        let changes = json(&diff)["changes"].as_array().unwrap().clone();
+        assert!(
+            changes.iter().any(|c| c["kind"] == "parameter"),
+            "{changes:?}"
+        );
+        for c in &changes {
+            let kind = c["kind"].as_str().unwrap();
+            assert!(
+                kind == "header" || (kind == "parameter" && c["name"] == parameter),
+                "{c}"
+            );
+        }
         let tests = ras(dir.path(), &["test", "new.ras"]);
         if from.is_some() {
             assert_eq!(tests.code, Some(0), "{}", tests.stdout);
