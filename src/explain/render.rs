@@ -159,6 +159,8 @@ table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1.2em; break-ins
 caption { text-align: left; font-weight: bold; padding: 0.3em 0; }
 th, td { border: 1px solid #999; padding: 0.3em 0.5em; text-align: left; vertical-align: top; }
 thead th { background: #eee; }
+/* The same column widths in every table, so the answers line up domain after domain. */
+thead th:first-child { width: 45%; }
 tbody th { font-weight: normal; }
 tr { break-inside: avoid; }
 td.figure { white-space: nowrap; }
