@@ -458,8 +458,42 @@ fn help_and_version_succeed_and_explain_themselves() {
         assert!(run.stdout.contains(command), "{}", run.stdout);
     }
     assert!(run.stdout.contains("Exit codes"), "{}", run.stdout);
-    for command in ["check", "eval", "test", "compile"] {
-        dir.ras(&[command, "--help"]).expect_code(0);
+    // Each command's `--help` gives its long description, not only the
+    // one line of the command list.
+    let commands = [
+        "check",
+        "eval",
+        "explain",
+        "test",
+        "compile",
+        "run",
+        "sample",
+        "fmt",
+        "publish",
+        "calibrate",
+        "report",
+        "diff",
+    ];
+    for command in commands {
+        assert!(
+            run.stdout.contains(&format!("\n  {command} ")),
+            "{command}: {}",
+            run.stdout
+        );
+        let one_line = dir.ras(&[command, "-h"]);
+        one_line.expect_code(0);
+        let long = dir.ras(&[command, "--help"]);
+        long.expect_code(0);
+        let first = |text: &str| text.lines().next().unwrap_or_default().to_string();
+        assert_ne!(
+            first(&long.stdout),
+            first(&one_line.stdout),
+            "{command} --help"
+        );
+        assert!(
+            first(&long.stdout).len() > first(&one_line.stdout).len(),
+            "{command}"
+        );
     }
     dir.ras(&["--version"]).expect_code(0);
 }

@@ -66,31 +66,22 @@ pub struct GlobalArgs {
 }
 
 /// The commands.
+// Each command's help (its one line and its long description) is in its own
+// `Args`: a doc comment here would replace the long one in `ras COMMAND --help`.
+#[allow(missing_docs)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check rule files for mistakes.
     Check(check::Args),
-    /// Work out one person's indicative budget.
     Eval(eval::Args),
-    /// Explain one person's indicative budget in plain English.
     Explain(explain::Args),
-    /// Run the tests written in rule files.
     Test(test::Args),
-    /// Compile a rule file into a plan (JSON) for other systems.
     Compile(compile::Args),
-    /// Work out indicative budgets for a whole caseload.
     Run(run::Args),
-    /// Make random, valid cases from a rule file's questions.
     Sample(sample::Args),
-    /// Write rule files in the canonical layout.
     Fmt(fmt::Args),
-    /// Write the policy document a council publishes.
     Publish(publish::Args),
-    /// Find the value of a parameter that aligns budgets to a target.
     Calibrate(calibrate::Args),
-    /// How accurate indicative budgets are against agreed costs.
     Report(report::Args),
-    /// Compare two versions of a policy: what changed, and who gains or loses.
     Diff(diff::Args),
 }
 
