@@ -441,6 +441,9 @@ fn a_plan_read_back_gives_the_same_results_on_every_council_example() {
         let text = plan.to_json();
         let back = Plan::from_json(&text).unwrap_or_else(|e| panic!("{rules}: {e}"));
         assert_eq!(back, plan, "{rules}");
+        let with_bom = Plan::from_json(&format!("\u{feff}{text}"))
+            .unwrap_or_else(|e| panic!("{rules} with a byte-order mark: {e}"));
+        assert_eq!(with_bom, plan, "{rules}");
         assert_eq!(back.to_json(), text, "{rules}");
         let (compiled, read) = (Evaluator::new(&plan), Evaluator::new(&back));
         let options = EvalOptions::default();

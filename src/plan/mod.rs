@@ -244,6 +244,9 @@ impl Plan {
     /// decimal would be rounded, its fingerprint and content hash, then
     /// validates it and builds its program.
     pub fn from_json(text: &str) -> Result<Plan, PlanError> {
+        // A byte-order mark, as some editors save JSON, is accepted wherever
+        // JSON is read; it is not part of the content the hash covers.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let read = json::read(text)?;
         let expected = json::content_hash(
             &read.fingerprint,
