@@ -220,6 +220,10 @@ fn a_rule_file_saved_in_windows_1252_is_a_rules_error_with_its_place() {
     assert!(hint.contains("`£` in Windows-1252"), "{hint}");
     assert!(hint.contains("save it as UTF-8"), "{hint}");
     dir.ras(&["test", "ansi.ras"]).expect_code(1);
+    let dump = dir.ras(&["check", "--dump", "ast", "ansi.ras"]);
+    dump.expect_code(1);
+    assert!(dump.stderr.contains("ras::not-utf8"), "{}", dump.stderr);
+    assert_eq!(dump.stdout, "");
 }
 
 #[test]

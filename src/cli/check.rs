@@ -2,7 +2,7 @@
 
 use super::annotations::{self, SarifLog};
 use super::error::plural;
-use super::files::{display_name, read_text, rule_files};
+use super::files::{display_name, rule_files};
 use super::ranges;
 use super::rules::{self, check_file, Show};
 use super::term::{self, Context};
@@ -237,7 +237,17 @@ fn run_dump(
     };
     match dump {
         Dump::Ast => {
-            let source = read_text(path)?;
+            // Decoded as `ras check` decodes it, so a file that is not UTF-8 is
+            // the same rules error with its place, not a read failure.
+            let bytes = super::files::read_bytes(path)?;
+            let source = match crate::syntax::encoding::decode(&bytes) {
+                Ok(text) => text.to_string(),
+                Err(not_utf8) => {
+                    let name = display_name(path);
+                    rules::render(ctx, &name, &not_utf8.shown, &[not_utf8.diagnostic]);
+                    return Ok(ExitStatus::Failed);
+                }
+            };
             match crate::syntax::parse(&source) {
                 Ok(ast) => term::print(&format!("{ast:#?}\n"))?,
                 Err(diags) => {
