@@ -439,6 +439,22 @@ fn usage_errors_are_exit_code_2() {
     assert!(run.stderr.contains("NAME=VALUE"), "{}", run.stderr);
     dir.ras(&["eval", "ok.ras", "--answer", "a=b", "--plan-cost", "lots"])
         .expect_code(2);
+    // A case error says what is wrong and gives its code, as `ras run`'s errors file does.
+    let run = dir.ras(&[
+        "eval",
+        "ok.ras",
+        "--cohort",
+        "older_people",
+        "--answer",
+        "personal_care=lots",
+    ]);
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("`lots` is not an option"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("(ras::unknown-code)"), "{}", run.stderr);
     // A plan cost is read as a case file's: no decimal comma, no exponent, not below zero.
     for (cost, says) in [
         ("12,50", "`12,50` is not an amount of money"),

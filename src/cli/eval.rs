@@ -175,7 +175,10 @@ fn evaluate(plan: &Plan, case: &Case, args: &Args) -> Result<ExitStatus, CliErro
 fn case_message(case: &Case, error: Option<&CaseError>) -> String {
     // INVARIANT: the evaluator sets `error` with status `error`; should it
     // not, the run must still fail, with the best message there is.
-    let message = error.map_or("the case could not be evaluated", |e| e.message.as_str());
+    // The code as in `ras run`'s errors file, so the two can be looked up alike.
+    let message = error.map_or("the case could not be evaluated".to_string(), |e| {
+        format!("{} ({})", e.message, e.code)
+    });
     match &case.case_id {
         Some(id) => format!("case `{id}`: {message}"),
         None => message.to_string(),
