@@ -167,7 +167,10 @@ fn ras_eval_prints_the_message_and_exits_1() {
         ],
     );
     assert_eq!(code, Some(1), "{stderr}");
-    assert_eq!(stderr.trim_end(), format!("error: {MESSAGE}"));
+    assert_eq!(
+        stderr.trim_end(),
+        format!("error: {MESSAGE} (ras::negative-output)")
+    );
     // The JSON result carries the code.
     let (code, stdout, _) = ras(
         dir.path(),
