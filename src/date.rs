@@ -66,6 +66,30 @@ impl Date {
         })
     }
 
+    /// The date as a letter writes it: `2010-01-01` -> `1 January 2010`.
+    pub fn in_words(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+        // A `Date` is always valid, so the month is 1 to 12.
+        let month = MONTHS
+            .get(usize::from(self.month).wrapping_sub(1))
+            .copied()
+            .unwrap_or("");
+        format!("{} {month} {}", self.day, self.year)
+    }
+
     /// The year.
     pub fn year(&self) -> u16 {
         self.year

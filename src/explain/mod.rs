@@ -76,35 +76,7 @@ pub struct Table {
 
 /// `2010-01-01` -> `1 January 2010`.
 pub fn date_words(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let text = date.to_string();
-    let mut parts = text.split('-');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some(y), Some(m), Some(d)) => {
-            let month = m
-                .parse::<usize>()
-                .ok()
-                .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
-            match (month, d.parse::<u8>()) {
-                (Some(month), Ok(day)) => format!("{day} {month} {y}"),
-                _ => text,
-            }
-        }
-        _ => text,
-    }
+    date.in_words()
 }
 
 /// How often the budget is paid, after a figure: `a week`.

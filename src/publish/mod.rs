@@ -61,34 +61,7 @@ pub fn to_markdown(plan: &Plan) -> String {
 
 /// `2025-04-01` -> `1 April 2025`.
 pub fn long_date(date: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let text = date.to_string();
-    let mut parts = text.split('-');
-    let (Some(year), Some(month), Some(day)) = (parts.next(), parts.next(), parts.next()) else {
-        return text;
-    };
-    let month = month
-        .parse::<usize>()
-        .ok()
-        .and_then(|m| m.checked_sub(1))
-        .and_then(|m| MONTHS.get(m));
-    match (day.parse::<u8>(), month) {
-        (Ok(day), Some(month)) => format!("{day} {month} {year}"),
-        _ => text,
-    }
+    date.in_words()
 }
 
 fn period_words(period: Period) -> &'static str {
