@@ -2,9 +2,6 @@
 //! built binary over a folder with a passing file, a failing file and a file
 //! with errors. Times vary from run to run, so the snapshots mask them.
 
-use std::path::Path;
-use std::process::Command;
-
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
 
 /// A folder `rules/` with three rule files: every test passing, one test
@@ -25,25 +22,8 @@ fn rules() -> tempfile::TempDir {
     dir
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn ras(dir: &Path, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ras"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ras");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
+mod support;
+use support::ras;
 
 #[test]
 fn json_report_is_one_document_per_file_per_test() {
