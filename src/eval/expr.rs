@@ -271,7 +271,7 @@ impl Ctx<'_> {
     }
 
     /// The code index of a subject: option, yes (1) / no (0), cohort, attribute value.
-    fn code<T: Tracer>(&self, subject: Subject, t: &mut T) -> R<u32> {
+    pub(crate) fn code<T: Tracer>(&self, subject: Subject, t: &mut T) -> R<u32> {
         match subject {
             Subject::Cohort => Ok(self.input.cohort),
             Subject::Attribute(a) => match self.input.attributes.get(a as usize) {
@@ -289,7 +289,7 @@ impl Ctx<'_> {
 
     /// The chosen option of a choice question (without copying the answer).
     #[inline(always)]
-    fn choice_index<T: Tracer>(&self, q: u32, t: &mut T) -> R<u32> {
+    pub(crate) fn choice_index<T: Tracer>(&self, q: u32, t: &mut T) -> R<u32> {
         let answer = self
             .input
             .answers
@@ -352,47 +352,17 @@ impl Ctx<'_> {
 
     #[inline(never)]
     fn parameter<T: Tracer>(&self, p: u32, t: &mut T) -> R<Decimal> {
-        let table = self
-            .prog
-            .params
-            .get(p as usize)
-            .ok_or(Fault::BadPlan("parameter out of range"))?;
-        let entry = if table.dated {
-            let date = self.input.date.ok_or(Fault::MissingDate(p))?;
-            // INVARIANT (validated): entries are in increasing date order and only
-            // the first may be undated, so the last one not after the date rules.
-            let in_force = table
-                .entries
-                .iter()
-                .rposition(|(from, _)| from.map_or(true, |f| f <= date));
-            in_force.ok_or(Fault::NoValueInForce(p))?
-        } else {
-            0
-        };
-        let key = match table.key {
-            ParameterKey::None => 0,
-            ParameterKey::Cohort => self.input.cohort,
-            ParameterKey::Attribute(a) => match self.input.attributes.get(a as usize) {
-                Some(Some(v)) => *v,
-                Some(None) => return Err(Fault::MissingAttribute(a)),
-                None => return Err(Fault::BadInput("attribute out of range")),
-            },
-        };
-        let base = table
-            .entries
-            .get(entry)
-            .map(|e| e.1)
-            .ok_or(Fault::BadPlan("parameter has no values"))?;
+        let (entry, key, at) = parameter_slot(self.prog, self.input, p)?;
         let value = self
             .prog
             .param_values
-            .get(base as usize + key as usize)
+            .get(at)
             .copied()
             .ok_or(Fault::BadInput(
                 "no parameter value for this cohort or attribute value",
             ))?;
         if T::ON {
-            t.parameter(p, entry as u32, key, value);
+            t.parameter(p, entry, key, value);
         }
         Ok(value)
     }
@@ -484,6 +454,44 @@ impl Ctx<'_> {
         }
         Ok(value)
     }
+}
+
+/// Which value of parameter `p` a case reads: the schedule entry in force,
+/// the cohort or attribute value's key, and its index in
+/// [`Program::param_values`] (not checked against its length).
+#[inline]
+pub(crate) fn parameter_slot(prog: &Program, input: &CaseInput, p: u32) -> R<(u32, u32, usize)> {
+    let table = prog
+        .params
+        .get(p as usize)
+        .ok_or(Fault::BadPlan("parameter out of range"))?;
+    let entry = if table.dated {
+        let date = input.date.ok_or(Fault::MissingDate(p))?;
+        // INVARIANT (validated): entries are in increasing date order and only
+        // the first may be undated, so the last one not after the date rules.
+        let in_force = table
+            .entries
+            .iter()
+            .rposition(|(from, _)| from.map_or(true, |f| f <= date));
+        in_force.ok_or(Fault::NoValueInForce(p))?
+    } else {
+        0
+    };
+    let key = match table.key {
+        ParameterKey::None => 0,
+        ParameterKey::Cohort => input.cohort,
+        ParameterKey::Attribute(a) => match input.attributes.get(a as usize) {
+            Some(Some(v)) => *v,
+            Some(None) => return Err(Fault::MissingAttribute(a)),
+            None => return Err(Fault::BadInput("attribute out of range")),
+        },
+    };
+    let base = table
+        .entries
+        .get(entry)
+        .map(|e| e.1)
+        .ok_or(Fault::BadPlan("parameter has no values"))?;
+    Ok((entry as u32, key, base as usize + key as usize))
 }
 
 /// The straight-line value at `x`, and which points gave it.

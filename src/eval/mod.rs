@@ -19,6 +19,7 @@
 mod err;
 mod expr;
 mod fastdec;
+mod fixed;
 mod input;
 mod render;
 mod result;
@@ -98,9 +99,38 @@ impl<'p> Evaluator<'p> {
 
     /// The fast path: evaluates a decoded case into `scratch` without a trace.
     /// On success the figures are read from `scratch`.
+    ///
+    /// Steps the plan's compiler proved exact on `i64`s are worked out in the
+    /// fixed-point lane; a case that overflows there, or has any problem, is
+    /// worked out again as [`Evaluator::run_decimal`] does, so the figures
+    /// and errors are always that path's.
     pub fn run(&self, input: &CaseInput, scratch: &mut Scratch) -> Result<Verdict, CaseError> {
+        if self.program.lane.used {
+            if let Ok(verdict) = self.run_lane(input, scratch) {
+                return Ok(verdict);
+            }
+        }
+        self.run_decimal(input, scratch)
+    }
+
+    /// The fast path with every figure worked out in `Decimal` (no
+    /// fixed-point lane), as the traced path does.
+    pub fn run_decimal(
+        &self,
+        input: &CaseInput,
+        scratch: &mut Scratch,
+    ) -> Result<Verdict, CaseError> {
         self.run_with(input, scratch, &mut NoTrace)
             .map_err(|f| f.to_case_error(&self.plan.model, input.date))
+    }
+
+    /// Which steps the fixed-point lane works out (by step index); the others
+    /// are worked out in `Decimal` in every case.
+    pub fn fixed_lane_steps(&self) -> Vec<u32> {
+        let lane = &self.program.lane;
+        (0..lane.steps.len() as u32)
+            .filter(|s| lane.steps.get(*s as usize) != Some(&crate::plan::fixed::OUT))
+            .collect()
     }
 
     /// The full path: decodes and evaluates a case, with the trace.

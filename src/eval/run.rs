@@ -9,6 +9,7 @@ use super::input::CaseInput;
 use super::trace::Tracer;
 use super::Evaluator;
 use crate::model::{RouteRule, StepKind};
+use crate::plan::fixed::Fixed;
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
@@ -28,16 +29,21 @@ pub enum Verdict {
 /// allocate. After a run it holds the figures.
 #[derive(Debug, Clone)]
 pub struct Scratch {
-    steps: Vec<Decimal>,
+    pub(super) steps: Vec<Decimal>,
+    /// Each step's value in the fixed-point lane, for the lane steps of a
+    /// case worked out there.
+    pub(super) fixed: Vec<Fixed>,
     /// Position in the plan's order of each step, to tell which are done.
     position: Vec<u32>,
     /// How many steps of the order have been worked out.
-    done: u32,
-    flags: Vec<bool>,
-    flags_done: bool,
-    route: Option<u32>,
-    failed: Vec<u32>,
-    warnings: Vec<u32>,
+    pub(super) done: u32,
+    pub(super) flags: Vec<bool>,
+    pub(super) flags_done: bool,
+    pub(super) route: Option<u32>,
+    pub(super) failed: Vec<u32>,
+    pub(super) warnings: Vec<u32>,
+    /// Whether the last case was worked out in the fixed-point lane.
+    pub(super) in_lane: bool,
 }
 
 impl Scratch {
@@ -52,6 +58,7 @@ impl Scratch {
         }
         Scratch {
             steps: vec![Decimal::ZERO; m.steps.len()],
+            fixed: vec![Fixed::ZERO; m.steps.len()],
             position,
             done: 0,
             flags: vec![false; m.flags.len()],
@@ -59,10 +66,12 @@ impl Scratch {
             route: None,
             failed: Vec::with_capacity(m.eligibility.len()),
             warnings: Vec::with_capacity(m.checks.len()),
+            in_lane: false,
         }
     }
 
-    fn reset(&mut self) {
+    pub(super) fn reset(&mut self) {
+        self.in_lane = false;
         self.done = 0;
         self.flags_done = false;
         self.route = None;
@@ -110,6 +119,12 @@ impl Scratch {
     pub(crate) fn all_steps(&self) -> &[Decimal] {
         &self.steps
     }
+
+    /// Whether the last case was worked out in the fixed-point lane (its
+    /// figures are the `Decimal` path's either way).
+    pub fn in_fixed_lane(&self) -> bool {
+        self.in_lane
+    }
 }
 
 fn at(place: Place) -> impl Fn(Fault) -> Failure {
@@ -117,7 +132,7 @@ fn at(place: Place) -> impl Fn(Fault) -> Failure {
 }
 
 impl Evaluator<'_> {
-    fn ctx<'a>(&'a self, input: &'a CaseInput, steps: &'a [Decimal]) -> Ctx<'a> {
+    pub(super) fn ctx<'a>(&'a self, input: &'a CaseInput, steps: &'a [Decimal]) -> Ctx<'a> {
         Ctx {
             model: &self.plan.model,
             prog: self.program,

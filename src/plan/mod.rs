@@ -30,6 +30,7 @@
 //! on load, whatever its hash says.
 
 mod codes;
+pub(crate) mod fixed;
 mod json;
 pub(crate) mod program;
 mod units;
@@ -191,7 +192,7 @@ impl Plan {
         model: Model,
     ) -> Result<Plan, PlanError> {
         let types = validate::validate(&fingerprint, &order, eligibility_steps, &model)?;
-        let program = Program::build(&model, &types)?;
+        let program = Program::build(&model, &types, &order)?;
         Ok(Plan {
             fingerprint,
             content_hash,

@@ -9,6 +9,7 @@
 //! test's set as a bit mask, a total's pre-multiplied option values.
 
 use super::codes::CodeTable;
+use super::fixed::Lane;
 use super::{PlanError, Ty};
 use crate::eval::StepBounds;
 use crate::model::{
@@ -178,6 +179,8 @@ pub(crate) struct Program {
     pub cohort_codes: CodeTable,
     pub attribute_codes: Vec<CodeTable>,
     pub question_codes: Vec<CodeTable>,
+    /// The fixed-point lane: which steps and conditions run on `i64`s.
+    pub lane: Lane,
 }
 
 fn bad(message: &str) -> PlanError {
@@ -201,8 +204,9 @@ pub(crate) fn rounding(to: RoundTo, mode: RoundMode) -> (u32, RoundingStrategy) 
 
 impl Program {
     /// Resolves a model that has passed validation; `types` is the type of
-    /// each expression, as validation found it.
-    pub(crate) fn build(m: &Model, types: &[Ty]) -> Result<Program, PlanError> {
+    /// each expression, as validation found it, and `order` the steps in
+    /// evaluation order.
+    pub(crate) fn build(m: &Model, types: &[Ty], order: &[u32]) -> Result<Program, PlanError> {
         let mut p = Program {
             nodes: Vec::with_capacity(m.exprs.len()),
             kids: Vec::new(),
@@ -227,6 +231,7 @@ impl Program {
                 .map(|a| CodeTable::new(a.values.iter().map(|v| v.code.as_str())))
                 .collect(),
             question_codes: Vec::new(),
+            lane: Lane::default(),
         };
         p.question_tables(m);
         p.param_tables(m);
@@ -234,6 +239,7 @@ impl Program {
             let node = p.node(m, types, expr)?;
             p.nodes.push(node);
         }
+        p.lane = Lane::build(m, &p, order);
         Ok(p)
     }
 
