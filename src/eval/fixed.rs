@@ -105,24 +105,8 @@ impl Lx<'_> {
             LaneNode::PlanCost => {
                 Fixed::from_decimal(input.plan_cost.ok_or(Leave)?, PLAN_COST_SCALE).ok_or(Leave)
             }
-            LaneNode::Neg(v) => {
-                let x = self.num(*v)?;
-                let m = x.m.checked_neg().ok_or(Leave)?;
-                // rust_decimal flips the sign of a zero too.
-                let flags = if m == 0 {
-                    x.flags ^ NEGATIVE_ZERO
-                } else {
-                    x.flags
-                };
-                Ok(Fixed { m, flags })
-            }
-            LaneNode::Abs(v) => {
-                let x = self.num(*v)?;
-                Ok(Fixed {
-                    m: x.m.checked_abs().ok_or(Leave)?,
-                    flags: x.flags & SCALE_BITS,
-                })
-            }
+            LaneNode::Neg(v) => neg(self.num(*v)?),
+            LaneNode::Abs(v) => abs(self.num(*v)?),
             LaneNode::Add {
                 left,
                 right,
@@ -133,28 +117,8 @@ impl Lx<'_> {
                 let (a, b) = (self.num(*left)?, self.num(*right)?);
                 add(a, b, *up_left, *up_right, *subtract)
             }
-            LaneNode::Mul(l, r) => {
-                let (a, b) = (self.num(*l)?, self.num(*r)?);
-                if a.m == 0 || b.m == 0 {
-                    // rust_decimal: a zero product is plain zero, scale 0.
-                    return Ok(Fixed::ZERO);
-                }
-                Ok(Fixed {
-                    m: a.m.checked_mul(b.m).ok_or(Leave)?,
-                    flags: a.scale() + b.scale(),
-                })
-            }
-            LaneNode::PercentOf(p, x) => {
-                let (a, b) = (self.num(*p)?, self.num(*x)?);
-                // `p% of x` moves the point of p * x two places, a zero too.
-                if a.m == 0 || b.m == 0 {
-                    return Ok(Fixed { m: 0, flags: 2 });
-                }
-                Ok(Fixed {
-                    m: a.m.checked_mul(b.m).ok_or(Leave)?,
-                    flags: a.scale() + b.scale() + 2,
-                })
-            }
+            LaneNode::Mul(l, r) => mul(self.num(*l)?, self.num(*r)?),
+            LaneNode::PercentOf(p, x) => percent_of(self.num(*p)?, self.num(*x)?),
             LaneNode::Round {
                 value,
                 divisor,
@@ -284,9 +248,52 @@ impl Lx<'_> {
     }
 }
 
+/// `-x`; rust_decimal flips the sign of a zero too.
+#[inline]
+fn neg(x: Fixed) -> L<Fixed> {
+    let m = x.m.checked_neg().ok_or(Leave)?;
+    let flags = if m == 0 {
+        x.flags ^ NEGATIVE_ZERO
+    } else {
+        x.flags
+    };
+    Ok(Fixed { m, flags })
+}
+
+#[inline]
+fn abs(x: Fixed) -> L<Fixed> {
+    Ok(Fixed {
+        m: x.m.checked_abs().ok_or(Leave)?,
+        flags: x.flags & SCALE_BITS,
+    })
+}
+
+/// `a * b` at the sum of their scales; rust_decimal makes a zero product
+/// plain zero, scale 0.
+#[inline]
+fn mul(a: Fixed, b: Fixed) -> L<Fixed> {
+    if a.m == 0 || b.m == 0 {
+        return Ok(Fixed::ZERO);
+    }
+    Ok(Fixed {
+        m: a.m.checked_mul(b.m).ok_or(Leave)?,
+        flags: a.scale() + b.scale(),
+    })
+}
+
+/// `p% of x`: the product with its point moved two places, a zero too.
+#[inline]
+fn percent_of(p: Fixed, x: Fixed) -> L<Fixed> {
+    let product = mul(p, x)?;
+    Ok(Fixed {
+        m: product.m,
+        flags: product.scale() + 2,
+    })
+}
+
 /// `a ± b` as rust_decimal adds: `0 ± x` is `±x` and `x ± 0` is `x`, each
-/// with its own scale; otherwise the larger scale, and a zero takes the sign
-/// of `a`.
+/// with its own scale (and sign, when zero); otherwise the larger scale, and
+/// a zero is never `-0`.
 #[inline]
 fn add(a: Fixed, b: Fixed, up_a: i64, up_b: i64, subtract: bool) -> L<Fixed> {
     if a.m == 0 {
@@ -310,10 +317,9 @@ fn add(a: Fixed, b: Fixed, up_a: i64, up_b: i64, subtract: bool) -> L<Fixed> {
         x.checked_add(y)
     }
     .ok_or(Leave)?;
-    let zero_sign = if m == 0 && a.m < 0 { NEGATIVE_ZERO } else { 0 };
     Ok(Fixed {
         m,
-        flags: a.scale().max(b.scale()) | zero_sign,
+        flags: a.scale().max(b.scale()),
     })
 }
 
@@ -457,7 +463,7 @@ impl Evaluator<'_> {
                 if let Some(slot) = s.fixed.get_mut(id as usize) {
                     *slot = v;
                 }
-                v.to_decimal(rep)
+                v.to_decimal(rep).ok_or(Leave)?
             };
             if let Some(slot) = s.steps.get_mut(id as usize) {
                 *slot = value;
@@ -475,3 +481,6 @@ impl Evaluator<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -92,19 +92,19 @@ impl Fixed {
 
     /// The `Decimal` the `Decimal` path gives, from a value at scale `rep`.
     #[inline]
-    pub(crate) fn to_decimal(self, rep: u8) -> Decimal {
+    pub(crate) fn to_decimal(self, rep: u8) -> Option<Decimal> {
         let scale = self.scale();
-        let m = match POW10.get(usize::from(rep.saturating_sub(scale))) {
+        let m = match POW10.get(usize::from(rep.checked_sub(scale)?))? {
             // INVARIANT: a lane value has no more places than its scale, so
             // this division is exact.
-            Some(p) if *p > 1 => self.m / p,
-            _ => self.m,
+            1 => self.m,
+            p => self.m / p,
         };
-        let mut d = Decimal::new(m, u32::from(scale));
+        let mut d = Decimal::try_new(m, u32::from(scale)).ok()?;
         if self.flags & NEGATIVE_ZERO != 0 {
             d.set_sign_negative(true);
         }
-        d
+        Some(d)
     }
 }
 

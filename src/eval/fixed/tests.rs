@@ -1,0 +1,143 @@
+//! Each lane operation against rust_decimal's (the `Decimal` path's), byte
+//! for byte: value, scale and the sign of a zero.
+
+use super::*;
+use crate::eval::expr::percent_of as decimal_percent_of;
+use crate::eval::fastdec;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+/// A decimal with at most `scale` places, held at scale `rep`, and the
+/// `Decimal` the `Decimal` path would hold.
+fn operand() -> impl Strategy<Value = (Decimal, u8)> {
+    let mantissa = prop_oneof![
+        -2000i64..2000,
+        Just(0i64),
+        Just(5),
+        Just(-5),
+        Just(125),
+        Just(-125),
+        any::<i32>().prop_map(i64::from),
+        any::<i64>(),
+    ];
+    (mantissa, 0u32..7, 0u8..4, any::<bool>()).prop_map(|(m, scale, extra, negative_zero)| {
+        let mut d = Decimal::new(m, scale);
+        if m == 0 && negative_zero {
+            d.set_sign_negative(true);
+        }
+        (d, scale as u8 + extra)
+    })
+}
+
+fn lane((d, rep): (Decimal, u8)) -> Option<Fixed> {
+    Fixed::from_decimal(d, rep)
+}
+
+fn bytes(d: Option<Decimal>) -> Option<[u8; 16]> {
+    d.map(|d| d.serialize())
+}
+
+fn up(to: u8, from: u8) -> i64 {
+    POW10[usize::from(to - from)]
+}
+
+fn strategy() -> impl Strategy<Value = RoundingStrategy> {
+    prop_oneof![
+        Just(RoundingStrategy::MidpointAwayFromZero),
+        Just(RoundingStrategy::MidpointNearestEven),
+        Just(RoundingStrategy::AwayFromZero),
+        Just(RoundingStrategy::ToZero),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn adds_like_rust_decimal(a in operand(), b in operand(), subtract in any::<bool>()) {
+        let (Some(x), Some(y)) = (lane(a), lane(b)) else { return Ok(()) };
+        let rep = a.1.max(b.1);
+        let ours = add(x, y, up(rep, a.1), up(rep, b.1), subtract);
+        let theirs = if subtract { a.0.checked_sub(b.0) } else { a.0.checked_add(b.0) };
+        if let Ok(f) = ours {
+            prop_assert_eq!(bytes(f.to_decimal(rep)), bytes(theirs));
+        }
+    }
+
+    #[test]
+    fn multiplies_like_rust_decimal(a in operand(), b in operand()) {
+        let (Some(x), Some(y)) = (lane(a), lane(b)) else { return Ok(()) };
+        let rep = a.1 + b.1;
+        if let Ok(f) = mul(x, y) {
+            prop_assert_eq!(bytes(f.to_decimal(rep)), bytes(a.0.checked_mul(b.0)));
+        }
+        if let Ok(f) = percent_of(x, y) {
+            prop_assert_eq!(bytes(f.to_decimal(rep + 2)), bytes(decimal_percent_of(a.0, b.0).ok()));
+        }
+    }
+
+    #[test]
+    fn negates_like_rust_decimal(a in operand()) {
+        let Some(x) = lane(a) else { return Ok(()) };
+        if let Ok(f) = neg(x) {
+            prop_assert_eq!(bytes(f.to_decimal(a.1)), bytes(Some(-a.0)));
+        }
+        if let Ok(f) = abs(x) {
+            prop_assert_eq!(bytes(f.to_decimal(a.1)), bytes(Some(a.0.abs())));
+        }
+    }
+
+    #[test]
+    fn rounds_like_the_decimal_path(a in operand(), places in 0u8..4, st in strategy()) {
+        let Some(x) = lane(a) else { return Ok(()) };
+        let (ours, rep) = if a.1 <= places {
+            (round(x, 1, a.1, st), a.1)
+        } else {
+            (round(x, up(a.1, places), places, st), places)
+        };
+        let theirs = fastdec::round(a.0, u32::from(places), st);
+        prop_assert_eq!(bytes(ours.ok().and_then(|f| f.to_decimal(rep))), bytes(Some(theirs)));
+    }
+}
+
+#[test]
+fn overflow_leaves_the_lane() {
+    let big = Fixed {
+        m: i64::MAX / 2 + 1,
+        flags: 0,
+    };
+    assert_eq!(add(big, big, 1, 1, false), Err(Leave));
+    assert_eq!(mul(big, Fixed { m: 2, flags: 0 }), Err(Leave));
+    assert_eq!(add(Fixed { m: 1, flags: 0 }, big, 1, 10, false), Err(Leave));
+    assert_eq!(
+        neg(Fixed {
+            m: i64::MIN,
+            flags: 0
+        }),
+        Err(Leave)
+    );
+}
+
+#[test]
+fn midpoints_round_as_the_decimal_path_does() {
+    // -0.125 at scale 3 to pennies.
+    let x = Fixed { m: -125, flags: 3 };
+    let at = |st| round(x, 10, 2, st).ok().and_then(|f| f.to_decimal(2));
+    assert_eq!(
+        at(RoundingStrategy::MidpointAwayFromZero),
+        Some(Decimal::new(-13, 2))
+    );
+    assert_eq!(
+        at(RoundingStrategy::MidpointNearestEven),
+        Some(Decimal::new(-12, 2))
+    );
+    assert_eq!(at(RoundingStrategy::ToZero), Some(Decimal::new(-12, 2)));
+    assert_eq!(
+        at(RoundingStrategy::AwayFromZero),
+        Some(Decimal::new(-13, 2))
+    );
+    // -0.004 rounds to a zero that is not `-0`.
+    let small = Fixed { m: -4, flags: 3 };
+    let zero = round(small, 10, 2, RoundingStrategy::MidpointAwayFromZero)
+        .ok()
+        .and_then(|f| f.to_decimal(2));
+    assert_eq!(zero.map(|d| d.is_sign_negative()), Some(false));
+}
