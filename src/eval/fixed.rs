@@ -45,10 +45,7 @@ struct Lx<'a> {
 
 #[inline(always)]
 fn scaled(x: Fixed, up: i64) -> L<Fixed> {
-    Ok(Fixed {
-        m: x.m.checked_mul(up).ok_or(Leave)?,
-        flags: x.flags,
-    })
+    Ok(Fixed::new(x.m.checked_mul(up).ok_or(Leave)?, x.flags()))
 }
 
 impl Lx<'_> {
@@ -154,17 +151,14 @@ impl Lx<'_> {
                     let v = fast.values.get((start + o) as usize).ok_or(Leave)?;
                     sum = sum.checked_add(*v).ok_or(Leave)?;
                 }
-                Ok(Fixed {
-                    m: sum,
-                    flags: fast.scale as u8,
-                })
+                Ok(Fixed::new(sum, fast.scale as u8))
             }
             LaneNode::Count(span) => {
                 let mut n = 0i64;
                 for c in self.kids(*span) {
                     n += i64::from(self.cond(*c)?);
                 }
-                Ok(Fixed { m: n, flags: 0 })
+                Ok(Fixed::new(n, 0))
             }
             LaneNode::Min(span) | LaneNode::Max(span) => {
                 let min = matches!(self.lane.nodes.get(id as usize), Some(LaneNode::Min(_)));
@@ -253,19 +247,19 @@ impl Lx<'_> {
 fn neg(x: Fixed) -> L<Fixed> {
     let m = x.m.checked_neg().ok_or(Leave)?;
     let flags = if m == 0 {
-        x.flags ^ NEGATIVE_ZERO
+        x.flags() ^ NEGATIVE_ZERO
     } else {
-        x.flags
+        x.flags()
     };
-    Ok(Fixed { m, flags })
+    Ok(Fixed::new(m, flags))
 }
 
 #[inline]
 fn abs(x: Fixed) -> L<Fixed> {
-    Ok(Fixed {
-        m: x.m.checked_abs().ok_or(Leave)?,
-        flags: x.flags & SCALE_BITS,
-    })
+    Ok(Fixed::new(
+        x.m.checked_abs().ok_or(Leave)?,
+        x.flags() & SCALE_BITS,
+    ))
 }
 
 /// `a * b` at the sum of their scales; rust_decimal makes a zero product
@@ -275,20 +269,17 @@ fn mul(a: Fixed, b: Fixed) -> L<Fixed> {
     if a.m == 0 || b.m == 0 {
         return Ok(Fixed::ZERO);
     }
-    Ok(Fixed {
-        m: a.m.checked_mul(b.m).ok_or(Leave)?,
-        flags: a.scale() + b.scale(),
-    })
+    Ok(Fixed::new(
+        a.m.checked_mul(b.m).ok_or(Leave)?,
+        a.scale() + b.scale(),
+    ))
 }
 
 /// `p% of x`: the product with its point moved two places, a zero too.
 #[inline]
 fn percent_of(p: Fixed, x: Fixed) -> L<Fixed> {
     let product = mul(p, x)?;
-    Ok(Fixed {
-        m: product.m,
-        flags: product.scale() + 2,
-    })
+    Ok(Fixed::new(product.m, product.scale() + 2))
 }
 
 /// `a ± b` as rust_decimal adds: `0 ± x` is `±x` and `x ± 0` is `x`, each
@@ -299,10 +290,7 @@ fn add(a: Fixed, b: Fixed, up_a: i64, up_b: i64, subtract: bool) -> L<Fixed> {
     if a.m == 0 {
         let b = scaled(b, up_b)?;
         if subtract && b.m != 0 {
-            return Ok(Fixed {
-                m: b.m.checked_neg().ok_or(Leave)?,
-                flags: b.flags,
-            });
+            return Ok(Fixed::new(b.m.checked_neg().ok_or(Leave)?, b.flags()));
         }
         return Ok(b);
     }
@@ -317,10 +305,7 @@ fn add(a: Fixed, b: Fixed, up_a: i64, up_b: i64, subtract: bool) -> L<Fixed> {
         x.checked_add(y)
     }
     .ok_or(Leave)?;
-    Ok(Fixed {
-        m,
-        flags: a.scale().max(b.scale()),
-    })
+    Ok(Fixed::new(m, a.scale().max(b.scale())))
 }
 
 /// Rounds `x` to `places`, `divisor` being 10^(its scale - places), as
@@ -333,10 +318,7 @@ fn round(x: Fixed, divisor: i64, places: u8, strategy: RoundingStrategy) -> L<Fi
     }
     if x.scale() <= places {
         // INVARIANT: the value has at most `places` places, so this is exact.
-        return Ok(Fixed {
-            m: x.m / divisor,
-            flags: x.flags,
-        });
+        return Ok(Fixed::new(x.m / divisor, x.flags()));
     }
     let p = divisor.unsigned_abs();
     let magnitude = x.m.unsigned_abs();
@@ -353,10 +335,7 @@ fn round(x: Fixed, divisor: i64, places: u8, strategy: RoundingStrategy) -> L<Fi
     };
     let q = i64::try_from(q + u64::from(up)).map_err(|_| Leave)?;
     // A value that rounds to zero is plain zero (never `-0`).
-    Ok(Fixed {
-        m: if x.m < 0 { -q } else { q },
-        flags: places,
-    })
+    Ok(Fixed::new(if x.m < 0 { -q } else { q }, places))
 }
 
 impl Evaluator<'_> {

@@ -23,6 +23,7 @@
 use super::program::{Node, Program, Span};
 use crate::model::{ArithOp, BandTable, CompareOp, Model, QuestionKind, StepKind, Subject};
 use rust_decimal::{Decimal, RoundingStrategy};
+use std::num::NonZeroU8;
 
 /// Scales at or past this are not in the lane (rust_decimal's largest is 28).
 const MAX_SCALE: u8 = 28;
@@ -57,15 +58,39 @@ pub(crate) const POW10: [i64; 19] = {
 /// A value in the lane: `m` is the value times 10^rep, `rep` being the scale
 /// of the node that gave it; `flags` is what the `Decimal` path would hold
 /// beside the digits: its scale (at most `rep`) and the sign of a zero.
+///
+/// The flags are stored with [`MARK`] set, so that a `Result<Fixed, _>` has
+/// room for its error and fits in two registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Fixed {
     pub m: i64,
-    pub flags: u8,
+    marked: NonZeroU8,
 }
+
+/// Always set in [`Fixed::marked`].
+const MARK: u8 = 0x40;
 
 impl Fixed {
     /// Zero as `Decimal::ZERO` is (scale 0, positive).
-    pub(crate) const ZERO: Fixed = Fixed { m: 0, flags: 0 };
+    pub(crate) const ZERO: Fixed = Fixed {
+        m: 0,
+        marked: NonZeroU8::MIN.saturating_add(MARK - 1),
+    };
+
+    /// A value with these flags (scale and sign of a zero).
+    #[inline(always)]
+    pub(crate) fn new(m: i64, flags: u8) -> Fixed {
+        Fixed {
+            m,
+            marked: NonZeroU8::MIN.saturating_add((flags | MARK) - 1),
+        }
+    }
+
+    /// Its scale and the sign of a zero: [`SCALE_BITS`] and [`NEGATIVE_ZERO`].
+    #[inline(always)]
+    pub(crate) fn flags(self) -> u8 {
+        self.marked.get() & !MARK
+    }
 
     /// `d` at scale `rep`, when it has at most `rep` places and fits.
     #[inline]
@@ -78,16 +103,13 @@ impl Fixed {
         } else {
             0
         };
-        Some(Fixed {
-            m,
-            flags: scale as u8 | zero_sign,
-        })
+        Some(Fixed::new(m, scale as u8 | zero_sign))
     }
 
     /// The scale the `Decimal` path gives this value.
     #[inline(always)]
     pub(crate) fn scale(self) -> u8 {
-        self.flags & SCALE_BITS
+        self.flags() & SCALE_BITS
     }
 
     /// The `Decimal` the `Decimal` path gives, from a value at scale `rep`.
@@ -101,7 +123,7 @@ impl Fixed {
             p => self.m / p,
         };
         let mut d = Decimal::try_new(m, u32::from(scale)).ok()?;
-        if self.flags & NEGATIVE_ZERO != 0 {
+        if self.flags() & NEGATIVE_ZERO != 0 {
             d.set_sign_negative(true);
         }
         Some(d)

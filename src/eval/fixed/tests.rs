@@ -100,26 +100,17 @@ proptest! {
 
 #[test]
 fn overflow_leaves_the_lane() {
-    let big = Fixed {
-        m: i64::MAX / 2 + 1,
-        flags: 0,
-    };
+    let big = Fixed::new(i64::MAX / 2 + 1, 0);
     assert_eq!(add(big, big, 1, 1, false), Err(Leave));
-    assert_eq!(mul(big, Fixed { m: 2, flags: 0 }), Err(Leave));
-    assert_eq!(add(Fixed { m: 1, flags: 0 }, big, 1, 10, false), Err(Leave));
-    assert_eq!(
-        neg(Fixed {
-            m: i64::MIN,
-            flags: 0
-        }),
-        Err(Leave)
-    );
+    assert_eq!(mul(big, Fixed::new(2, 0)), Err(Leave));
+    assert_eq!(add(Fixed::new(1, 0), big, 1, 10, false), Err(Leave));
+    assert_eq!(neg(Fixed::new(i64::MIN, 0)), Err(Leave));
 }
 
 #[test]
 fn midpoints_round_as_the_decimal_path_does() {
     // -0.125 at scale 3 to pennies.
-    let x = Fixed { m: -125, flags: 3 };
+    let x = Fixed::new(-125, 3);
     let at = |st| round(x, 10, 2, st).ok().and_then(|f| f.to_decimal(2));
     assert_eq!(
         at(RoundingStrategy::MidpointAwayFromZero),
@@ -135,9 +126,16 @@ fn midpoints_round_as_the_decimal_path_does() {
         Some(Decimal::new(-13, 2))
     );
     // -0.004 rounds to a zero that is not `-0`.
-    let small = Fixed { m: -4, flags: 3 };
+    let small = Fixed::new(-4, 3);
     let zero = round(small, 10, 2, RoundingStrategy::MidpointAwayFromZero)
         .ok()
         .and_then(|f| f.to_decimal(2));
     assert_eq!(zero.map(|d| d.is_sign_negative()), Some(false));
+}
+
+/// A lane value or the signal to leave: returned in two registers.
+#[test]
+fn a_lane_result_is_two_words() {
+    assert_eq!(std::mem::size_of::<L<Fixed>>(), 16);
+    assert_eq!(std::mem::size_of::<crate::plan::fixed::LaneNode>(), 32);
 }
