@@ -71,12 +71,55 @@ impl Lx<'_> {
         scaled(x, *up)
     }
 
-    /// The value of a number node in the lane, at its scale.
+    /// The value of an operand: constants and steps (most operands) are read
+    /// here without a call.
+    #[inline(always)]
+    fn operand(&self, id: u32) -> L<Fixed> {
+        match self.lane.nodes.get(id as usize) {
+            Some(LaneNode::Const(f)) => Ok(*f),
+            Some(LaneNode::Step(s)) => self.fixed.get(*s as usize).copied().ok_or(Leave),
+            _ => self.num(id),
+        }
+    }
+
+    /// The value of a number node in the lane, at its scale: arithmetic
+    /// here, look-ups in [`Lx::look_up`], so that this stays small.
     fn num(&self, id: u32) -> L<Fixed> {
-        let input = self.ctx.input;
         match self.lane.nodes.get(id as usize).ok_or(Leave)? {
             LaneNode::Const(f) => Ok(*f),
             LaneNode::Step(s) => self.fixed.get(*s as usize).copied().ok_or(Leave),
+            LaneNode::Neg(v) => neg(self.operand(*v)?),
+            LaneNode::Abs(v) => abs(self.operand(*v)?),
+            LaneNode::Add {
+                left,
+                right,
+                up_left,
+                up_right,
+                subtract,
+            } => {
+                let (a, b) = (self.operand(*left)?, self.operand(*right)?);
+                add(a, b, *up_left, *up_right, *subtract)
+            }
+            LaneNode::Mul(l, r) => mul(self.operand(*l)?, self.operand(*r)?),
+            LaneNode::PercentOf(p, x) => percent_of(self.operand(*p)?, self.operand(*x)?),
+            LaneNode::Round {
+                value,
+                divisor,
+                places,
+                strategy,
+            } => {
+                let x = self.operand(*value)?;
+                round(x, *divisor, *places, *strategy)
+            }
+            _ => self.look_up(id),
+        }
+    }
+
+    /// The value of a number node that reads the case or a table.
+    #[inline(never)]
+    fn look_up(&self, id: u32) -> L<Fixed> {
+        let input = self.ctx.input;
+        match self.lane.nodes.get(id as usize).ok_or(Leave)? {
             LaneNode::Choice { question, slot } => {
                 let o = self.ctx.choice_index(*question, &mut NoTrace)?;
                 let table = self
@@ -101,29 +144,6 @@ impl Lx<'_> {
             }
             LaneNode::PlanCost => {
                 Fixed::from_decimal(input.plan_cost.ok_or(Leave)?, PLAN_COST_SCALE).ok_or(Leave)
-            }
-            LaneNode::Neg(v) => neg(self.num(*v)?),
-            LaneNode::Abs(v) => abs(self.num(*v)?),
-            LaneNode::Add {
-                left,
-                right,
-                up_left,
-                up_right,
-                subtract,
-            } => {
-                let (a, b) = (self.num(*left)?, self.num(*right)?);
-                add(a, b, *up_left, *up_right, *subtract)
-            }
-            LaneNode::Mul(l, r) => mul(self.num(*l)?, self.num(*r)?),
-            LaneNode::PercentOf(p, x) => percent_of(self.num(*p)?, self.num(*x)?),
-            LaneNode::Round {
-                value,
-                divisor,
-                places,
-                strategy,
-            } => {
-                let x = self.num(*value)?;
-                round(x, *divisor, *places, *strategy)
             }
             LaneNode::Band { band, value } => {
                 let x = self.num(*value)?;
@@ -197,8 +217,12 @@ impl Lx<'_> {
                 up_left,
                 up_right,
             } => {
-                let a = self.num(*left)?.m.checked_mul(*up_left).ok_or(Leave)?;
-                let b = self.num(*right)?.m.checked_mul(*up_right).ok_or(Leave)?;
+                let a = self.operand(*left)?.m.checked_mul(*up_left).ok_or(Leave)?;
+                let b = self
+                    .operand(*right)?
+                    .m
+                    .checked_mul(*up_right)
+                    .ok_or(Leave)?;
                 let order = a.cmp(&b);
                 Ok(match op {
                     CompareOp::Lt => order == Ordering::Less,
