@@ -391,16 +391,18 @@ fn parts_sum_to_the_change(old: &Version, new: &Version, cases: &Path) -> (u64, 
         ..ReplayOptions::default()
     };
     let mut out: Vec<u8> = Vec::new();
-    let (impacts, _) = replay(
+    let impacts = replay(
         old,
         new,
         &list,
         reader,
         &options,
         Some(&mut out),
+        &mut |_, _| Ok(()),
         &mut |_, _| {},
     )
-    .unwrap();
+    .unwrap()
+    .impacts;
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let first_part = head
@@ -575,7 +577,14 @@ fn rows_that_are_errors_are_counted_never_lost() {
         "--per-case",
         per_case.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Rows that are errors fail the run, as in `ras run`, and are counted.
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("51 cases: 3 errors under the old version, 3 under the new"),
+        "{}",
+        run.stderr
+    );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let i = &json["impact"];
     let n = |k: &str| i[k].as_u64().unwrap();
@@ -596,6 +605,37 @@ fn rows_that_are_errors_are_counted_never_lost() {
         std::fs::read_to_string(&per_case).unwrap().lines().count(),
         52
     );
+
+    // Each of them is in the errors file, once, with where it is and why.
+    let errors = dir.path().join("errors.csv");
+    let run = ras(&[
+        "diff",
+        V1,
+        V7,
+        "--cases",
+        cases.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(&errors).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "line,case_id,version,column,code,message");
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(
+        rows[1].starts_with("4,C03,both,telecare_suitable,ras::unknown-code,"),
+        "{text}"
+    );
+    assert!(
+        rows[2].starts_with("11,C10,both,cohort,ras::unknown-cohort,"),
+        "{text}"
+    );
+    assert!(
+        rows[3].starts_with("52,X1,both,,ras::field-count,"),
+        "{text}"
+    );
+    assert!(rows[1..].iter().all(|r| r.contains(",both,")), "{text}");
 }
 
 #[test]

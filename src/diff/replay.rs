@@ -6,7 +6,7 @@ use super::impact::{Figure, Impact, Outcome};
 use super::{Change, Steps, Version};
 use crate::batch::input::{CaseReader, RowContent};
 use crate::batch::output::{OutputFormat, ResultWriter, Status};
-use crate::batch::{layout_of, RowEvaluator, RunError, RunOptions};
+use crate::batch::{layout_of, ErrorRecord, RowEvaluator, RunError, RunOptions};
 use crate::eval::{CaseInput, Evaluator, Scratch};
 use crate::model::{Model, StepId};
 use std::io::Write;
@@ -20,6 +20,42 @@ pub struct ReplayOptions {
     pub split: bool,
     /// Read dated values at this date instead of each case's.
     pub as_of: Option<crate::date::Date>,
+}
+
+/// Which version a row that is an error failed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Under the old version only.
+    Old,
+    /// Under the new version only.
+    New,
+    /// The same error under both (a row that cannot be read, say).
+    Both,
+}
+
+impl Side {
+    /// The word in an errors file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+            Side::Both => "both",
+        }
+    }
+}
+
+/// What a replay found: the impact on each output compared, warnings about
+/// the caseload's columns, and how many rows are errors under each version.
+#[derive(Debug)]
+pub struct Replayed {
+    /// One per output compared.
+    pub impacts: Vec<Impact>,
+    /// Columns neither version reads, in words.
+    pub warnings: Vec<String>,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows that are errors under the old version, and under the new.
+    pub errors: (u64, u64),
 }
 
 /// An output of both versions: its name and its step in each.
@@ -79,7 +115,9 @@ fn figure(status: Status, scratch: &Scratch, step: StepId) -> Figure {
 }
 
 /// Replays every row of `reader` under both versions. `per_case` receives each
-/// case's figures as CSV when given; `progress` is called every few thousand rows.
+/// case's figures as CSV when given; `on_error` each row that is an error, with
+/// the version it failed under (once, as [`Side::Both`], when both give the
+/// same error); `progress` is called every few thousand rows.
 pub fn replay(
     old: &Version,
     new: &Version,
@@ -87,8 +125,9 @@ pub fn replay(
     mut reader: CaseReader,
     options: &ReplayOptions,
     per_case: Option<&mut dyn Write>,
+    on_error: &mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
     progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
-) -> Result<(Vec<Impact>, Vec<String>), RunError> {
+) -> Result<Replayed, RunError> {
     let (a, b) = (old.model(), new.model());
     let outputs = compared(a, b, &options.outputs)
         .map_err(|m| RunError::File(crate::batch::input::FileProblem::new(m)))?;
@@ -108,7 +147,8 @@ pub fn replay(
     let mut rows_new = RowEvaluator::new(&ev_new, layout_new, run, places);
     let mut sink_old = ResultWriter::body_only(std::io::sink(), OutputFormat::Csv, a, vec![]);
     let mut sink_new = ResultWriter::body_only(std::io::sink(), OutputFormat::Csv, b, vec![]);
-    let mut errors = Vec::new();
+    let (mut errors_old, mut errors_new) = (Vec::new(), Vec::new());
+    let mut error_rows = (0u64, 0u64);
 
     let steps = if options.split {
         Steps::new(old, changes, "")
@@ -202,12 +242,14 @@ pub fn replay(
     while let Some((at, content)) = reader.next_row() {
         let second = again(&content);
         let s_old = rows_old
-            .process(at, content, &mut sink_old, &mut errors)
+            .process(at, content, &mut sink_old, &mut errors_old)
             .map_err(RunError::Io)?;
         let s_new = rows_new
-            .process(at, second, &mut sink_new, &mut errors)
+            .process(at, second, &mut sink_new, &mut errors_new)
             .map_err(RunError::Io)?;
-        errors.clear();
+        error_rows.0 += u64::from(!errors_old.is_empty());
+        error_rows.1 += u64::from(!errors_new.is_empty());
+        report_errors(&mut errors_old, &mut errors_new, on_error).map_err(RunError::Io)?;
         rows += 1;
         outcome.case_id.clear();
         outcome.case_id.push_str(rows_old.case_id());
@@ -327,7 +369,38 @@ pub fn replay(
         w.flush().map_err(RunError::Io)?;
     }
     progress(rows, reader.progress());
-    Ok((impacts, warnings))
+    Ok(Replayed {
+        impacts,
+        warnings,
+        rows,
+        errors: error_rows,
+    })
+}
+
+/// Hands a row's errors under each version to `on_error` and empties both
+/// lists; an error the two versions share is handed over once.
+fn report_errors(
+    old: &mut Vec<ErrorRecord>,
+    new: &mut Vec<ErrorRecord>,
+    on_error: &mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let same = |a: &ErrorRecord, b: &ErrorRecord| {
+        a.code == b.code && a.column == b.column && a.message == b.message
+    };
+    for e in old.iter() {
+        let side = if new.iter().any(|n| same(e, n)) {
+            Side::Both
+        } else {
+            Side::Old
+        };
+        on_error(side, e)?;
+    }
+    for e in new.iter().filter(|n| !old.iter().any(|o| same(o, n))) {
+        on_error(Side::New, e)?;
+    }
+    old.clear();
+    new.clear();
+    Ok(())
 }
 
 fn split<T>(layout: Option<(T, Vec<String>)>) -> (Option<T>, Vec<String>) {
