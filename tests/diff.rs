@@ -397,9 +397,11 @@ fn parts_sum_to_the_change(old: &Version, new: &Version, cases: &Path) -> (u64, 
         &list,
         reader,
         &options,
-        Some(&mut out),
-        &mut |_, _| Ok(()),
-        &mut |_, _| {},
+        ras::diff::replay::Sinks {
+            per_case: Some(&mut out),
+            on_error: &mut |_, _| Ok(()),
+            progress: &mut |_, _| {},
+        },
     )
     .unwrap()
     .impacts;

@@ -162,9 +162,11 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
             &changes,
             reader,
             &replay_options,
-            per_case_out.as_mut().map(|w| w as &mut dyn Write),
-            &mut record_error,
-            &mut |_, _| {},
+            replay::Sinks {
+                per_case: per_case_out.as_mut().map(|w| w as &mut dyn Write),
+                on_error: &mut record_error,
+                progress: &mut |_, _| {},
+            },
         );
         let replayed = match outcome {
             Ok(done) => done,

@@ -114,20 +114,31 @@ fn figure(status: Status, scratch: &Scratch, step: StepId) -> Figure {
     }
 }
 
-/// Replays every row of `reader` under both versions. `per_case` receives each
-/// case's figures as CSV when given; `on_error` each row that is an error, with
-/// the version it failed under (once, as [`Side::Both`], when both give the
-/// same error); `progress` is called every few thousand rows.
+/// Where a replay writes as it goes.
+pub struct Sinks<'s> {
+    /// Each case's figures as CSV, when given.
+    pub per_case: Option<&'s mut dyn Write>,
+    /// Each row that is an error, with the version it failed under (once, as
+    /// [`Side::Both`], when both give the same error).
+    pub on_error: &'s mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
+    /// Called every few thousand rows with the rows read and the reader's progress.
+    pub progress: &'s mut dyn FnMut(u64, (u64, Option<u64>)),
+}
+
+/// Replays every row of `reader` under both versions.
 pub fn replay(
     old: &Version,
     new: &Version,
     changes: &[Change],
     mut reader: CaseReader,
     options: &ReplayOptions,
-    per_case: Option<&mut dyn Write>,
-    on_error: &mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
-    progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
+    sinks: Sinks<'_>,
 ) -> Result<Replayed, RunError> {
+    let Sinks {
+        per_case,
+        on_error,
+        progress,
+    } = sinks;
     let (a, b) = (old.model(), new.model());
     let outputs = compared(a, b, &options.outputs)
         .map_err(|m| RunError::File(crate::batch::input::FileProblem::new(m)))?;
