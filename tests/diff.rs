@@ -20,7 +20,8 @@ use ras::plan::compile;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod support;
 
 const V1: &str = "rules/lancashire/2014-v1.ras";
 const V7: &str = "rules/lancashire/2016-v7.ras";
@@ -29,24 +30,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn ras(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ras"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ras");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+fn ras(args: &[&str]) -> support::Run {
+    support::ras(&root(), args)
 }
 
 fn today() -> Date {
