@@ -8,7 +8,7 @@ use crate::syntax::ast::{self, ValueKind};
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn total(
         &mut self,
         weighted: bool,
@@ -18,7 +18,9 @@ impl<'a> Checker<'a> {
     ) -> (ExprId, Ty) {
         let mut selected: Vec<u32> = Vec::new();
         for d in domains {
-            if let Some(id) = self.domain(d) {
+            if let Some(id) =
+                super::decls::domain(self.sym, d, &mut self.found, &mut self.references)
+            {
                 if let Some(u) = self.used_domains.get_mut(id as usize) {
                     *u = true;
                 }
@@ -89,7 +91,7 @@ impl<'a> Checker<'a> {
                 self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
             )
         } else {
-            let symbol = self.names.get(&subject.name);
+            let symbol = self.sym.names.get(&subject.name);
             self.refer(&subject.name, subject.span, symbol.map(Into::into));
             match symbol {
                 Some(Symbol::Question(q)) => {

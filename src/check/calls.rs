@@ -9,7 +9,7 @@ use crate::syntax::ast::{self, BinaryOp, ExprKind, ValueKind};
 use crate::syntax::Span;
 use crate::units::Unit;
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn call(
         &mut self,
         f: &ast::Ident,
@@ -24,7 +24,7 @@ impl<'a> Checker<'a> {
                 span: qs,
             }] = args
             {
-                if let Some(Symbol::Question(id)) = self.names.get(q) {
+                if let Some(Symbol::Question(id)) = self.sym.names.get(q) {
                     self.refer(q, *qs, Some(index::Target::Question(id)));
                     return self.question_value(id, Some(kind), *qs);
                 }
@@ -101,7 +101,7 @@ impl<'a> Checker<'a> {
                     Ty::Quantity(Unit::Number),
                 )
             }
-            _ => match self.names.get(name) {
+            _ => match self.sym.names.get(name) {
                 Some(Symbol::Band(b)) => {
                     self.refer(name, f.span, Some(index::Target::Band(b)));
                     let [x] = args else {
@@ -127,7 +127,7 @@ impl<'a> Checker<'a> {
                                 "look `{name}` up with an amount in {}; convert first, e.g. points times a price per point gives money",
                                 on.symbol()
                             ));
-                            let diag = match self.decls.bands.get(b as usize) {
+                            let diag = match self.sym.decls.bands.get(b as usize) {
                                 Some((_, band)) => diag
                                     .label(band.on_span, format!("looked up on {}", on.describe())),
                                 None => diag,
@@ -240,7 +240,7 @@ impl<'a> Checker<'a> {
     pub(super) fn money_cap(&mut self, args: &[ast::Expr], span: Span, ctx: Context) {
         let Context::Step { item } = ctx else { return };
         let is_deduction = matches!(
-            self.file.items.get(item).map(|i| &i.decl),
+            self.sym.file.items.get(item).map(|i| &i.decl),
             Some(ast::Decl::Deduction(_))
         );
         if is_deduction {
@@ -249,7 +249,7 @@ impl<'a> Checker<'a> {
         }
         let fixed = args.iter().find(|a| match &a.kind {
             ExprKind::Literal(_) => true,
-            ExprKind::Name(n) => matches!(self.names.get(n), Some(Symbol::Parameter(_))),
+            ExprKind::Name(n) => matches!(self.sym.names.get(n), Some(Symbol::Parameter(_))),
             _ => false,
         });
         if let Some(limit) = fixed {

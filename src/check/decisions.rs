@@ -10,9 +10,9 @@ use crate::plan::RouteProblem;
 use crate::syntax::ast;
 use crate::syntax::Span;
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn answer_checks(&mut self) {
-        for (item, c) in self.decls.checks.clone() {
+        for (item, c) in self.sym.decls.checks.clone() {
             let when = self.condition(
                 &c.when,
                 Context::Condition { item },
@@ -29,7 +29,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn eligibility(&mut self) {
-        let blocks = self.decls.eligibility.clone();
+        let blocks = self.sym.decls.eligibility.clone();
         if let Some((_, second)) = blocks.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,
@@ -66,10 +66,11 @@ impl<'a> Checker<'a> {
             }
             let written = &rest[open..=close];
             let name = rest[open + 1..close].trim();
-            match self.names.get(name) {
+            match self.sym.names.get(name) {
                 Some(Symbol::Step(s)) => parts.push(model::ReasonPart::Step(s)),
                 _ => {
                     let steps: Vec<&str> = self
+                        .sym
                         .decls
                         .steps
                         .iter()
@@ -81,6 +82,7 @@ impl<'a> Checker<'a> {
                     };
                     // Point at `{name}` itself when it is written as is.
                     let at = self
+                        .sym
                         .text(text.span)
                         .find(written)
                         .map(|k| {
@@ -105,7 +107,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(super) fn route(&mut self) {
-        let routes = self.decls.routes.clone();
+        let routes = self.sym.decls.routes.clone();
         if let Some((_, second)) = routes.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,

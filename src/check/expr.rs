@@ -27,7 +27,7 @@ pub(super) const FUNCTIONS: &[&str] = &[
     "round", "min", "max", "abs", "count", "points", "hours", "sessions", "nights", "money",
 ];
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn push(&mut self, e: Expr) -> ExprId {
         self.m.exprs.push(e);
         (self.m.exprs.len() - 1) as ExprId
@@ -184,7 +184,7 @@ impl<'a> Checker<'a> {
             return self.poisoned();
         }
         let (id, ty) = self.symbol_value(name, span);
-        if self.names.is_duplicated(name) {
+        if self.sym.names.is_duplicated(name) {
             // Declared twice (already reported): which one is meant is unknown,
             // so its unit is too; this avoids a cascade of unit errors.
             return (id, Ty::Unknown);
@@ -194,7 +194,7 @@ impl<'a> Checker<'a> {
 
     /// The value of a declared name (not `plan_cost` or `cohort`).
     pub(super) fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
-        let symbol = self.names.get(name);
+        let symbol = self.sym.names.get(name);
         self.refer(name, span, symbol.map(Into::into));
         match symbol {
             Some(Symbol::Question(q)) => self.question_value(q, None, span),
@@ -249,9 +249,9 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn unknown_name(&mut self, name: &str, span: Span) {
-        let hint = if self.domain_names.get(name).is_some() {
+        let hint = if self.sym.domain_names.get(name).is_some() {
             format!("`{name}` is a domain; add up its questions with `total points in {name}`")
-        } else if let Some(s) = self.suggest_name(name) {
+        } else if let Some(s) = self.sym.suggest_name(name) {
             format!("did you mean `{s}`?")
         } else {
             "declare it as a question, parameter, step or flag".to_string()

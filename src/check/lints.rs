@@ -8,14 +8,14 @@ use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn lints(&mut self) {
         self.unused();
         self.step_lints();
     }
 
     fn unused(&mut self) {
-        for (n, (item, q)) in self.decls.questions.clone().into_iter().enumerate() {
+        for (n, (item, q)) in self.sym.decls.questions.clone().into_iter().enumerate() {
             if !self.used_questions.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(codes::UNUSED_QUESTION, format!("the question `{}` is never used", q.id.name))
                     .label(q.id.span, "asked, but no figure depends on it")
@@ -23,7 +23,7 @@ impl<'a> Checker<'a> {
                 self.warn(item, diag);
             }
         }
-        for (n, (item, p)) in self.decls.parameters.clone().into_iter().enumerate() {
+        for (n, (item, p)) in self.sym.decls.parameters.clone().into_iter().enumerate() {
             if !self.used_parameters.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_PARAMETER,
@@ -34,7 +34,7 @@ impl<'a> Checker<'a> {
                 self.warn(item, diag);
             }
         }
-        for (n, (item, d)) in self.decls.domains.clone().into_iter().enumerate() {
+        for (n, (item, d)) in self.sym.decls.domains.clone().into_iter().enumerate() {
             if !self.used_domains.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_DOMAIN,
@@ -82,7 +82,7 @@ impl<'a> Checker<'a> {
     }
 
     fn step_lints(&mut self) {
-        let steps = self.decls.steps.clone();
+        let steps = self.sym.decls.steps.clone();
         for (n, (item, decl)) in steps.into_iter().enumerate() {
             let Some(Some(step)) = self.m.steps.get(n).cloned() else {
                 continue;
@@ -146,7 +146,7 @@ impl<'a> Checker<'a> {
                         rounded |= matches!(e, Expr::Round { .. })
                     });
                     if !rounded {
-                        let formula = self.flat_text(o.expr.span);
+                        let formula = self.sym.flat_text(o.expr.span);
                         let example = if formula.chars().count() <= 60 {
                             format!("round({formula})")
                         } else {

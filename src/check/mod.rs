@@ -20,15 +20,16 @@ mod order;
 mod parameters;
 mod partial;
 pub mod ranges;
+mod symbols;
 mod tests;
 
 use crate::date::Date;
 use crate::diag::{codes, Diagnostic, Severity};
 use crate::model::{self, Model};
-use crate::syntax::ast::{self, Decl};
+use crate::syntax::ast;
 use crate::syntax::Span;
 pub use names::did_you_mean;
-use names::{Namespace, Suggester, Symbol};
+use symbols::{Findings, StepDecl, Symbols};
 
 /// What the checks need besides the file. There is no default: checking
 /// never reads the clock, so the caller (the command line) says what today is.
@@ -75,10 +76,10 @@ pub(crate) fn check_meaning(file: &ast::File, source: &str, options: &CheckOptio
 }
 
 fn check_with(file: &ast::File, source: &str, options: &CheckOptions, ranges: bool) -> Checked {
-    let mut checker = Checker::new(file, source, options);
-    checker.collect();
+    let (symbols, duplicates) = Symbols::collect(file, source);
+    let mut checker = Checker::new(&symbols, options, duplicates);
     let model = checker.build();
-    if let (Some(m), true, true) = (&model, checker.errors.is_empty(), ranges) {
+    if let (Some(m), true, true) = (&model, checker.found.errors.is_empty(), ranges) {
         checker.range_lints(m);
     }
     let mut diagnostics = checker.finish();
@@ -131,64 +132,12 @@ pub(crate) enum Ty {
     Unknown,
 }
 
-/// A step declaration in the file.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum StepDecl<'a> {
-    Let(&'a ast::LetStep),
-    Deduction(&'a ast::Deduction),
-    Output(&'a ast::Output),
-}
-
-impl<'a> StepDecl<'a> {
-    fn id(&self) -> &'a ast::Ident {
-        match self {
-            StepDecl::Let(s) => &s.id,
-            StepDecl::Deduction(s) => &s.id,
-            StepDecl::Output(s) => &s.id,
-        }
-    }
-
-    fn expr(&self) -> &'a ast::Expr {
-        match self {
-            StepDecl::Let(s) => &s.expr,
-            StepDecl::Deduction(s) => &s.amount,
-            StepDecl::Output(s) => &s.expr,
-        }
-    }
-}
-
-/// Where in the file each declaration is, by family.
-#[derive(Default)]
-pub(crate) struct Declarations<'a> {
-    policy: Vec<(usize, &'a ast::Policy)>,
-    cohorts: Vec<(usize, &'a ast::Cohorts)>,
-    attributes: Vec<(usize, &'a ast::Attribute)>,
-    domains: Vec<(usize, &'a ast::Domain)>,
-    questions: Vec<(usize, &'a ast::Question)>,
-    parameters: Vec<(usize, &'a ast::Parameter)>,
-    bands: Vec<(usize, &'a ast::Bands)>,
-    steps: Vec<(usize, StepDecl<'a>)>,
-    flags: Vec<(usize, &'a ast::Flag)>,
-    checks: Vec<(usize, &'a ast::AnswerCheck)>,
-    eligibility: Vec<(usize, &'a ast::Eligibility)>,
-    routes: Vec<(usize, &'a ast::Route)>,
-    tests: Vec<(usize, &'a ast::Test)>,
-}
-
 /// The checker's working state.
-pub(crate) struct Checker<'a> {
-    file: &'a ast::File,
-    source: &'a str,
-    options: &'a CheckOptions,
-    errors: Vec<Diagnostic>,
-    /// Warnings with the index of the item they concern (for `allow`).
-    warnings: Vec<(usize, Diagnostic)>,
-    decls: Declarations<'a>,
-    names: Namespace<Symbol>,
-    /// "Did you mean" over `names`, built at the first unknown name.
-    suggester: std::cell::OnceCell<Suggester<'a>>,
-    domain_names: Namespace<u32>,
-    cohort_names: Namespace<u32>,
+pub(crate) struct Checker<'s, 'a> {
+    /// The symbol table, read only.
+    sym: &'s Symbols<'a>,
+    options: &'s CheckOptions,
+    found: Findings,
     /// Model parts as they are built.
     pub(crate) m: Parts,
     /// Unit of each step once typed.
@@ -201,6 +150,32 @@ pub(crate) struct Checker<'a> {
     used_attributes: Vec<bool>,
     /// Every use of a name, as checked.
     references: Vec<index::Reference>,
+}
+
+/// One pass's working state: the symbol table it reads, what it finds, and
+/// the names it resolves (for the index).
+pub(crate) struct Pass<'s, 'a> {
+    sym: &'s Symbols<'a>,
+    found: Findings,
+    references: Vec<index::Reference>,
+}
+
+impl<'s, 'a> Pass<'s, 'a> {
+    fn new(sym: &'s Symbols<'a>) -> Self {
+        Pass {
+            sym,
+            found: Findings::default(),
+            references: Vec::new(),
+        }
+    }
+
+    pub(crate) fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
+    }
+
+    pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
+        self.found.warn(item, diag);
+    }
 }
 
 /// The pieces of the model under construction.
@@ -223,78 +198,30 @@ pub(crate) struct Parts {
     pub spans: model::spans::Spans,
 }
 
-impl<'a> Checker<'a> {
-    fn new(file: &'a ast::File, source: &'a str, options: &'a CheckOptions) -> Self {
+impl<'s, 'a> Checker<'s, 'a> {
+    fn new(sym: &'s Symbols<'a>, options: &'s CheckOptions, duplicates: Vec<Diagnostic>) -> Self {
+        let d = &sym.decls;
         let mut m = Parts::default();
-        m.spans.lines = model::spans::LineStarts::new(source);
+        m.spans.lines = model::spans::LineStarts::new(sym.source);
+        m.steps = vec![None; d.steps.len()];
+        m.flags = vec![None; d.flags.len()];
+        m.spans.steps = vec![Span::default(); d.steps.len()];
+        m.spans.flags = vec![Span::default(); d.flags.len()];
         Checker {
-            file,
-            source,
+            sym,
             options,
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            decls: Declarations::default(),
-            names: Namespace::default(),
-            suggester: std::cell::OnceCell::new(),
-            domain_names: Namespace::default(),
-            cohort_names: Namespace::default(),
+            found: Findings {
+                errors: duplicates,
+                warnings: Vec::new(),
+            },
             m,
-            step_types: Vec::new(),
-            used_questions: Vec::new(),
-            used_parameters: Vec::new(),
-            used_domains: Vec::new(),
-            used_attributes: Vec::new(),
+            step_types: vec![Ty::Unknown; d.steps.len()],
+            used_questions: vec![false; d.questions.len()],
+            used_parameters: vec![false; d.parameters.len()],
+            used_domains: vec![false; d.domains.len()],
+            used_attributes: vec![false; d.attributes.len()],
             references: Vec::new(),
         }
-    }
-
-    /// The source text of a span.
-    pub(crate) fn text(&self, span: Span) -> &'a str {
-        self.source.get(span.start..span.end).unwrap_or("")
-    }
-
-    /// The source text of a span on one line: comments dropped, layout
-    /// collapsed to single spaces (for formulas shown in traces and hints).
-    pub(crate) fn flat_text(&self, span: Span) -> String {
-        let text = self.text(span);
-        let mut words: Vec<&str> = Vec::new();
-        for piece in crate::syntax::scan::pieces(text) {
-            if piece.kind != crate::syntax::scan::PieceKind::Comment {
-                words.extend(text[piece.span.start..piece.span.end].split_whitespace());
-            }
-        }
-        // A line break just inside brackets reads as no space at all.
-        words
-            .join(" ")
-            .replace("( ", "(")
-            .replace(" )", ")")
-            .replace("[ ", "[")
-            .replace(" ]", "]")
-    }
-
-    /// The declared name closest to a misspelt one.
-    pub(crate) fn suggest_name(&self, name: &str) -> Option<&'a str> {
-        let suggester = self.suggester.get_or_init(|| {
-            let decls = &self.decls;
-            // The names as the namespace holds them: in the order declared,
-            // each once, the language's own names left out.
-            let declared = decls
-                .questions
-                .iter()
-                .map(|(_, q)| q.id.name.as_str())
-                .chain(decls.attributes.iter().map(|(_, a)| a.id.name.as_str()))
-                .chain(decls.parameters.iter().map(|(_, p)| p.id.name.as_str()))
-                .chain(decls.bands.iter().map(|(_, b)| b.id.name.as_str()))
-                .chain(decls.steps.iter().map(|(_, s)| s.id().name.as_str()))
-                .chain(decls.flags.iter().map(|(_, f)| f.id.name.as_str()));
-            let mut seen = std::collections::HashSet::new();
-            let names: Vec<&'a str> = declared
-                .filter(|n| self.names.get(n).is_some() && seen.insert(*n))
-                .chain(["plan_cost"])
-                .collect();
-            Suggester::new(names)
-        });
-        suggester.suggest(name)
     }
 
     /// Notes a use of a name and what it refers to.
@@ -308,45 +235,9 @@ impl<'a> Checker<'a> {
 
     /// The index of what was checked.
     fn index(&mut self) -> index::Index {
-        use index::{Declaration, Target};
-        let d = &self.decls;
-        let mut declarations = Vec::new();
-        let mut declare = |id: &ast::Ident, target: Target| {
-            declarations.push(Declaration {
-                name: id.name.clone(),
-                target,
-                span: id.span,
-            })
-        };
-        let mut n = 0;
-        for (_, block) in &d.cohorts {
-            for c in &block.cohorts {
-                declare(&c.id, Target::Cohort(n));
-                n += 1;
-            }
-        }
-        for (i, (_, a)) in d.attributes.iter().enumerate() {
-            declare(&a.id, Target::Attribute(i as u32));
-        }
-        for (i, (_, x)) in d.domains.iter().enumerate() {
-            declare(&x.id, Target::Domain(i as u32));
-        }
-        for (i, (_, q)) in d.questions.iter().enumerate() {
-            declare(&q.id, Target::Question(i as u32));
-        }
-        for (i, (_, p)) in d.parameters.iter().enumerate() {
-            declare(&p.id, Target::Parameter(i as u32));
-        }
-        for (i, (_, b)) in d.bands.iter().enumerate() {
-            declare(&b.id, Target::Band(i as u32));
-        }
-        for (i, (_, s)) in d.steps.iter().enumerate() {
-            declare(s.id(), Target::Step(i as u32));
-        }
-        for (i, (_, f)) in d.flags.iter().enumerate() {
-            declare(&f.id, Target::Flag(i as u32));
-        }
-        let steps = d
+        let steps = self
+            .sym
+            .decls
             .steps
             .iter()
             .zip(&self.step_types)
@@ -359,26 +250,26 @@ impl<'a> Checker<'a> {
             })
             .collect();
         index::Index {
-            declarations,
+            declarations: self.sym.declarations(),
             references: std::mem::take(&mut self.references),
             steps,
         }
     }
 
     pub(crate) fn error(&mut self, diag: Diagnostic) {
-        self.errors.push(diag);
+        self.found.error(diag);
     }
 
     pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
-        self.warnings.push((item, diag));
+        self.found.warn(item, diag);
     }
 
     /// The warnings of the interval analysis (`lints::range_lints`), each
     /// with the declaration it concerns, so that `allow` applies to them.
     fn range_lints(&mut self, m: &Model) {
         use lints::Owner;
-        for (owner, diag) in lints::range_lints(m, self.source) {
-            let d = &self.decls;
+        for (owner, diag) in lints::range_lints(m, self.sym.source) {
+            let d = &self.sym.decls;
             let item = match owner {
                 Owner::Step(s) => d.steps.get(s as usize).map(|x| x.0),
                 Owner::Flag(f) => d.flags.get(f as usize).map(|x| x.0),
@@ -393,84 +284,6 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Pass 1: sorts declarations by family and declares every name.
-    fn collect(&mut self) {
-        let file = self.file;
-        for (i, item) in file.items.iter().enumerate() {
-            let d = &mut self.decls;
-            match &item.decl {
-                Decl::Policy(p) => d.policy.push((i, p)),
-                Decl::Cohorts(c) => d.cohorts.push((i, c)),
-                Decl::Attribute(a) => d.attributes.push((i, a)),
-                Decl::Domain(x) => d.domains.push((i, x)),
-                Decl::Question(q) => d.questions.push((i, q)),
-                Decl::Parameter(p) => d.parameters.push((i, p)),
-                Decl::Bands(b) => d.bands.push((i, b)),
-                Decl::Let(s) => d.steps.push((i, StepDecl::Let(s))),
-                Decl::Deduction(s) => d.steps.push((i, StepDecl::Deduction(s))),
-                Decl::Output(s) => d.steps.push((i, StepDecl::Output(s))),
-                Decl::Flag(f) => d.flags.push((i, f)),
-                Decl::Check(c) => d.checks.push((i, c)),
-                Decl::Eligibility(e) => d.eligibility.push((i, e)),
-                Decl::Route(r) => d.routes.push((i, r)),
-                Decl::Test(t) => d.tests.push((i, t)),
-            }
-        }
-        let mut diags = Vec::new();
-        let decls = &self.decls;
-        for (n, (_, q)) in decls.questions.iter().enumerate() {
-            self.names
-                .declare(&q.id, Symbol::Question(n as u32), "question", &mut diags);
-        }
-        for (n, (_, a)) in decls.attributes.iter().enumerate() {
-            self.names
-                .declare(&a.id, Symbol::Attribute(n as u32), "attribute", &mut diags);
-        }
-        for (n, (_, p)) in decls.parameters.iter().enumerate() {
-            self.names
-                .declare(&p.id, Symbol::Parameter(n as u32), "parameter", &mut diags);
-        }
-        for (n, (_, b)) in decls.bands.iter().enumerate() {
-            self.names
-                .declare(&b.id, Symbol::Band(n as u32), "band table", &mut diags);
-        }
-        for (n, (_, s)) in decls.steps.iter().enumerate() {
-            self.names
-                .declare(s.id(), Symbol::Step(n as u32), "step", &mut diags);
-        }
-        for (n, (_, f)) in decls.flags.iter().enumerate() {
-            self.names
-                .declare(&f.id, Symbol::Flag(n as u32), "flag", &mut diags);
-        }
-        for (n, (_, dm)) in decls.domains.iter().enumerate() {
-            self.domain_names
-                .declare(&dm.id, n as u32, "domain", &mut diags);
-        }
-        let mut n = 0;
-        for (_, c) in &decls.cohorts {
-            for cohort in &c.cohorts {
-                self.cohort_names
-                    .declare(&cohort.id, n, "cohort", &mut diags);
-                n += 1;
-            }
-        }
-        // Answer checks are never referred to, but a case reports them by name.
-        let mut check_names: Namespace<u32> = Namespace::default();
-        for (n, (_, c)) in decls.checks.iter().enumerate() {
-            check_names.declare(&c.id, n as u32, "answer check", &mut diags);
-        }
-        self.errors.extend(diags);
-        self.used_questions = vec![false; decls.questions.len()];
-        self.used_parameters = vec![false; decls.parameters.len()];
-        self.used_domains = vec![false; decls.domains.len()];
-        self.used_attributes = vec![false; decls.attributes.len()];
-        self.step_types = vec![Ty::Unknown; decls.steps.len()];
-        self.m.steps = vec![None; decls.steps.len()];
-        self.m.flags = vec![None; decls.flags.len()];
-        self.m.spans.steps = vec![Span::default(); decls.steps.len()];
-        self.m.spans.flags = vec![Span::default(); decls.flags.len()];
-    }
-
     /// Pass 2: checks each family and assembles the model.
     ///
     /// The order is what each family reads of those before it: the header's
@@ -481,13 +294,31 @@ impl<'a> Checker<'a> {
     /// route); the route (its rules, named by tests); tests; and last the
     /// lints, which read what everything before used.
     fn build(&mut self) -> Option<Model> {
-        self.header();
-        self.cohorts();
-        self.attributes();
-        self.domains();
-        self.questions();
-        self.parameters();
-        self.bands();
+        let sym = self.sym;
+        let (header, found) = decls::header(sym, self.options.today);
+        self.m.header = header;
+        self.found.add(found);
+        let (cohorts, spans, found) = decls::cohorts(sym);
+        (self.m.cohorts, self.m.spans.cohorts) = (cohorts, spans);
+        self.found.add(found);
+        let (attributes, spans, found) = decls::attributes(sym);
+        (self.m.attributes, self.m.spans.attributes) = (attributes, spans);
+        self.found.add(found);
+        let (domains, spans, found) = decls::domains(sym);
+        (self.m.domains, self.m.spans.domains) = (domains, spans);
+        self.found.add(found);
+        let (questions, found) = decls::questions(sym);
+        (self.m.questions, self.m.spans.questions) = (questions.questions, questions.spans);
+        self.used_domains = questions.domains_named;
+        self.references.extend(questions.references);
+        self.found.add(found);
+        let (parameters, spans, found) =
+            parameters::parameters(sym, &self.m.cohorts, &self.m.attributes);
+        (self.m.parameters, self.m.spans.parameters) = (parameters, spans);
+        self.found.add(found);
+        let (bands, spans, found) = bands::bands(sym);
+        (self.m.bands, self.m.spans.bands) = (bands, spans);
+        self.found.add(found);
         self.steps_and_flags();
         self.answer_checks();
         self.eligibility();
@@ -522,6 +353,7 @@ impl<'a> Checker<'a> {
     /// The output named `indicative`, in money.
     fn indicative(&mut self) -> Option<model::StepId> {
         let found = self
+            .sym
             .decls
             .steps
             .iter()
@@ -554,12 +386,14 @@ impl<'a> Checker<'a> {
             }
             None => {
                 let at = self
+                    .sym
                     .decls
                     .policy
                     .first()
                     .map(|(_, p)| p.keyword)
                     .unwrap_or_default();
                 let outputs: Vec<&str> = self
+                    .sym
                     .decls
                     .steps
                     .iter()
@@ -579,7 +413,7 @@ impl<'a> Checker<'a> {
                 let mut diag =
                     Diagnostic::new(codes::NO_INDICATIVE, "the file has no indicative budget")
                         .hint(hint);
-                if !self.decls.policy.is_empty() {
+                if !self.sym.decls.policy.is_empty() {
                     diag = diag.label(at, "this policy needs an output named `indicative`");
                 }
                 self.error(diag);
@@ -590,7 +424,7 @@ impl<'a> Checker<'a> {
 
     /// Applies `allow` lines to warnings and returns every diagnostic.
     fn finish(&mut self) -> Vec<Diagnostic> {
-        let file = self.file;
+        let file = self.sym.file;
         let mut used = vec![vec![false; 0]; file.items.len()];
         for (i, item) in file.items.iter().enumerate() {
             used[i] = vec![false; item.allows.len()];
@@ -601,7 +435,7 @@ impl<'a> Checker<'a> {
                         Some(s) => format!("did you mean `{s}`?"),
                         None => format!("the warnings are {}", names::list_codes(warnings())),
                     };
-                    self.errors.push(
+                    self.found.errors.push(
                         Diagnostic::new(
                             codes::UNKNOWN_WARNING,
                             format!("there is no warning called `{}`", allow.code.name),
@@ -611,7 +445,7 @@ impl<'a> Checker<'a> {
                     );
                 }
                 if allow.reason.text.trim().is_empty() {
-                    self.errors.push(
+                    self.found.errors.push(
                         Diagnostic::new(codes::ALLOW_NEEDS_REASON, "an `allow` needs a reason")
                             .label(allow.reason.span, "empty reason")
                             .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
@@ -619,8 +453,8 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let mut out = std::mem::take(&mut self.errors);
-        for (item, diag) in std::mem::take(&mut self.warnings) {
+        let mut out = std::mem::take(&mut self.found.errors);
+        for (item, diag) in std::mem::take(&mut self.found.warnings) {
             let code = diag.code.trim_start_matches("ras::");
             let allowed = file
                 .items

@@ -13,7 +13,7 @@ pub(crate) enum Node {
     Flag(usize),
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     /// Types and resolves every step and flag, each after those it reads.
     pub(super) fn steps_and_flags(&mut self) {
         let order = self.dependency_order();
@@ -28,7 +28,7 @@ impl<'a> Checker<'a> {
     fn deps(&self, node: Node) -> Vec<Node> {
         let mut out = Vec::new();
         let mut push_names = |e: &ast::Expr| {
-            visit_names(e, &mut |name| match self.names.get(name) {
+            visit_names(e, &mut |name| match self.sym.names.get(name) {
                 Some(Symbol::Step(s)) => out.push(Node::Step(s as usize)),
                 Some(Symbol::Flag(f)) => out.push(Node::Flag(f as usize)),
                 _ => {}
@@ -36,7 +36,7 @@ impl<'a> Checker<'a> {
         };
         match node {
             Node::Step(n) => {
-                if let Some((_, s)) = self.decls.steps.get(n) {
+                if let Some((_, s)) = self.sym.decls.steps.get(n) {
                     push_names(s.expr());
                     if let StepDecl::Deduction(d) = s {
                         if let Some(w) = &d.when {
@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Node::Flag(n) => {
-                if let Some((_, f)) = self.decls.flags.get(n) {
+                if let Some((_, f)) = self.sym.decls.flags.get(n) {
                     push_names(&f.when);
                 }
             }
@@ -57,8 +57,8 @@ impl<'a> Checker<'a> {
     /// Steps and flags so that each follows what it reads; nodes on a cycle are
     /// reported and put last.
     fn dependency_order(&mut self) -> Vec<Node> {
-        let steps = self.decls.steps.len();
-        let count = steps + self.decls.flags.len();
+        let steps = self.sym.decls.steps.len();
+        let count = steps + self.sym.decls.flags.len();
         // Steps are nodes `0..steps`, flags the nodes after them.
         let node = |i: usize| {
             if i < steps {
@@ -92,8 +92,8 @@ impl<'a> Checker<'a> {
 
     fn node_ident(&self, node: Node) -> Option<&'a ast::Ident> {
         match node {
-            Node::Step(n) => self.decls.steps.get(n).map(|(_, s)| s.id()),
-            Node::Flag(n) => self.decls.flags.get(n).map(|(_, f)| &f.id),
+            Node::Step(n) => self.sym.decls.steps.get(n).map(|(_, s)| s.id()),
+            Node::Flag(n) => self.sym.decls.flags.get(n).map(|(_, f)| &f.id),
         }
     }
 
@@ -135,7 +135,7 @@ impl<'a> Checker<'a> {
     }
 
     fn resolve_step(&mut self, n: usize) {
-        let Some((item, decl)) = self.decls.steps.get(n).copied() else {
+        let Some((item, decl)) = self.sym.decls.steps.get(n).copied() else {
             return;
         };
         let ctx = super::expr::Context::Step { item };
@@ -171,7 +171,7 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        let formula = self.flat_text(decl.expr().span);
+        let formula = self.sym.flat_text(decl.expr().span);
         self.m.steps[n] = Some(model::Step {
             id: decl.id().name.clone(),
             kind,
@@ -185,7 +185,7 @@ impl<'a> Checker<'a> {
     }
 
     fn resolve_flag(&mut self, n: usize) {
-        let Some((item, f)) = self.decls.flags.get(n).copied() else {
+        let Some((item, f)) = self.sym.decls.flags.get(n).copied() else {
             return;
         };
         let when = self.condition(

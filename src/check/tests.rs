@@ -8,11 +8,11 @@ use crate::model::{self, Expectation, QuestionKind};
 use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
 use crate::units::Unit;
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     pub(super) fn tests(&mut self) {
         let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
-        for (k, (_, t)) in self.decls.tests.clone().into_iter().enumerate() {
+        for (k, (_, t)) in self.sym.decls.tests.clone().into_iter().enumerate() {
             // `None`: the test starts from a test that is not there, so which
             // answers it gives is unknown.
             let from_base = inherited.get(k).cloned().flatten();
@@ -58,7 +58,7 @@ impl<'a> Checker<'a> {
                     g.name.name.as_str(),
                     "cohort" | "assessed" | "plan_cost" | "case_id"
                 ) && !matches!(
-                    self.names.get(&g.name.name),
+                    self.sym.names.get(&g.name.name),
                     Some(Symbol::Question(_) | Symbol::Attribute(_))
                 )
             });
@@ -94,10 +94,10 @@ impl<'a> Checker<'a> {
         let mut case = Case::default();
         let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
         for &(g, inherited) in givens {
-            let reported = self.errors.len();
+            let reported = self.found.errors.len();
             self.given(g, &mut seen, &mut case);
             if inherited {
-                self.errors.truncate(reported);
+                self.found.errors.truncate(reported);
             }
         }
         case
@@ -124,7 +124,7 @@ impl<'a> Checker<'a> {
             match g.name.name.as_str() {
                 "cohort" => {
                     let code = self.given_code(g);
-                    if self.cohort_names.get(&code).is_none() {
+                    if self.sym.cohort_names.get(&code).is_none() {
                         let valid: Vec<String> =
                             self.m.cohorts.iter().map(|c| c.id.clone()).collect();
                         let diag = Diagnostic::new(
@@ -153,7 +153,7 @@ impl<'a> Checker<'a> {
                 },
                 "case_id" => case.case_id = Some(self.given_code(g)),
                 name => {
-                    match self.names.get(name) {
+                    match self.sym.names.get(name) {
                         Some(Symbol::Question(q)) => {
                             if let Some(answer) = self.given_answer(g, q) {
                                 case.answers.insert(name.to_string(), answer);
@@ -208,7 +208,7 @@ impl<'a> Checker<'a> {
     fn given_code(&self, g: &ast::Given) -> String {
         match &g.value {
             GivenValue::Code(c) => c.text.clone(),
-            GivenValue::Literal(l) => self.text(l.span).to_string(),
+            GivenValue::Literal(l) => self.sym.text(l.span).to_string(),
         }
     }
 
@@ -389,10 +389,11 @@ impl<'a> Checker<'a> {
             ExpectKind::NoFlags => Expectation::NoFlags,
             ExpectKind::Flag(f) | ExpectKind::NoFlag(f) => {
                 let raised = matches!(e.kind, ExpectKind::Flag(_));
-                match self.names.get(&f.name) {
+                match self.sym.names.get(&f.name) {
                     Some(Symbol::Flag(id)) => Expectation::Flag { flag: id, raised },
                     other => {
                         let flags: Vec<String> = self
+                            .sym
                             .decls
                             .flags
                             .iter()
@@ -439,7 +440,7 @@ impl<'a> Checker<'a> {
                 }
             }
             ExpectKind::Value(name, lit) => {
-                let step = match self.names.get(&name.name) {
+                let step = match self.sym.names.get(&name.name) {
                     Some(Symbol::Step(step)) => step,
                     Some(other) => {
                         let diag = Diagnostic::new(
@@ -498,13 +499,13 @@ impl<'a> Checker<'a> {
     }
 }
 
-impl<'a> Checker<'a> {
+impl<'a> Checker<'_, 'a> {
     /// For each test, in order, the answers it takes from the test it starts
     /// from (`as "…"`), that test's own taken first so the nearer test wins;
     /// empty for a test without `as`, `None` when the chain of bases breaks
     /// (an unknown test, or a circle), which is reported at the `as`.
     fn bases(&mut self) -> Vec<Option<Vec<&'a ast::Given>>> {
-        let tests: Vec<&'a ast::Test> = self.decls.tests.iter().map(|(_, t)| *t).collect();
+        let tests: Vec<&'a ast::Test> = self.sym.decls.tests.iter().map(|(_, t)| *t).collect();
         // The first test of a name is the one a base names; a second is
         // reported as a duplicate.
         let index_of = |name: &str| tests.iter().position(|t| t.name.text == name);
