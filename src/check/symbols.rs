@@ -236,6 +236,13 @@ impl<'a> Symbols<'a> {
         for (i, (_, f)) in d.flags.iter().enumerate() {
             declare(&f.id, Target::Flag(i as u32));
         }
+        for (i, (_, t)) in d.tests.iter().enumerate() {
+            declarations.push(Declaration {
+                name: t.name.text.clone(),
+                target: Target::Test(i as u32),
+                span: t.name.span,
+            });
+        }
         declarations
     }
 }

@@ -1,15 +1,25 @@
 //! Test blocks: the case each gives and what each expects, names resolved.
 
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{Checker, Ty};
+use super::{index, Checker, Ty};
 use crate::case::Case;
 use crate::diag::{codes, Diagnostic};
+use crate::model::needs::Needs;
 use crate::model::{self, Expectation, QuestionKind};
 use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
 use crate::units::Unit;
 
 impl<'a> Checker<'_, 'a> {
     pub(super) fn tests(&mut self) {
+        // What a test must give is what evaluation reads, the one definition
+        // `ras run` and `ras sample` use too.
+        let needs = Needs::of_expressions(
+            &self.m.exprs,
+            &self.m.parameters,
+            self.m.questions.len(),
+            self.m.attributes.len(),
+            self.m.route.is_some(),
+        );
         let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
         for (k, (_, t)) in self.sym.decls.tests.clone().into_iter().enumerate() {
@@ -64,7 +74,7 @@ impl<'a> Checker<'_, 'a> {
             });
             let base_known = t.base.is_none() || from_base.is_some();
             if !stops_early && !unknown_given && base_known {
-                self.missing_answers(t, &givens, &case);
+                self.missing_answers(t, &givens, &case, &needs);
             }
             if t.expects.is_empty() {
                 let diag = Diagnostic::new(
@@ -308,24 +318,25 @@ impl<'a> Checker<'_, 'a> {
         }
     }
 
-    fn missing_answers(&mut self, t: &ast::Test, givens: &[(&ast::Given, bool)], case: &Case) {
+    fn missing_answers(
+        &mut self,
+        t: &ast::Test,
+        givens: &[(&ast::Given, bool)],
+        case: &Case,
+        needs: &Needs,
+    ) {
         let mut missing: Vec<&str> = Vec::new();
         for (q, question) in self.m.questions.iter().enumerate() {
-            let has_default = match &question.kind {
-                QuestionKind::Choice { default, .. } => default.is_some(),
-                QuestionKind::YesNo { default } => default.is_some(),
-                QuestionKind::Number { default, .. } => default.is_some(),
-            };
             // An answer given but not valid is reported where it is given.
             let answered = givens.iter().any(|(g, _)| g.name.name == question.id);
-            if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered {
+            if needs.answer_required_of(&self.m.questions, q as u32) && !answered {
                 missing.push(&question.id);
             }
         }
         let mut not_given: Vec<&model::Attribute> = Vec::new();
         for (a, attribute) in self.m.attributes.iter().enumerate() {
             let given = givens.iter().any(|(g, _)| g.name.name == attribute.id);
-            if self.used_attributes.get(a).copied().unwrap_or(false) && !given {
+            if needs.attribute(a as u32) && !given {
                 not_given.push(attribute);
             }
         }
@@ -511,6 +522,10 @@ impl<'a> Checker<'_, 'a> {
         let index_of = |name: &str| tests.iter().position(|t| t.name.text == name);
         let mut out = Vec::with_capacity(tests.len());
         for (i, test) in tests.iter().enumerate() {
+            if let Some(base) = &test.base {
+                let to = index_of(&base.text).map(|j| index::Target::Test(j as u32));
+                self.refer(&base.text, base.span, to);
+            }
             let mut chain = vec![i];
             let mut broken = false;
             let mut at = *test;
