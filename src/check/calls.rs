@@ -1,15 +1,16 @@
 //! Function calls and band lookups: `min`, `max`, `abs`, `count`, `points(q)`, `band(x)`.
 
+use super::expr::Resolver;
 use super::expr::{Context, FUNCTIONS};
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{index, Checker, Ty};
+use super::{index, Ty};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{Expr, ExprId};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, ValueKind};
 use crate::syntax::Span;
 use crate::units::Unit;
 
-impl<'a> Checker<'_, 'a> {
+impl<'a> Resolver<'_, '_, 'a> {
     pub(super) fn call(
         &mut self,
         f: &ast::Ident,
@@ -144,12 +145,12 @@ impl<'a> Checker<'_, 'a> {
                     // The name is used, wrongly: no "never used" warning on top.
                     match other {
                         Symbol::Parameter(p) => {
-                            if let Some(u) = self.used_parameters.get_mut(p as usize) {
+                            if let Some(u) = self.out.used_parameters.get_mut(p as usize) {
                                 *u = true;
                             }
                         }
                         Symbol::Question(q) => {
-                            if let Some(u) = self.used_questions.get_mut(q as usize) {
+                            if let Some(u) = self.out.used_questions.get_mut(q as usize) {
                                 *u = true;
                             }
                         }

@@ -16,7 +16,7 @@ impl<'a> Checker<'_, 'a> {
 
     fn unused(&mut self) {
         for (n, (item, q)) in self.sym.decls.questions.clone().into_iter().enumerate() {
-            if !self.used_questions.get(n).copied().unwrap_or(true) {
+            if !self.lowered.used_questions.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(codes::UNUSED_QUESTION, format!("the question `{}` is never used", q.id.name))
                     .label(q.id.span, "asked, but no figure depends on it")
                     .hint("use it in a calculation, a flag or a check, or remove it; acknowledge with `allow unused-question \"reason\"`");
@@ -24,7 +24,7 @@ impl<'a> Checker<'_, 'a> {
             }
         }
         for (n, (item, p)) in self.sym.decls.parameters.clone().into_iter().enumerate() {
-            if !self.used_parameters.get(n).copied().unwrap_or(true) {
+            if !self.lowered.used_parameters.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_PARAMETER,
                     format!("the parameter `{}` is never used", p.id.name),
@@ -35,7 +35,7 @@ impl<'a> Checker<'_, 'a> {
             }
         }
         for (n, (item, d)) in self.sym.decls.domains.clone().into_iter().enumerate() {
-            if !self.used_domains.get(n).copied().unwrap_or(true) {
+            if !self.lowered.used_domains.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_DOMAIN,
                     format!(
@@ -52,10 +52,10 @@ impl<'a> Checker<'_, 'a> {
 
     /// Calls `visit` on every node a root reaches, following steps it reads.
     fn reach(&self, roots: &[ExprId], visit: &mut dyn FnMut(&Expr)) {
-        let mut seen = vec![false; self.m.exprs.len()];
+        let mut seen = vec![false; self.lowered.exprs.len()];
         let mut stack: Vec<ExprId> = roots.to_vec();
         while let Some(id) = stack.pop() {
-            let Some(e) = self.m.exprs.get(id as usize) else {
+            let Some(e) = self.lowered.exprs.get(id as usize) else {
                 continue;
             };
             if std::mem::replace(&mut seen[id as usize], true) {
@@ -95,7 +95,7 @@ impl<'a> Checker<'_, 'a> {
             let mut reads_flag = false;
             let mut direct = roots.clone();
             while let Some(id) = direct.pop() {
-                match self.m.exprs.get(id as usize) {
+                match self.lowered.exprs.get(id as usize) {
                     Some(Expr::Flag { .. }) => reads_flag = true,
                     Some(Expr::Step { .. }) | None => {}
                     Some(other) => direct.extend(crate::model::children(other)),
@@ -163,7 +163,7 @@ impl<'a> Checker<'_, 'a> {
     }
 
     fn is_willingness(&self, q: u32) -> bool {
-        self.m
+        self.d
             .questions
             .get(q as usize)
             .is_some_and(|x| x.carer_willingness)

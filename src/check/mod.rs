@@ -28,6 +28,7 @@ use crate::diag::{codes, Diagnostic, Severity};
 use crate::model::{self, Model};
 use crate::syntax::ast;
 use crate::syntax::Span;
+use expr::{Declared, Lowered};
 pub use names::did_you_mean;
 use symbols::{Findings, StepDecl, Symbols};
 
@@ -132,24 +133,23 @@ pub(crate) enum Ty {
     Unknown,
 }
 
-/// The checker's working state.
+/// The checker's working state: the products of the passes so far, until
+/// the model is assembled from them. The passes themselves only read what
+/// came before (see `build`); what is still written in place is the tests
+/// and lints passes' reading of these products.
 pub(crate) struct Checker<'s, 'a> {
     /// The symbol table, read only.
     sym: &'s Symbols<'a>,
     options: &'s CheckOptions,
     found: Findings,
-    /// Model parts as they are built.
+    /// What the declaration passes produced.
+    d: Declared,
+    /// Model parts the later passes produced.
     pub(crate) m: Parts,
+    /// The expressions, what they read, and the names used.
+    lowered: Lowered,
     /// Unit of each step once typed.
     step_types: Vec<Ty>,
-    /// What is read anywhere, for the unused-… warnings.
-    used_questions: Vec<bool>,
-    used_parameters: Vec<bool>,
-    used_domains: Vec<bool>,
-    /// Attributes a calculation depends on, which every test must give.
-    used_attributes: Vec<bool>,
-    /// Every use of a name, as checked.
-    references: Vec<index::Reference>,
 }
 
 /// One pass's working state: the symbol table it reads, what it finds, and
@@ -178,35 +178,23 @@ impl<'s, 'a> Pass<'s, 'a> {
     }
 }
 
-/// The pieces of the model under construction.
+/// The parts of the model the passes over calculations, decisions and tests
+/// produce (the declarations' parts are [`Declared`]).
 #[derive(Default)]
 pub(crate) struct Parts {
-    pub header: Option<model::Header>,
-    pub cohorts: Vec<model::Cohort>,
-    pub attributes: Vec<model::Attribute>,
-    pub domains: Vec<model::Domain>,
-    pub questions: Vec<model::Question>,
-    pub parameters: Vec<model::Parameter>,
-    pub bands: Vec<model::Band>,
     pub steps: Vec<Option<model::Step>>,
     pub flags: Vec<Option<model::Flag>>,
     pub checks: Vec<model::AnswerCheck>,
     pub eligibility: Vec<model::Requirement>,
     pub route: Option<model::Route>,
-    pub exprs: Vec<model::Expr>,
     pub tests: Vec<model::TestCase>,
     pub spans: model::spans::Spans,
 }
 
 impl<'s, 'a> Checker<'s, 'a> {
     fn new(sym: &'s Symbols<'a>, options: &'s CheckOptions, duplicates: Vec<Diagnostic>) -> Self {
-        let d = &sym.decls;
         let mut m = Parts::default();
         m.spans.lines = model::spans::LineStarts::new(sym.source);
-        m.steps = vec![None; d.steps.len()];
-        m.flags = vec![None; d.flags.len()];
-        m.spans.steps = vec![Span::default(); d.steps.len()];
-        m.spans.flags = vec![Span::default(); d.flags.len()];
         Checker {
             sym,
             options,
@@ -214,19 +202,16 @@ impl<'s, 'a> Checker<'s, 'a> {
                 errors: duplicates,
                 warnings: Vec::new(),
             },
+            d: Declared::default(),
             m,
-            step_types: vec![Ty::Unknown; d.steps.len()],
-            used_questions: vec![false; d.questions.len()],
-            used_parameters: vec![false; d.parameters.len()],
-            used_domains: vec![false; d.domains.len()],
-            used_attributes: vec![false; d.attributes.len()],
-            references: Vec::new(),
+            lowered: Lowered::default(),
+            step_types: Vec::new(),
         }
     }
 
     /// Notes a use of a name and what it refers to.
     pub(crate) fn refer(&mut self, name: &str, span: Span, to: Option<index::Target>) {
-        self.references.push(index::Reference {
+        self.lowered.references.push(index::Reference {
             name: name.to_string(),
             span,
             to,
@@ -251,7 +236,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             .collect();
         index::Index {
             declarations: self.sym.declarations(),
-            references: std::mem::take(&mut self.references),
+            references: std::mem::take(&mut self.lowered.references),
             steps,
         }
     }
@@ -284,69 +269,94 @@ impl<'s, 'a> Checker<'s, 'a> {
         }
     }
 
-    /// Pass 2: checks each family and assembles the model.
+    /// Checks each family with a pass of its own, and assembles the model
+    /// from what the passes produce.
     ///
-    /// The order is what each family reads of those before it: the header's
-    /// rounding (read by `round`); cohorts and attributes (the keys of
-    /// parameters); domains (named by questions); questions, parameters and
-    /// bands (their units, read by calculations); steps and flags in
-    /// dependency order (their units, read by checks, eligibility and the
-    /// route); the route (its rules, named by tests); tests; and last the
-    /// lints, which read what everything before used.
+    /// The order is what each pass reads of those before it (every pass
+    /// reads the symbol table, so a name may be used before its line):
+    /// the header (its rounding, read by `round`); cohorts and attributes
+    /// (the keys of parameters); domains (named by questions); questions,
+    /// parameters and bands (their units, read by calculations); steps and
+    /// flags, in dependency order (their types, read by answer checks,
+    /// eligibility, the route and tests); the route (its rules, named by
+    /// tests); tests (which also read what the calculations need); and last
+    /// the lints, which read what everything before used.
     fn build(&mut self) -> Option<Model> {
         let sym = self.sym;
         let (header, found) = decls::header(sym, self.options.today);
-        self.m.header = header;
+        self.d.header = header;
         self.found.add(found);
         let (cohorts, spans, found) = decls::cohorts(sym);
-        (self.m.cohorts, self.m.spans.cohorts) = (cohorts, spans);
+        (self.d.cohorts, self.m.spans.cohorts) = (cohorts, spans);
         self.found.add(found);
         let (attributes, spans, found) = decls::attributes(sym);
-        (self.m.attributes, self.m.spans.attributes) = (attributes, spans);
+        (self.d.attributes, self.m.spans.attributes) = (attributes, spans);
         self.found.add(found);
         let (domains, spans, found) = decls::domains(sym);
-        (self.m.domains, self.m.spans.domains) = (domains, spans);
+        (self.d.domains, self.m.spans.domains) = (domains, spans);
         self.found.add(found);
         let (questions, found) = decls::questions(sym);
-        (self.m.questions, self.m.spans.questions) = (questions.questions, questions.spans);
-        self.used_domains = questions.domains_named;
-        self.references.extend(questions.references);
+        (self.d.questions, self.m.spans.questions) = (questions.questions, questions.spans);
+        self.lowered = Lowered::new(sym, questions.domains_named, questions.references);
         self.found.add(found);
         let (parameters, spans, found) =
-            parameters::parameters(sym, &self.m.cohorts, &self.m.attributes);
-        (self.m.parameters, self.m.spans.parameters) = (parameters, spans);
+            parameters::parameters(sym, &self.d.cohorts, &self.d.attributes);
+        (self.d.parameters, self.m.spans.parameters) = (parameters, spans);
         self.found.add(found);
         let (bands, spans, found) = bands::bands(sym);
-        (self.m.bands, self.m.spans.bands) = (bands, spans);
+        (self.d.bands, self.m.spans.bands) = (bands, spans);
         self.found.add(found);
-        self.steps_and_flags();
-        self.answer_checks();
-        self.eligibility();
-        self.route();
+
+        let (steps, found) = order::steps_and_flags(sym, &self.d, &mut self.lowered);
+        (self.m.steps, self.m.spans.steps) = (steps.steps, steps.step_spans);
+        (self.m.flags, self.m.spans.flags) = (steps.flags, steps.flag_spans);
+        self.step_types = steps.step_types;
+        self.found.add(found);
+        let types = &self.step_types;
+        let (checks, spans, found) =
+            decisions::answer_checks(sym, &self.d, types, &mut self.lowered);
+        (self.m.checks, self.m.spans.checks) = (checks, spans);
+        self.found.add(found);
+        let (requirements, spans, found) =
+            decisions::eligibility(sym, &self.d, types, &mut self.lowered);
+        (self.m.eligibility, self.m.spans.eligibility) = (requirements, spans);
+        self.found.add(found);
+        let (route, found) = decisions::route(sym, &self.d, types, &mut self.lowered);
+        if let Some((route, spans)) = route {
+            (self.m.route, self.m.spans.route) = (Some(route), Some(spans));
+        }
+        self.found.add(found);
+
         self.tests();
         self.lints();
         let indicative = self.indicative();
-        let header = self.m.header.take()?;
-        let exprs = self.m.exprs.len();
-        self.m.spans.exprs.resize(exprs, Span::default());
+        let d = std::mem::take(&mut self.d);
+        let header = d.header?;
+        // The references stay for the index, which a file with errors has too.
+        let exprs = std::mem::take(&mut self.lowered.exprs);
+        let mut spans = std::mem::take(&mut self.lowered.spans);
+        spans.resize(exprs.len(), Span::default());
         let parts = std::mem::take(&mut self.m);
         Some(Model {
             header,
-            cohorts: parts.cohorts,
-            attributes: parts.attributes,
-            domains: parts.domains,
-            questions: parts.questions,
-            parameters: parts.parameters,
-            bands: parts.bands,
+            cohorts: d.cohorts,
+            attributes: d.attributes,
+            domains: d.domains,
+            questions: d.questions,
+            parameters: d.parameters,
+            bands: d.bands,
             steps: parts.steps.into_iter().collect::<Option<Vec<_>>>()?,
             flags: parts.flags.into_iter().collect::<Option<Vec<_>>>()?,
             checks: parts.checks,
             eligibility: parts.eligibility,
             route: parts.route,
-            exprs: parts.exprs,
+            exprs,
             indicative: indicative?,
             tests: parts.tests,
-            spans: parts.spans,
+            spans: model::spans::Spans {
+                exprs: spans,
+                ..parts.spans
+            },
         })
     }
 

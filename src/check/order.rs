@@ -1,10 +1,13 @@
 //! Steps and flags in dependency order; cycles between them.
 
+use super::expr::{Declared, Lowered, Resolver};
 use super::names::Symbol;
-use super::{Checker, StepDecl, Ty};
+use super::symbols::{Findings, Symbols};
+use super::{StepDecl, Ty};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{self, graph};
 use crate::syntax::ast::{self, ExprKind};
+use crate::syntax::Span;
 
 /// A node of the dependency graph: a step or a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,18 +16,55 @@ pub(crate) enum Node {
     Flag(usize),
 }
 
-impl<'a> Checker<'_, 'a> {
-    /// Types and resolves every step and flag, each after those it reads.
-    pub(super) fn steps_and_flags(&mut self) {
-        let order = self.dependency_order();
-        for node in order {
-            match node {
-                Node::Step(n) => self.resolve_step(n),
-                Node::Flag(n) => self.resolve_flag(n),
+/// The steps and flags, with where each is declared and each step's type.
+pub(super) struct StepsAndFlags {
+    pub(super) steps: Vec<Option<model::Step>>,
+    pub(super) step_spans: Vec<Span>,
+    pub(super) flags: Vec<Option<model::Flag>>,
+    pub(super) flag_spans: Vec<Span>,
+    /// Read by the checks, eligibility, the route and the tests after.
+    pub(super) step_types: Vec<Ty>,
+}
+
+/// Types and resolves every step and flag, each after those it reads; a
+/// step or flag is `None` when its declaration could not be resolved.
+pub(super) fn steps_and_flags(
+    sym: &Symbols,
+    m: &Declared,
+    out: &mut Lowered,
+) -> (StepsAndFlags, Findings) {
+    let steps = sym.decls.steps.len();
+    let flags = sym.decls.flags.len();
+    let types = std::borrow::Cow::Owned(vec![Ty::Unknown; steps]);
+    let mut r = Resolver::new(sym, m, types, out);
+    let mut product = StepsAndFlags {
+        steps: vec![None; steps],
+        step_spans: vec![Span::default(); steps],
+        flags: vec![None; flags],
+        flag_spans: vec![Span::default(); flags],
+        step_types: Vec::new(),
+    };
+    for node in r.dependency_order() {
+        match node {
+            Node::Step(n) => {
+                if let Some((step, at)) = r.resolve_step(n) {
+                    product.steps[n] = Some(step);
+                    product.step_spans[n] = at;
+                }
+            }
+            Node::Flag(n) => {
+                if let Some((flag, at)) = r.resolve_flag(n) {
+                    product.flags[n] = Some(flag);
+                    product.flag_spans[n] = at;
+                }
             }
         }
     }
+    product.step_types = r.step_types.into_owned();
+    (product, r.found)
+}
 
+impl<'a> Resolver<'_, '_, 'a> {
     fn deps(&self, node: Node) -> Vec<Node> {
         let mut out = Vec::new();
         let mut push_names = |e: &ast::Expr| {
@@ -134,10 +174,8 @@ impl<'a> Checker<'_, 'a> {
         }));
     }
 
-    fn resolve_step(&mut self, n: usize) {
-        let Some((item, decl)) = self.sym.decls.steps.get(n).copied() else {
-            return;
-        };
+    fn resolve_step(&mut self, n: usize) -> Option<(model::Step, Span)> {
+        let (item, decl) = self.sym.decls.steps.get(n).copied()?;
         let ctx = super::expr::Context::Step { item };
         let (expr, ty) = self.resolve(decl.expr(), ctx);
         let unit = match ty {
@@ -151,7 +189,9 @@ impl<'a> Checker<'_, 'a> {
             }
             Ty::Unknown => crate::units::Unit::Number,
         };
-        self.step_types[n] = ty;
+        if let Some(t) = self.step_types.to_mut().get_mut(n) {
+            *t = ty;
+        }
         let kind = match decl {
             StepDecl::Let(s) => model::StepKind::Let {
                 label: s.label.as_ref().map(|l| l.text.clone()),
@@ -172,35 +212,29 @@ impl<'a> Checker<'_, 'a> {
             }
         };
         let formula = self.sym.flat_text(decl.expr().span);
-        self.m.steps[n] = Some(model::Step {
+        let step = model::Step {
             id: decl.id().name.clone(),
             kind,
             expr,
             unit,
             formula,
-        });
-        if let Some(at) = self.m.spans.steps.get_mut(n) {
-            *at = decl.id().span;
-        }
+        };
+        Some((step, decl.id().span))
     }
 
-    fn resolve_flag(&mut self, n: usize) {
-        let Some((item, f)) = self.sym.decls.flags.get(n).copied() else {
-            return;
-        };
+    fn resolve_flag(&mut self, n: usize) -> Option<(model::Flag, Span)> {
+        let (item, f) = self.sym.decls.flags.get(n).copied()?;
         let when = self.condition(
             &f.when,
             super::expr::Context::Flag { item },
             "a flag's condition",
         );
-        self.m.flags[n] = Some(model::Flag {
+        let flag = model::Flag {
             id: f.id.name.clone(),
             text: f.text.text.clone(),
             when,
-        });
-        if let Some(at) = self.m.spans.flags.get_mut(n) {
-            *at = f.id.span;
-        }
+        };
+        Some((flag, f.id.span))
     }
 }
 

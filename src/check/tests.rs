@@ -14,10 +14,10 @@ impl<'a> Checker<'_, 'a> {
         // What a test must give is what evaluation reads, the one definition
         // `ras run` and `ras sample` use too.
         let needs = Needs::of_expressions(
-            &self.m.exprs,
-            &self.m.parameters,
-            self.m.questions.len(),
-            self.m.attributes.len(),
+            &self.lowered.exprs,
+            &self.d.parameters,
+            self.d.questions.len(),
+            self.d.attributes.len(),
             self.m.route.is_some(),
         );
         let inherited = self.bases();
@@ -136,7 +136,7 @@ impl<'a> Checker<'_, 'a> {
                     let code = self.given_code(g);
                     if self.sym.cohort_names.get(&code).is_none() {
                         let valid: Vec<String> =
-                            self.m.cohorts.iter().map(|c| c.id.clone()).collect();
+                            self.d.cohorts.iter().map(|c| c.id.clone()).collect();
                         let diag = Diagnostic::new(
                             codes::TEST_UNKNOWN_COHORT,
                             format!("`{code}` is not a cohort of this policy"),
@@ -172,7 +172,7 @@ impl<'a> Checker<'_, 'a> {
                         Some(Symbol::Attribute(a)) => {
                             let code = self.given_code(g);
                             let valid: Vec<String> = self
-                                .m
+                                .d
                                 .attributes
                                 .get(a as usize)
                                 .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
@@ -190,7 +190,7 @@ impl<'a> Checker<'_, 'a> {
                         }
                         _ => {
                             let questions: Vec<String> =
-                                self.m.questions.iter().map(|q| q.id.clone()).collect();
+                                self.d.questions.iter().map(|q| q.id.clone()).collect();
                             let hint = match did_you_mean(name, questions.iter().map(String::as_str)) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "a test gives `cohort`, `assessed`, `plan_cost`, attributes and answers to questions".into(),
@@ -244,7 +244,7 @@ impl<'a> Checker<'_, 'a> {
     }
 
     fn given_answer(&mut self, g: &ast::Given, q: u32) -> Option<String> {
-        let question = self.m.questions.get(q as usize)?.clone();
+        let question = self.d.questions.get(q as usize)?.clone();
         match &question.kind {
             QuestionKind::Choice { options, .. } => {
                 let code = self.given_code(g);
@@ -326,15 +326,15 @@ impl<'a> Checker<'_, 'a> {
         needs: &Needs,
     ) {
         let mut missing: Vec<&str> = Vec::new();
-        for (q, question) in self.m.questions.iter().enumerate() {
+        for (q, question) in self.d.questions.iter().enumerate() {
             // An answer given but not valid is reported where it is given.
             let answered = givens.iter().any(|(g, _)| g.name.name == question.id);
-            if needs.answer_required_of(&self.m.questions, q as u32) && !answered {
+            if needs.answer_required_of(&self.d.questions, q as u32) && !answered {
                 missing.push(&question.id);
             }
         }
         let mut not_given: Vec<&model::Attribute> = Vec::new();
-        for (a, attribute) in self.m.attributes.iter().enumerate() {
+        for (a, attribute) in self.d.attributes.iter().enumerate() {
             let given = givens.iter().any(|(g, _)| g.name.name == attribute.id);
             if needs.attribute(a as u32) && !given {
                 not_given.push(attribute);
@@ -374,7 +374,7 @@ impl<'a> Checker<'_, 'a> {
                 .label(t.name.span, "no cohort")
                 .hint(format!(
                     "add `given cohort {}`",
-                    self.m
+                    self.d
                         .cohorts
                         .first()
                         .map(|c| c.id.as_str())
@@ -475,7 +475,8 @@ impl<'a> Checker<'_, 'a> {
                         return None;
                     }
                     None => {
-                        self.unknown_name(&name.name, name.span);
+                        let diag = super::expr::unknown_name(self.sym, &name.name, name.span);
+                        self.error(diag);
                         return None;
                     }
                 };
