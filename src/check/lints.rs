@@ -1,17 +1,42 @@
 //! Warnings: things that work but that a reviewer of the policy should look at.
 
+use super::expr::{Declared, Lowered};
 use super::ranges;
-use super::{Checker, StepDecl};
+use super::symbols::{Findings, Symbols};
+use super::{Parts, StepDecl};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{Expr, ExprId, Model, StepKind, Subject};
 use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'_, 'a> {
-    pub(super) fn lints(&mut self) {
-        self.unused();
-        self.step_lints();
+/// The warnings about what is declared and calculated: what is never used
+/// (`lowered` says what the expressions read) and what a step's calculation
+/// does (`m`, its steps and flags, once resolved).
+pub(super) fn lints(sym: &Symbols, d: &Declared, m: &Parts, lowered: &Lowered) -> Findings {
+    let mut pass = LintPass {
+        sym,
+        d,
+        m,
+        lowered,
+        found: Findings::default(),
+    };
+    pass.unused();
+    pass.step_lints();
+    pass.found
+}
+
+struct LintPass<'p, 's, 'a> {
+    sym: &'s Symbols<'a>,
+    d: &'p Declared,
+    m: &'p Parts,
+    lowered: &'p Lowered,
+    found: Findings,
+}
+
+impl<'a> LintPass<'_, '_, 'a> {
+    fn warn(&mut self, item: usize, diag: Diagnostic) {
+        self.found.warn(item, diag);
     }
 
     fn unused(&mut self) {

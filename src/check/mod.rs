@@ -1,11 +1,18 @@
-//! Stage 2, check: syntax tree -> checked [`Model`] plus diagnostics.
+//! Stage 2, check: syntax tree -> checked [`Model`] plus diagnostics and an
+//! index of declarations, references and step types.
 //!
-//! One pass collects every declaration (so names may be used before they are
-//! declared), then each family of declarations is checked and turned into the
-//! model: `decls` (header, cohorts, questions, parameters, bands), `order`
-//! (steps in dependency order, cycles), `expr` (names, units, types), `tests`
-//! (test blocks) and `lints` (warnings). Every error is collected, not just the
-//! first.
+//! A first step collects the symbol table (`symbols`): every declaration by
+//! family and every name, read only from then on, so a name may be used
+//! before the line that declares it. Then each check is a pass, a function of
+//! the table, the syntax tree it holds and the products of earlier passes,
+//! returning its part of the model and its findings: `decls` (header,
+//! cohorts, attributes, domains, questions), `parameters`, `bands`, `order`
+//! (steps and flags in dependency order, cycles), `decisions` (answer checks,
+//! eligibility, route), `tests` and `lints` (warnings). Expressions are
+//! resolved by `expr`, `calls` and `answers` into one arena. `build` writes
+//! the order of the passes and what each takes; the model is assembled from
+//! their products, and `allow` lines are applied to the warnings last. Every
+//! error is collected, not just the first.
 
 mod answers;
 mod bands;
@@ -25,6 +32,7 @@ mod tests;
 
 use crate::date::Date;
 use crate::diag::{codes, Diagnostic, Severity};
+use crate::model::needs::Needs;
 use crate::model::{self, Model};
 use crate::syntax::ast;
 use crate::syntax::Span;
@@ -78,13 +86,16 @@ pub(crate) fn check_meaning(file: &ast::File, source: &str, options: &CheckOptio
 
 fn check_with(file: &ast::File, source: &str, options: &CheckOptions, ranges: bool) -> Checked {
     let (symbols, duplicates) = Symbols::collect(file, source);
-    let mut checker = Checker::new(&symbols, options, duplicates);
-    let model = checker.build();
-    if let (Some(m), true, true) = (&model, checker.found.errors.is_empty(), ranges) {
-        checker.range_lints(m);
+    let mut found = Findings {
+        errors: duplicates,
+        warnings: Vec::new(),
+    };
+    let (model, index, passes) = build(&symbols, options.today);
+    found.add(passes);
+    if let (Some(m), true, true) = (&model, found.errors.is_empty(), ranges) {
+        found.add(range_lints(&symbols, m));
     }
-    let mut diagnostics = checker.finish();
-    let index = checker.index();
+    let mut diagnostics = apply_allows(&symbols, found);
     crate::diag::sort(&mut diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     Checked {
@@ -133,27 +144,8 @@ pub(crate) enum Ty {
     Unknown,
 }
 
-/// The checker's working state: the products of the passes so far, until
-/// the model is assembled from them. The passes themselves only read what
-/// came before (see `build`); what is still written in place is the tests
-/// and lints passes' reading of these products.
-pub(crate) struct Checker<'s, 'a> {
-    /// The symbol table, read only.
-    sym: &'s Symbols<'a>,
-    options: &'s CheckOptions,
-    found: Findings,
-    /// What the declaration passes produced.
-    d: Declared,
-    /// Model parts the later passes produced.
-    pub(crate) m: Parts,
-    /// The expressions, what they read, and the names used.
-    lowered: Lowered,
-    /// Unit of each step once typed.
-    step_types: Vec<Ty>,
-}
-
-/// One pass's working state: the symbol table it reads, what it finds, and
-/// the names it resolves (for the index).
+/// The working state of a pass that reads the symbol table alone: what it
+/// finds, and the names it resolves (for the index).
 pub(crate) struct Pass<'s, 'a> {
     sym: &'s Symbols<'a>,
     found: Findings,
@@ -191,312 +183,305 @@ pub(crate) struct Parts {
     pub spans: model::spans::Spans,
 }
 
-impl<'s, 'a> Checker<'s, 'a> {
-    fn new(sym: &'s Symbols<'a>, options: &'s CheckOptions, duplicates: Vec<Diagnostic>) -> Self {
-        let mut m = Parts::default();
-        m.spans.lines = model::spans::LineStarts::new(sym.source);
-        Checker {
-            sym,
-            options,
-            found: Findings {
-                errors: duplicates,
-                warnings: Vec::new(),
-            },
-            d: Declared::default(),
-            m,
-            lowered: Lowered::default(),
-            step_types: Vec::new(),
-        }
+/// Checks each family with a pass of its own, and assembles the model
+/// from what the passes produce; also the index, which a file with errors
+/// has too.
+///
+/// The order is what each pass reads of those before it (every pass
+/// reads the symbol table, so a name may be used before its line):
+/// the header (its rounding, read by `round`); cohorts and attributes
+/// (the keys of parameters); domains (named by questions); questions,
+/// parameters and bands (their units, read by calculations); steps and
+/// flags, in dependency order (their types, read by answer checks,
+/// eligibility, the route and tests); the route (its rules, named by
+/// tests); tests (which also read what the calculations need); and last
+/// the lints, which read what everything before used.
+fn build(sym: &Symbols, today: Date) -> (Option<Model>, index::Index, Findings) {
+    let mut found_all = Findings::default();
+    let mut d = Declared::default();
+    let mut m = Parts::default();
+    m.spans.lines = model::spans::LineStarts::new(sym.source);
+    let (header, found) = decls::header(sym, today);
+    d.header = header;
+    found_all.add(found);
+    let (cohorts, spans, found) = decls::cohorts(sym);
+    (d.cohorts, m.spans.cohorts) = (cohorts, spans);
+    found_all.add(found);
+    let (attributes, spans, found) = decls::attributes(sym);
+    (d.attributes, m.spans.attributes) = (attributes, spans);
+    found_all.add(found);
+    let (domains, spans, found) = decls::domains(sym);
+    (d.domains, m.spans.domains) = (domains, spans);
+    found_all.add(found);
+    let (questions, found) = decls::questions(sym);
+    (d.questions, m.spans.questions) = (questions.questions, questions.spans);
+    let mut lowered = Lowered::new(sym, questions.domains_named, questions.references);
+    found_all.add(found);
+    let (parameters, spans, found) = parameters::parameters(sym, &d.cohorts, &d.attributes);
+    (d.parameters, m.spans.parameters) = (parameters, spans);
+    found_all.add(found);
+    let (bands, spans, found) = bands::bands(sym);
+    (d.bands, m.spans.bands) = (bands, spans);
+    found_all.add(found);
+
+    let (steps, found) = order::steps_and_flags(sym, &d, &mut lowered);
+    (m.steps, m.spans.steps) = (steps.steps, steps.step_spans);
+    (m.flags, m.spans.flags) = (steps.flags, steps.flag_spans);
+    let step_types = steps.step_types;
+    found_all.add(found);
+    let types = &step_types;
+    let (checks, spans, found) = decisions::answer_checks(sym, &d, types, &mut lowered);
+    (m.checks, m.spans.checks) = (checks, spans);
+    found_all.add(found);
+    let (requirements, spans, found) = decisions::eligibility(sym, &d, types, &mut lowered);
+    (m.eligibility, m.spans.eligibility) = (requirements, spans);
+    found_all.add(found);
+    let (route, found) = decisions::route(sym, &d, types, &mut lowered);
+    if let Some((route, spans)) = route {
+        (m.route, m.spans.route) = (Some(route), Some(spans));
     }
+    found_all.add(found);
 
-    /// Notes a use of a name and what it refers to.
-    pub(crate) fn refer(&mut self, name: &str, span: Span, to: Option<index::Target>) {
-        self.lowered.references.push(index::Reference {
-            name: name.to_string(),
-            span,
-            to,
-        });
-    }
+    let needs = Needs::of_expressions(
+        &lowered.exprs,
+        &d.parameters,
+        d.questions.len(),
+        d.attributes.len(),
+        m.route.is_some(),
+    );
+    let route = m.route.as_ref();
+    let (tests, found) = tests::tests(sym, &d, route, &step_types, &needs);
+    (m.tests, m.spans.tests) = (tests.tests, tests.spans);
+    lowered.references.extend(tests.references);
+    found_all.add(found);
+    let found = lints::lints(sym, &d, &m, &lowered);
+    found_all.add(found);
+    let (indicative, found) = indicative(sym, &step_types);
+    found_all.add(found);
+    let index = index(sym, &step_types, std::mem::take(&mut lowered.references));
+    let Some(header) = d.header.take() else {
+        return (None, index, found_all);
+    };
+    let mut spans = lowered.spans;
+    spans.resize(lowered.exprs.len(), Span::default());
+    let model = assemble(header, d, m, lowered.exprs, spans, indicative);
+    (model, index, found_all)
+}
 
-    /// The index of what was checked.
-    fn index(&mut self) -> index::Index {
-        let steps = self
-            .sym
-            .decls
-            .steps
-            .iter()
-            .zip(&self.step_types)
-            .map(|((_, s), ty)| index::StepType {
-                name: s.id().name.clone(),
-                unit: match ty {
-                    Ty::Quantity(u) => Some(*u),
-                    _ => None,
-                },
-            })
-            .collect();
-        index::Index {
-            declarations: self.sym.declarations(),
-            references: std::mem::take(&mut self.lowered.references),
-            steps,
-        }
-    }
+/// The model from the passes' products; `None` when a step or flag could
+/// not be resolved or there is no indicative budget (each reported).
+fn assemble(
+    header: model::Header,
+    d: Declared,
+    parts: Parts,
+    exprs: Vec<model::Expr>,
+    spans: Vec<Span>,
+    indicative: Option<model::StepId>,
+) -> Option<Model> {
+    Some(Model {
+        header,
+        cohorts: d.cohorts,
+        attributes: d.attributes,
+        domains: d.domains,
+        questions: d.questions,
+        parameters: d.parameters,
+        bands: d.bands,
+        steps: parts.steps.into_iter().collect::<Option<Vec<_>>>()?,
+        flags: parts.flags.into_iter().collect::<Option<Vec<_>>>()?,
+        checks: parts.checks,
+        eligibility: parts.eligibility,
+        route: parts.route,
+        exprs,
+        indicative: indicative?,
+        tests: parts.tests,
+        spans: model::spans::Spans {
+            exprs: spans,
+            ..parts.spans
+        },
+    })
+}
 
-    pub(crate) fn error(&mut self, diag: Diagnostic) {
-        self.found.error(diag);
-    }
-
-    pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
-        self.found.warn(item, diag);
-    }
-
-    /// The warnings of the interval analysis (`lints::range_lints`), each
-    /// with the declaration it concerns, so that `allow` applies to them.
-    fn range_lints(&mut self, m: &Model) {
-        use lints::Owner;
-        for (owner, diag) in lints::range_lints(m, self.sym.source) {
-            let d = &self.sym.decls;
-            let item = match owner {
-                Owner::Step(s) => d.steps.get(s as usize).map(|x| x.0),
-                Owner::Flag(f) => d.flags.get(f as usize).map(|x| x.0),
-                Owner::Check(c) => d.checks.get(c as usize).map(|x| x.0),
-                Owner::Requirement => d.eligibility.first().map(|x| x.0),
-                Owner::Band(b) => d.bands.get(b as usize).map(|x| x.0),
-                Owner::Route => d.routes.first().map(|x| x.0),
-            };
-            if let Some(item) = item {
-                self.warn(item, diag);
-            }
-        }
-    }
-
-    /// Checks each family with a pass of its own, and assembles the model
-    /// from what the passes produce.
-    ///
-    /// The order is what each pass reads of those before it (every pass
-    /// reads the symbol table, so a name may be used before its line):
-    /// the header (its rounding, read by `round`); cohorts and attributes
-    /// (the keys of parameters); domains (named by questions); questions,
-    /// parameters and bands (their units, read by calculations); steps and
-    /// flags, in dependency order (their types, read by answer checks,
-    /// eligibility, the route and tests); the route (its rules, named by
-    /// tests); tests (which also read what the calculations need); and last
-    /// the lints, which read what everything before used.
-    fn build(&mut self) -> Option<Model> {
-        let sym = self.sym;
-        let (header, found) = decls::header(sym, self.options.today);
-        self.d.header = header;
-        self.found.add(found);
-        let (cohorts, spans, found) = decls::cohorts(sym);
-        (self.d.cohorts, self.m.spans.cohorts) = (cohorts, spans);
-        self.found.add(found);
-        let (attributes, spans, found) = decls::attributes(sym);
-        (self.d.attributes, self.m.spans.attributes) = (attributes, spans);
-        self.found.add(found);
-        let (domains, spans, found) = decls::domains(sym);
-        (self.d.domains, self.m.spans.domains) = (domains, spans);
-        self.found.add(found);
-        let (questions, found) = decls::questions(sym);
-        (self.d.questions, self.m.spans.questions) = (questions.questions, questions.spans);
-        self.lowered = Lowered::new(sym, questions.domains_named, questions.references);
-        self.found.add(found);
-        let (parameters, spans, found) =
-            parameters::parameters(sym, &self.d.cohorts, &self.d.attributes);
-        (self.d.parameters, self.m.spans.parameters) = (parameters, spans);
-        self.found.add(found);
-        let (bands, spans, found) = bands::bands(sym);
-        (self.d.bands, self.m.spans.bands) = (bands, spans);
-        self.found.add(found);
-
-        let (steps, found) = order::steps_and_flags(sym, &self.d, &mut self.lowered);
-        (self.m.steps, self.m.spans.steps) = (steps.steps, steps.step_spans);
-        (self.m.flags, self.m.spans.flags) = (steps.flags, steps.flag_spans);
-        self.step_types = steps.step_types;
-        self.found.add(found);
-        let types = &self.step_types;
-        let (checks, spans, found) =
-            decisions::answer_checks(sym, &self.d, types, &mut self.lowered);
-        (self.m.checks, self.m.spans.checks) = (checks, spans);
-        self.found.add(found);
-        let (requirements, spans, found) =
-            decisions::eligibility(sym, &self.d, types, &mut self.lowered);
-        (self.m.eligibility, self.m.spans.eligibility) = (requirements, spans);
-        self.found.add(found);
-        let (route, found) = decisions::route(sym, &self.d, types, &mut self.lowered);
-        if let Some((route, spans)) = route {
-            (self.m.route, self.m.spans.route) = (Some(route), Some(spans));
-        }
-        self.found.add(found);
-
-        self.tests();
-        self.lints();
-        let indicative = self.indicative();
-        let d = std::mem::take(&mut self.d);
-        let header = d.header?;
-        // The references stay for the index, which a file with errors has too.
-        let exprs = std::mem::take(&mut self.lowered.exprs);
-        let mut spans = std::mem::take(&mut self.lowered.spans);
-        spans.resize(exprs.len(), Span::default());
-        let parts = std::mem::take(&mut self.m);
-        Some(Model {
-            header,
-            cohorts: d.cohorts,
-            attributes: d.attributes,
-            domains: d.domains,
-            questions: d.questions,
-            parameters: d.parameters,
-            bands: d.bands,
-            steps: parts.steps.into_iter().collect::<Option<Vec<_>>>()?,
-            flags: parts.flags.into_iter().collect::<Option<Vec<_>>>()?,
-            checks: parts.checks,
-            eligibility: parts.eligibility,
-            route: parts.route,
-            exprs,
-            indicative: indicative?,
-            tests: parts.tests,
-            spans: model::spans::Spans {
-                exprs: spans,
-                ..parts.spans
+/// The index of what was checked: the table's declarations, the references
+/// the passes resolved, and each step's type.
+fn index(sym: &Symbols, step_types: &[Ty], references: Vec<index::Reference>) -> index::Index {
+    let steps = sym
+        .decls
+        .steps
+        .iter()
+        .zip(step_types)
+        .map(|((_, s), ty)| index::StepType {
+            name: s.id().name.clone(),
+            unit: match ty {
+                Ty::Quantity(u) => Some(*u),
+                _ => None,
             },
         })
+        .collect();
+    index::Index {
+        declarations: sym.declarations(),
+        references,
+        steps,
     }
+}
 
-    /// The output named `indicative`, in money.
-    fn indicative(&mut self) -> Option<model::StepId> {
-        let found = self
-            .sym
-            .decls
-            .steps
-            .iter()
-            .enumerate()
-            .find(|(_, (_, s))| s.id().name == "indicative");
-        match found {
-            Some((n, (_, StepDecl::Output(o)))) => {
-                if let Ty::Quantity(u) = self.step_types[n] {
-                    if u != crate::units::Unit::Money {
-                        let diag = Diagnostic::new(
-                            codes::NO_INDICATIVE,
-                            format!(
-                                "the indicative budget must be money (£), but this is {}",
-                                u.describe()
-                            ),
-                        )
-                        .label(o.expr.span, format!("this is {}", u.describe()))
-                        .hint("multiply points by a price per point, or hours by an hourly rate");
-                        self.error(diag);
-                    }
-                }
-                Some(n as model::StepId)
-            }
-            Some((_, (_, other))) => {
-                let diag = Diagnostic::new(codes::NO_INDICATIVE, "`indicative` must be an output")
-                    .label(other.id().span, "declared here as a step, not an output")
-                    .hint("write `output indicative \"Indicative weekly personal budget\" = …`");
-                self.error(diag);
-                None
-            }
-            None => {
-                let at = self
-                    .sym
-                    .decls
-                    .policy
-                    .first()
-                    .map(|(_, p)| p.keyword)
-                    .unwrap_or_default();
-                let outputs: Vec<&str> = self
-                    .sym
-                    .decls
-                    .steps
-                    .iter()
-                    .filter_map(|(_, s)| match s {
-                        StepDecl::Output(o) => Some(o.id.name.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                let hint = if outputs.is_empty() {
-                    "add `output indicative \"Indicative weekly personal budget\" = …`".to_string()
-                } else {
-                    format!(
-                        "the budget must be the output named `indicative`; this file's outputs are {}",
-                        names::list_codes(outputs.iter().copied())
+/// The output named `indicative`, in money.
+fn indicative(sym: &Symbols, step_types: &[Ty]) -> (Option<model::StepId>, Findings) {
+    let mut found = Findings::default();
+    let named = sym
+        .decls
+        .steps
+        .iter()
+        .enumerate()
+        .find(|(_, (_, s))| s.id().name == "indicative");
+    let step = match named {
+        Some((n, (_, StepDecl::Output(o)))) => {
+            if let Ty::Quantity(u) = step_types.get(n).copied().unwrap_or(Ty::Unknown) {
+                if u != crate::units::Unit::Money {
+                    let diag = Diagnostic::new(
+                        codes::NO_INDICATIVE,
+                        format!(
+                            "the indicative budget must be money (£), but this is {}",
+                            u.describe()
+                        ),
                     )
-                };
-                let mut diag =
-                    Diagnostic::new(codes::NO_INDICATIVE, "the file has no indicative budget")
-                        .hint(hint);
-                if !self.sym.decls.policy.is_empty() {
-                    diag = diag.label(at, "this policy needs an output named `indicative`");
+                    .label(o.expr.span, format!("this is {}", u.describe()))
+                    .hint("multiply points by a price per point, or hours by an hourly rate");
+                    found.error(diag);
                 }
-                self.error(diag);
-                None
             }
+            Some(n as model::StepId)
         }
-    }
+        Some((_, (_, other))) => {
+            let diag = Diagnostic::new(codes::NO_INDICATIVE, "`indicative` must be an output")
+                .label(other.id().span, "declared here as a step, not an output")
+                .hint("write `output indicative \"Indicative weekly personal budget\" = …`");
+            found.error(diag);
+            None
+        }
+        None => {
+            let at = sym
+                .decls
+                .policy
+                .first()
+                .map(|(_, p)| p.keyword)
+                .unwrap_or_default();
+            let outputs: Vec<&str> = sym
+                .decls
+                .steps
+                .iter()
+                .filter_map(|(_, s)| match s {
+                    StepDecl::Output(o) => Some(o.id.name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let hint = if outputs.is_empty() {
+                "add `output indicative \"Indicative weekly personal budget\" = …`".to_string()
+            } else {
+                format!(
+                    "the budget must be the output named `indicative`; this file's outputs are {}",
+                    names::list_codes(outputs.iter().copied())
+                )
+            };
+            let mut diag =
+                Diagnostic::new(codes::NO_INDICATIVE, "the file has no indicative budget")
+                    .hint(hint);
+            if !sym.decls.policy.is_empty() {
+                diag = diag.label(at, "this policy needs an output named `indicative`");
+            }
+            found.error(diag);
+            None
+        }
+    };
+    (step, found)
+}
 
-    /// Applies `allow` lines to warnings and returns every diagnostic.
-    fn finish(&mut self) -> Vec<Diagnostic> {
-        let file = self.sym.file;
-        let mut used = vec![vec![false; 0]; file.items.len()];
-        for (i, item) in file.items.iter().enumerate() {
-            used[i] = vec![false; item.allows.len()];
-            for allow in &item.allows {
-                if codes::warning_named(&allow.code.name).is_none() {
-                    let warnings = || codes::warnings().map(|c| c.short());
-                    let hint = match did_you_mean(&allow.code.name, warnings()) {
-                        Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("the warnings are {}", names::list_codes(warnings())),
-                    };
-                    self.found.errors.push(
-                        Diagnostic::new(
-                            codes::UNKNOWN_WARNING,
-                            format!("there is no warning called `{}`", allow.code.name),
-                        )
-                        .label(allow.code.span, "not a warning code")
-                        .hint(hint),
-                    );
-                }
-                if allow.reason.text.trim().is_empty() {
-                    self.found.errors.push(
-                        Diagnostic::new(codes::ALLOW_NEEDS_REASON, "an `allow` needs a reason")
-                            .label(allow.reason.span, "empty reason")
-                            .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
-                    );
-                }
-            }
+/// The warnings of the interval analysis (`lints::range_lints`), each
+/// with the declaration it concerns, so that `allow` applies to them.
+fn range_lints(sym: &Symbols, m: &Model) -> Findings {
+    let mut found = Findings::default();
+    use lints::Owner;
+    for (owner, diag) in lints::range_lints(m, sym.source) {
+        let d = &sym.decls;
+        let item = match owner {
+            Owner::Step(s) => d.steps.get(s as usize).map(|x| x.0),
+            Owner::Flag(f) => d.flags.get(f as usize).map(|x| x.0),
+            Owner::Check(c) => d.checks.get(c as usize).map(|x| x.0),
+            Owner::Requirement => d.eligibility.first().map(|x| x.0),
+            Owner::Band(b) => d.bands.get(b as usize).map(|x| x.0),
+            Owner::Route => d.routes.first().map(|x| x.0),
+        };
+        if let Some(item) = item {
+            found.warn(item, diag);
         }
-        let mut out = std::mem::take(&mut self.found.errors);
-        for (item, diag) in std::mem::take(&mut self.found.warnings) {
-            let code = diag.code.trim_start_matches("ras::");
-            let allowed = file
-                .items
-                .get(item)
-                .and_then(|it| it.allows.iter().position(|a| a.code.name == code));
-            match allowed {
-                Some(k) => used[item][k] = true,
-                None => out.push(diag),
-            }
-        }
-        for (i, item) in file.items.iter().enumerate() {
-            for (k, allow) in item.allows.iter().enumerate() {
-                let acknowledged = used[i][k] || allow.code.name == "unused-allow";
-                let self_allowed = item.allows.iter().any(|a| a.code.name == "unused-allow");
-                if !acknowledged
-                    && !self_allowed
-                    && codes::warning_named(&allow.code.name).is_some()
-                {
-                    out.push(
-                        Diagnostic::new(
-                            codes::UNUSED_ALLOW,
-                            format!("`allow {}` acknowledges a warning that does not occur here", allow.code.name),
-                        )
-                        .label(allow.span, "nothing to acknowledge")
-                        .hint("remove the line, or move it just before the declaration the warning is about"),
-                    );
-                }
-            }
-        }
-        debug_assert!(out
-            .iter()
-            .all(|d| matches!(d.severity, Severity::Error | Severity::Warning)));
-        out
     }
+    found
+}
+
+/// Applies `allow` lines to warnings and returns every diagnostic.
+fn apply_allows(sym: &Symbols, found: Findings) -> Vec<Diagnostic> {
+    let Findings {
+        mut errors,
+        warnings: found_warnings,
+    } = found;
+    let file = sym.file;
+    let mut used = vec![vec![false; 0]; file.items.len()];
+    for (i, item) in file.items.iter().enumerate() {
+        used[i] = vec![false; item.allows.len()];
+        for allow in &item.allows {
+            if codes::warning_named(&allow.code.name).is_none() {
+                let warnings = || codes::warnings().map(|c| c.short());
+                let hint = match did_you_mean(&allow.code.name, warnings()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("the warnings are {}", names::list_codes(warnings())),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        codes::UNKNOWN_WARNING,
+                        format!("there is no warning called `{}`", allow.code.name),
+                    )
+                    .label(allow.code.span, "not a warning code")
+                    .hint(hint),
+                );
+            }
+            if allow.reason.text.trim().is_empty() {
+                errors.push(
+                    Diagnostic::new(codes::ALLOW_NEEDS_REASON, "an `allow` needs a reason")
+                        .label(allow.reason.span, "empty reason")
+                        .hint("say why the policy accepts this, e.g. \"historic policy kept for audit\""),
+                );
+            }
+        }
+    }
+    let mut out = errors;
+    for (item, diag) in found_warnings {
+        let code = diag.code.trim_start_matches("ras::");
+        let allowed = file
+            .items
+            .get(item)
+            .and_then(|it| it.allows.iter().position(|a| a.code.name == code));
+        match allowed {
+            Some(k) => used[item][k] = true,
+            None => out.push(diag),
+        }
+    }
+    for (i, item) in file.items.iter().enumerate() {
+        for (k, allow) in item.allows.iter().enumerate() {
+            let acknowledged = used[i][k] || allow.code.name == "unused-allow";
+            let self_allowed = item.allows.iter().any(|a| a.code.name == "unused-allow");
+            if !acknowledged && !self_allowed && codes::warning_named(&allow.code.name).is_some() {
+                out.push(
+                    Diagnostic::new(
+                        codes::UNUSED_ALLOW,
+                        format!("`allow {}` acknowledges a warning that does not occur here", allow.code.name),
+                    )
+                    .label(allow.span, "nothing to acknowledge")
+                    .hint("remove the line, or move it just before the declaration the warning is about"),
+                );
+            }
+        }
+    }
+    debug_assert!(out
+        .iter()
+        .all(|d| matches!(d.severity, Severity::Error | Severity::Warning)));
+    out
 }

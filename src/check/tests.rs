@@ -1,7 +1,10 @@
 //! Test blocks: the case each gives and what each expects, names resolved.
 
+use super::expr::Declared;
+use super::index::{self, Reference};
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{index, Checker, Ty};
+use super::symbols::{Findings, Symbols};
+use super::Ty;
 use crate::case::Case;
 use crate::diag::{codes, Diagnostic};
 use crate::model::needs::Needs;
@@ -9,17 +12,64 @@ use crate::model::{self, Expectation, QuestionKind};
 use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
 use crate::units::Unit;
 
-impl<'a> Checker<'_, 'a> {
-    pub(super) fn tests(&mut self) {
-        // What a test must give is what evaluation reads, the one definition
-        // `ras run` and `ras sample` use too.
-        let needs = Needs::of_expressions(
-            &self.lowered.exprs,
-            &self.d.parameters,
-            self.d.questions.len(),
-            self.d.attributes.len(),
-            self.m.route.is_some(),
-        );
+/// The tests, with where each and its expectations are written, and the
+/// tests each `as` names (for the index).
+pub(super) struct Tests {
+    pub(super) tests: Vec<model::TestCase>,
+    pub(super) spans: Vec<model::spans::TestSpans>,
+    pub(super) references: Vec<Reference>,
+}
+
+/// The tests. Reads the declared parts (the codes a test gives), the route
+/// (the rules a test expects), the step types (the unit a test expects) and
+/// what the calculations read (`needs`: what a test must give, the one
+/// definition `ras run` and `ras sample` use too).
+pub(super) fn tests(
+    sym: &Symbols,
+    d: &Declared,
+    route: Option<&model::Route>,
+    step_types: &[Ty],
+    needs: &Needs,
+) -> (Tests, Findings) {
+    let mut pass = TestPass {
+        sym,
+        d,
+        route,
+        step_types,
+        found: Findings::default(),
+        product: Tests {
+            tests: Vec::new(),
+            spans: Vec::new(),
+            references: Vec::new(),
+        },
+    };
+    pass.tests(needs);
+    (pass.product, pass.found)
+}
+
+struct TestPass<'p, 's, 'a> {
+    sym: &'s Symbols<'a>,
+    d: &'p Declared,
+    route: Option<&'p model::Route>,
+    step_types: &'p [Ty],
+    found: Findings,
+    product: Tests,
+}
+
+impl<'a> TestPass<'_, '_, 'a> {
+    fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
+    }
+
+    fn refer(&mut self, name: &str, span: crate::syntax::Span, to: Option<index::Target>) {
+        self.product.references.push(Reference {
+            name: name.to_string(),
+            span,
+            to,
+        });
+    }
+
+    fn tests(&mut self, needs: &Needs) {
         let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
         for (k, (_, t)) in self.sym.decls.tests.clone().into_iter().enumerate() {
@@ -85,12 +135,12 @@ impl<'a> Checker<'_, 'a> {
                 .hint("add what must come out, e.g. `expect indicative £141.33`");
                 self.error(diag);
             }
-            self.m.tests.push(model::TestCase {
+            self.product.tests.push(model::TestCase {
                 name: t.name.text.clone(),
                 case,
                 expects,
             });
-            self.m.spans.tests.push(model::spans::TestSpans {
+            self.product.spans.push(model::spans::TestSpans {
                 name: t.name.span,
                 expects: expect_spans,
             });
@@ -431,7 +481,6 @@ impl<'a> Checker<'_, 'a> {
             ExpectKind::NoRoute => Expectation::Route { route: None },
             ExpectKind::Route(r) => {
                 let routes: Vec<String> = self
-                    .m
                     .route
                     .iter()
                     .flat_map(|x| x.rules.iter().map(|r| r.id.clone()))
@@ -511,7 +560,7 @@ impl<'a> Checker<'_, 'a> {
     }
 }
 
-impl<'a> Checker<'_, 'a> {
+impl<'a> TestPass<'_, '_, 'a> {
     /// For each test, in order, the answers it takes from the test it starts
     /// from (`as "…"`), that test's own taken first so the nearer test wins;
     /// empty for a test without `as`, `None` when the chain of bases breaks
