@@ -124,7 +124,7 @@ impl<'a> TestPass<'_, '_, 'a> {
             });
             let base_known = t.base.is_none() || from_base.is_some();
             if !stops_early && !unknown_given && base_known {
-                self.missing_answers(t, &givens, &case, &needs);
+                self.missing_answers(t, &givens, &case, needs);
             }
             if t.expects.is_empty() {
                 let diag = Diagnostic::new(
