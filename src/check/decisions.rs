@@ -52,7 +52,7 @@ impl<'a> Resolver<'_, '_, 'a> {
     fn answer_checks(&mut self) -> (Vec<model::AnswerCheck>, Vec<Span>) {
         let mut checks = Vec::new();
         let mut spans = Vec::new();
-        for (item, c) in self.sym.decls.checks.clone() {
+        for &(item, c) in &self.sym.decls.checks {
             let when = self.condition(
                 &c.when,
                 Context::Condition { item },
@@ -72,7 +72,7 @@ impl<'a> Resolver<'_, '_, 'a> {
     fn eligibility(&mut self) -> (Vec<model::Requirement>, Vec<Span>) {
         let mut requirements = Vec::new();
         let mut spans = Vec::new();
-        let blocks = self.sym.decls.eligibility.clone();
+        let blocks = &self.sym.decls.eligibility;
         if let Some((_, second)) = blocks.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,
@@ -83,7 +83,7 @@ impl<'a> Resolver<'_, '_, 'a> {
             .hint("put every requirement in one block");
             self.error(diag);
         }
-        for (item, block) in blocks {
+        for &(item, block) in blocks {
             for r in &block.requirements {
                 let condition =
                     self.condition(&r.condition, Context::Condition { item }, "a requirement");
@@ -149,7 +149,7 @@ impl<'a> Resolver<'_, '_, 'a> {
     }
 
     fn route(&mut self) -> Option<(model::Route, model::spans::RouteSpans)> {
-        let routes = self.sym.decls.routes.clone();
+        let routes = &self.sym.decls.routes;
         if let Some((_, second)) = routes.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,

@@ -101,7 +101,7 @@ pub(super) fn domain(
 
 impl<'a> Pass<'_, 'a> {
     fn header(&mut self, today: Date) -> Option<model::Header> {
-        let policies = self.sym.decls.policy.clone();
+        let policies = &self.sym.decls.policy;
         let Some((item, policy)) = policies.first().copied() else {
             let mut diag =
                 Diagnostic::new(codes::MISSING_HEADER, "the file has no `policy` header")
@@ -219,8 +219,8 @@ impl<'a> Pass<'_, 'a> {
     fn cohorts(&mut self) -> (Vec<model::Cohort>, Vec<Span>) {
         let mut cohorts = Vec::new();
         let mut spans = Vec::new();
-        let all = self.sym.decls.cohorts.clone();
-        for (_, block) in &all {
+        let all = &self.sym.decls.cohorts;
+        for (_, block) in all {
             for c in &block.cohorts {
                 spans.push(c.id.span);
                 cohorts.push(model::Cohort {
@@ -249,7 +249,7 @@ impl<'a> Pass<'_, 'a> {
     fn attributes(&mut self) -> (Vec<model::Attribute>, Vec<Span>) {
         let mut attributes = Vec::new();
         let mut spans = Vec::new();
-        for (_, a) in self.sym.decls.attributes.clone() {
+        for &(_, a) in &self.sym.decls.attributes {
             self.codes_unique(a.values.iter().map(|v| &v.code), "value");
             // A repeated value is reported above and kept once, so that
             // parameters by this attribute are not asked for it twice.
@@ -301,7 +301,7 @@ impl<'a> Pass<'_, 'a> {
     fn domains(&mut self) -> (Vec<model::Domain>, Vec<Span>) {
         let mut domains = Vec::new();
         let mut spans = Vec::new();
-        for (_, d) in self.sym.decls.domains.clone() {
+        for &(_, d) in &self.sym.decls.domains {
             let weight = d.weight.as_ref().map(|w| w.value).unwrap_or(Decimal::ONE);
             if let Some(w) = &d.weight {
                 if w.value.is_sign_negative() {
@@ -327,7 +327,7 @@ impl<'a> Pass<'_, 'a> {
     fn questions(&mut self, domains_named: &mut [bool]) -> (Vec<model::Question>, Vec<Span>) {
         let mut questions = Vec::new();
         let mut spans = Vec::new();
-        for (item, q) in self.sym.decls.questions.clone() {
+        for &(item, q) in &self.sym.decls.questions {
             let domain = q
                 .domain
                 .as_ref()

@@ -368,7 +368,7 @@ impl<'a> Resolver<'_, '_, 'a> {
         let Some(question) = self.m.questions.get(q as usize) else {
             return self.poisoned();
         };
-        let id = question.id.clone();
+        let id = question.id.as_str();
         match &question.kind {
             model::QuestionKind::Number { unit, .. } => {
                 let unit = *unit;
@@ -405,7 +405,7 @@ impl<'a> Resolver<'_, '_, 'a> {
                 self.poisoned()
             }
             model::QuestionKind::Choice { units, .. } => {
-                let units = units.clone();
+                let units = units.as_slice();
                 let slot = match kind {
                     Some(k) => units.iter().position(|u| *u == k.unit()),
                     None if units.len() == 1 => Some(0),

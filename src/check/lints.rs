@@ -40,7 +40,7 @@ impl<'a> LintPass<'_, '_, 'a> {
     }
 
     fn unused(&mut self) {
-        for (n, (item, q)) in self.sym.decls.questions.clone().into_iter().enumerate() {
+        for (n, &(item, q)) in self.sym.decls.questions.iter().enumerate() {
             if !self.lowered.used_questions.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(codes::UNUSED_QUESTION, format!("the question `{}` is never used", q.id.name))
                     .label(q.id.span, "asked, but no figure depends on it")
@@ -48,7 +48,7 @@ impl<'a> LintPass<'_, '_, 'a> {
                 self.warn(item, diag);
             }
         }
-        for (n, (item, p)) in self.sym.decls.parameters.clone().into_iter().enumerate() {
+        for (n, &(item, p)) in self.sym.decls.parameters.iter().enumerate() {
             if !self.lowered.used_parameters.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_PARAMETER,
@@ -59,7 +59,7 @@ impl<'a> LintPass<'_, '_, 'a> {
                 self.warn(item, diag);
             }
         }
-        for (n, (item, d)) in self.sym.decls.domains.clone().into_iter().enumerate() {
+        for (n, &(item, d)) in self.sym.decls.domains.iter().enumerate() {
             if !self.lowered.used_domains.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_DOMAIN,
@@ -107,9 +107,9 @@ impl<'a> LintPass<'_, '_, 'a> {
     }
 
     fn step_lints(&mut self) {
-        let steps = self.sym.decls.steps.clone();
-        for (n, (item, decl)) in steps.into_iter().enumerate() {
-            let Some(Some(step)) = self.m.steps.get(n).cloned() else {
+        let steps = &self.sym.decls.steps;
+        for (n, &(item, decl)) in steps.iter().enumerate() {
+            let Some(Some(step)) = self.m.steps.get(n) else {
                 continue;
             };
             let mut roots = vec![step.expr];

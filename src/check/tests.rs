@@ -72,7 +72,7 @@ impl<'a> TestPass<'_, '_, 'a> {
     fn tests(&mut self, needs: &Needs) {
         let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
-        for (k, (_, t)) in self.sym.decls.tests.clone().into_iter().enumerate() {
+        for (k, &(_, t)) in self.sym.decls.tests.iter().enumerate() {
             // `None`: the test starts from a test that is not there, so which
             // answers it gives is unknown.
             let from_base = inherited.get(k).cloned().flatten();
@@ -294,7 +294,7 @@ impl<'a> TestPass<'_, '_, 'a> {
     }
 
     fn given_answer(&mut self, g: &ast::Given, q: u32) -> Option<String> {
-        let question = self.d.questions.get(q as usize)?.clone();
+        let question = self.d.questions.get(q as usize)?;
         match &question.kind {
             QuestionKind::Choice { options, .. } => {
                 let code = self.given_code(g);
