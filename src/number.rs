@@ -5,6 +5,7 @@
 //! Nothing is rounded: a number with more significant digits than a decimal
 //! holds exactly (28) is an error, not a nearby value.
 
+use crate::diag::codes;
 use rust_decimal::Decimal;
 
 /// The most significant digits a number may have: what `rust_decimal` holds
@@ -30,11 +31,11 @@ pub enum NumberError {
 
 impl NumberError {
     /// The stable code of a number with too many digits.
-    pub const TOO_PRECISE: &'static str = "ras::number-too-precise";
+    pub const TOO_PRECISE: &'static str = codes::NUMBER_TOO_PRECISE.name;
     /// The stable code of a text that is not a number or an amount of money.
-    pub const NOT_A_NUMBER: &'static str = "ras::not-a-number";
+    pub const NOT_A_NUMBER: &'static str = codes::NOT_A_NUMBER.name;
     /// The stable code of an amount of money written below zero.
-    pub const NEGATIVE: &'static str = "ras::negative-amount";
+    pub const NEGATIVE: &'static str = codes::NEGATIVE_AMOUNT.name;
 
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
