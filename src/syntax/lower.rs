@@ -172,6 +172,9 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
 /// scanning its own line; `text` starts at a token, never inside a string.
 fn trimmed_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
+    if !text[..end].contains('#') {
+        return end; // no comment to remove
+    }
     loop {
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         match comment_start(&text[line_start..end]) {
@@ -205,7 +208,22 @@ fn strip_keywords<'i>(pairs: Pairs<'i, Rule>) -> Vec<Pair<'i, Rule>> {
 }
 
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("k_")
+    // Every pair of a declaration passes here: the rules' names are read once.
+    static KEYWORDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let keywords = KEYWORDS.get_or_init(|| {
+        let mut table = Vec::new();
+        for r in Rule::all_rules() {
+            let at = *r as usize;
+            if table.len() <= at {
+                table.resize(at + 1, false);
+            }
+            if let Some(slot) = table.get_mut(at) {
+                *slot = format!("{r:?}").starts_with("k_");
+            }
+        }
+        table
+    });
+    keywords.get(rule as usize).copied().unwrap_or(false)
 }
 
 struct Inner<'i> {
