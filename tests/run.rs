@@ -1920,6 +1920,71 @@ fn an_interrupted_run_leaves_the_old_files_and_no_temporary_one() {
     assert_eq!(leftovers(p), Vec::<String>::new());
 }
 
+/// A run interrupted as it completes leaves both its files new or both old:
+/// never new results beside old errors. Each round closes the caseload (so
+/// the run goes on to rename its files) and stops the run a little later
+/// each time; whenever the signal lands, the two files agree.
+#[cfg(unix)]
+#[test]
+fn an_interruption_never_leaves_new_results_beside_old_errors() {
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    let cases = sample(&plan, 200, 5, SampleFormat::Csv);
+    let shire = shire();
+    let (mut both_old, mut both_new) = (0, 0);
+    for round in 0..16u64 {
+        std::fs::write(p.join("out.csv"), "the old results\n").unwrap();
+        std::fs::write(p.join("errors.csv"), "the old errors\n").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ras"))
+            .args(["run", shire.to_str().unwrap(), "--cases", "-"])
+            .args(["-o", "out.csv", "--errors", "errors.csv"])
+            .current_dir(p)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(&cases).unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(p).len() < 2 {
+            assert!(started.elapsed().as_secs() < 30, "no temporary files");
+            std::thread::yield_now();
+        }
+        drop(input);
+        // Only when the signal lands varies with this; what is checked
+        // holds wherever it lands.
+        std::thread::sleep(std::time::Duration::from_micros(round * round * 40));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let results = std::fs::read_to_string(p.join("out.csv")).unwrap();
+        let errors = std::fs::read_to_string(p.join("errors.csv")).unwrap();
+        let new_results = results != "the old results\n";
+        let new_errors = errors != "the old errors\n";
+        assert_eq!(
+            new_results,
+            new_errors,
+            "round {round}: exit {:?}, {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if new_results {
+            both_new += 1;
+            assert_eq!(errors, "line,case_id,column,code,message\n");
+            assert_eq!(csv_rows(results.as_bytes()).1.len(), 200);
+        } else {
+            both_old += 1;
+            assert_eq!(out.status.code(), Some(130), "round {round}");
+        }
+        assert_eq!(leftovers(p), Vec::<String>::new(), "round {round}");
+    }
+    eprintln!("{both_old} rounds left both files old, {both_new} both new");
+}
+
 /// A quote that is never closed stops the run naming its line; no row after
 /// it is folded into another, and no results file is written (an old one is
 /// kept).

@@ -265,12 +265,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         }
         None => None,
     };
-    if let Some(dest) = results_file {
-        dest.commit()?;
-    }
-    if let Some(dest) = errors_dest {
-        dest.commit()?;
-    }
+    // The results file is renamed last: it is the run's commit point.
+    let staged = [errors_dest, results_file]
+        .into_iter()
+        .flatten()
+        .filter_map(Destination::staged)
+        .collect();
+    Staged::commit_all(staged)?;
     for w in &warnings {
         term::note(&format!("warning: {w}\n"));
     }
@@ -346,10 +347,11 @@ impl Destination {
         Ok((Destination::Staged(staged), file))
     }
 
-    fn commit(self) -> Result<(), CliError> {
+    /// The file to rename when the run completes, if any.
+    fn staged(self) -> Option<Staged> {
         match self {
-            Destination::Staged(s) => s.commit(),
-            Destination::Direct => Ok(()),
+            Destination::Staged(s) => Some(s),
+            Destination::Direct => None,
         }
     }
 }
