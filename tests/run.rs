@@ -2468,6 +2468,56 @@ fn a_large_workbook_is_read_in_flat_memory() {
     assert!(kib < 100 * 1024, "{kib} KiB");
 }
 
+/// 100,000 results are written to a workbook in flat memory: its sheets go
+/// into the zip as the rows come, never held whole. Slow in a debug build;
+/// run with `cargo test --test run -- --ignored` (needs `/usr/bin/time`).
+#[test]
+#[ignore]
+fn a_large_workbook_is_written_in_flat_memory() {
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    std::fs::write(
+        p.join("big.csv"),
+        sample(&plan, 100_000, 9, SampleFormat::Csv),
+    )
+    .unwrap();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_ras"))
+        .args([
+            "run",
+            shire().to_str().unwrap(),
+            "--cases",
+            "big.csv",
+            "-o",
+            "out.xlsx",
+        ])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("100000 cases: 100000 ok"), "{stderr}");
+    let kib: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap()
+        .parse()
+        .unwrap();
+    eprintln!(
+        "peak memory writing 100,000 rows of .xlsx: {} MiB",
+        kib / 1024
+    );
+    // The sheet's XML alone is about 37 MiB: holding it whole would cross this.
+    assert!(kib < 32 * 1024, "{kib} KiB");
+    let results = sheet_cells(&p.join("out.xlsx"), "Results");
+    assert_eq!(results.len(), 100_001, "a header and every case");
+    assert_eq!(sheet_cells(&p.join("out.xlsx"), "Errors").len(), 1);
+}
+
 /// `--errors -` writes the errors to standard output when the results go to a
 /// file, and is refused (before reading) when both would go there.
 #[test]
