@@ -222,7 +222,6 @@ pub struct CaseReader {
     name: String,
     header: Vec<String>,
     inner: Inner,
-    fields: Vec<String>,
     /// 1-based number of the last row read (data rows; the header is row 0 of a table).
     row: u64,
     /// Reading stopped: at the end, after an I/O error (returned as a row
@@ -263,7 +262,6 @@ impl CaseReader {
                 name,
                 header,
                 inner: Inner::Sheet(Box::new(source)),
-                fields: Vec::new(),
                 row: 0,
                 ended: false,
                 fatal: None,
@@ -289,7 +287,6 @@ impl CaseReader {
                     Box::new(BufReader::with_capacity(1 << 16, reader)),
                     size,
                 ))),
-                fields: Vec::new(),
                 row: 0,
                 ended: false,
                 fatal: None,
@@ -357,7 +354,6 @@ impl CaseReader {
         }
         Ok(CaseReader {
             name: name.to_string(),
-            fields: Vec::with_capacity(columns.len()),
             header: columns,
             inner: Inner::Csv(Box::new(source)),
             row: 0,
@@ -412,7 +408,13 @@ impl CaseReader {
                 RowContent::Json(source.text())
             }
             Current::Problem(problem) => RowContent::Problem(problem),
-            Current::Owned => RowContent::Fields(Fields::Owned(&self.fields)),
+            Current::Sheet => {
+                let Inner::Sheet(source) = &self.inner else {
+                    return None;
+                };
+                let (text, ends) = source.fields();
+                RowContent::Fields(Fields::Csv(text, ends))
+            }
             Current::Csv => {
                 let Inner::Csv(source) = &self.inner else {
                     return None;
@@ -487,10 +489,7 @@ impl CaseReader {
                 Some((line, Current::Csv))
             }
             Inner::Sheet(source) => match source.next_row()? {
-                sheet::SheetRow::Row { at, fields } => {
-                    self.fields = fields;
-                    Some((at, Current::Owned))
-                }
+                sheet::SheetRow::Row { at } => Some((at, Current::Sheet)),
                 sheet::SheetRow::Problem { at, problem } => Some((at, Current::Problem(problem))),
                 sheet::SheetRow::Fatal(problem) => {
                     self.ended = true;
@@ -539,8 +538,8 @@ impl CaseReader {
 enum Current {
     /// The CSV source's last record.
     Csv,
-    /// `CaseReader::fields`.
-    Owned,
+    /// The sheet source's last row.
+    Sheet,
     /// The line source's last line.
     Json,
     Problem(RowProblem),
