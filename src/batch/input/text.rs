@@ -602,12 +602,10 @@ fn cut(bytes: &[u8]) -> Cut {
 }
 
 /// Bytes read ahead in blocks: large enough that a worker thread's hand-over
-/// costs little, small enough that a few in flight stay within memory.
-const BLOCK_BYTES: usize = 256 << 10;
-
-/// A buffer holding no record end beyond this is one long record, read here
+/// costs little, small enough that a few in flight stay within memory. A
+/// buffer of twice this with no record end is one long record, read here
 /// with the bounds of [`CsvSource::read_record`] rather than kept whole.
-const LONG_BYTES: usize = 2 * BLOCK_BYTES;
+const BLOCK_BYTES: usize = 256 << 10;
 
 /// What the next part of a CSV file is.
 pub(crate) enum Piece {
@@ -633,6 +631,8 @@ pub(crate) struct CsvBlocks {
     /// The line of the first byte of `carry`.
     line: u64,
     ended: bool,
+    /// [`BLOCK_BYTES`], smaller in tests so that records cross block edges.
+    block_bytes: usize,
     /// A read that failed after `carry` was read: the row after it.
     failed: Option<io::Error>,
     read: u64,
@@ -647,9 +647,17 @@ impl CsvBlocks {
             carry: Vec::new(),
             line,
             ended: false,
+            block_bytes: BLOCK_BYTES,
             failed: None,
             read,
         }
+    }
+
+    /// Cuts blocks of about `bytes` (tests: records across block edges).
+    #[cfg(test)]
+    pub(super) fn with_block_bytes(mut self, bytes: usize) -> CsvBlocks {
+        self.block_bytes = bytes.max(1);
+        self
     }
 
     /// Bytes read and the file's size, when known.
@@ -676,7 +684,7 @@ impl CsvBlocks {
         }
         spare.clear();
         let mut buf = std::mem::replace(&mut self.carry, spare);
-        let mut want = BLOCK_BYTES;
+        let mut want = self.block_bytes;
         loop {
             let mut at_end = false;
             while buf.len() < want {
@@ -737,11 +745,11 @@ impl CsvBlocks {
                 buf.truncate(found.at);
                 return self.block(buf, found.lines, found.records);
             }
-            if buf.len() > LONG_BYTES {
+            if buf.len() > 2 * self.block_bytes {
                 return self.by_source(buf);
             }
             // One record longer than a block so far: read on.
-            want = buf.len() + BLOCK_BYTES;
+            want = buf.len() + self.block_bytes;
         }
     }
 
