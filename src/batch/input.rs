@@ -446,16 +446,16 @@ impl CaseReader {
 
     /// A CSV caseload's source, to be cut into blocks of whole records read
     /// on other threads ([`BlockRows`]); any other reader is given back.
-    pub(crate) fn into_blocks(self) -> Result<(text::CsvBlocks, CsvRows), CaseReader> {
+    pub(crate) fn into_blocks(self) -> Result<(Box<text::CsvBlocks>, CsvRows), Box<CaseReader>> {
         match self.inner {
             Inner::Csv(source) if !self.ended => Ok((
-                text::CsvBlocks::new(*source),
+                Box::new(text::CsvBlocks::new(*source)),
                 CsvRows {
                     header: self.header,
                     name: self.name,
                 },
             )),
-            inner => Err(CaseReader { inner, ..self }),
+            inner => Err(Box::new(CaseReader { inner, ..self })),
         }
     }
 

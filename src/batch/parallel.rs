@@ -107,12 +107,12 @@ struct Done {
 /// records by the workers, or rows read here (JSON Lines, Excel).
 enum Feed {
     Blocks {
-        blocks: CsvBlocks,
+        blocks: Box<CsvBlocks>,
         rows: CsvRows,
         /// Rows handed out so far.
         row: u64,
     },
-    Rows(CaseReader),
+    Rows(Box<CaseReader>),
 }
 
 impl Feed {

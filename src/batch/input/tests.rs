@@ -171,7 +171,7 @@ fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String
     let Ok((blocks, csv)) = r.into_blocks() else {
         panic!("a CSV reader gives blocks")
     };
-    let mut blocks = blocks.with_block_bytes(block);
+    let mut blocks = (*blocks).with_block_bytes(block);
     let mut worker = csv.block_rows();
     let (mut rows, mut row) = (Vec::new(), 0u64);
     loop {
