@@ -261,3 +261,33 @@ fn rows_read_in_blocks_are_the_rows_read_alone() {
         }
     }
 }
+
+/// Counting eight bytes at a time gives what counting byte by byte gives,
+/// whatever bytes there are (high bits set, `\r` and `\n` in every place).
+#[test]
+fn records_are_counted_eight_bytes_at_a_time_as_one_by_one() {
+    let one_by_one = |bytes: &[u8]| {
+        let end = |b: u8| matches!(b, b'\n' | b'\r');
+        let mut after_end = true;
+        let (mut starts, mut lines) = (0u64, 0u64);
+        for &b in bytes {
+            starts += u64::from(!end(b) && after_end);
+            lines += u64::from(b == b'\n');
+            after_end = end(b);
+        }
+        (starts, lines)
+    };
+    let mut seed = 7u64;
+    for n in 0..3000usize {
+        let mut bytes = Vec::new();
+        for _ in 0..(n % 70) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            bytes.push(
+                [b'a', b'\n', b'\r', b',', 0x8a, 0x8d, 0x0b, 0xff][(seed >> 33) as usize % 8],
+            );
+        }
+        assert_eq!(text::count_records(&bytes), one_by_one(&bytes), "{bytes:?}");
+    }
+}
