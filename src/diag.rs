@@ -333,17 +333,24 @@ fn list_briefly(diags: &[Diagnostic], file: &str, source: &str, out: &mut String
     for d in diags {
         let (line, column) = lines.line_col(source, d.primary_span().unwrap_or_default().start);
         let severity = if d.is_error() { "error" } else { "warning" };
-        let one_line = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
-        let _ = write!(
-            out,
-            "{file}:{line}:{column}: {severity}[{}]: {}",
-            d.code,
-            one_line(&d.message)
-        );
+        let _ = write!(out, "{file}:{line}:{column}: {severity}[{}]: ", d.code);
+        push_one_line(out, &d.message);
         if let Some(hint) = &d.hint {
-            let _ = write!(out, " (help: {})", one_line(hint));
+            out.push_str(" (help: ");
+            push_one_line(out, hint);
+            out.push(')');
         }
         out.push('\n');
+    }
+}
+
+/// `text` with each run of layout written as one space.
+fn push_one_line(out: &mut String, text: &str) {
+    for (i, word) in text.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
     }
 }
 

@@ -5,6 +5,7 @@
 //! Nothing is rounded: a number with more significant digits than a decimal
 //! holds exactly (28) is an error, not a nearby value.
 
+use crate::diag::codes;
 use rust_decimal::Decimal;
 
 /// The most significant digits a number may have: what `rust_decimal` holds
@@ -30,11 +31,11 @@ pub enum NumberError {
 
 impl NumberError {
     /// The stable code of a number with too many digits.
-    pub const TOO_PRECISE: &'static str = "ras::number-too-precise";
+    pub const TOO_PRECISE: &'static str = codes::NUMBER_TOO_PRECISE.name;
     /// The stable code of a text that is not a number or an amount of money.
-    pub const NOT_A_NUMBER: &'static str = "ras::not-a-number";
+    pub const NOT_A_NUMBER: &'static str = codes::NOT_A_NUMBER.name;
     /// The stable code of an amount of money written below zero.
-    pub const NEGATIVE: &'static str = "ras::negative-amount";
+    pub const NEGATIVE: &'static str = codes::NEGATIVE_AMOUNT.name;
 
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
@@ -79,6 +80,9 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
     if t.is_empty() {
         return Err(NumberError::Empty);
     }
+    if let Some(v) = plain_digits(t.as_bytes()) {
+        return Ok(v);
+    }
     let (negative, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
         Some(b'+') => (false, &t[1..]),
@@ -100,6 +104,9 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
     let t = text.trim_ascii();
     if t.is_empty() {
         return Err(NumberError::Empty);
+    }
+    if let Some(v) = plain_digits(t.as_bytes()) {
+        return Ok(v);
     }
     let t = t.strip_prefix('£').unwrap_or(t).trim_start();
     if let Some(positive) = t.strip_prefix('-') {
@@ -124,6 +131,33 @@ pub fn parse_money(text: &str) -> Result<Decimal, NumberError> {
         return Err(NumberError::NotANumber);
     }
     exact(false, whole, frac)
+}
+
+/// The common case of both grammars, read in one pass: digits, and
+/// optionally a point followed by digits, 18 digits at most (so nothing can be
+/// too precise and the mantissa fits 64 bits). `None` for anything else,
+/// which the full readers then judge. Gives what [`exact`] gives for the
+/// same text: every digit in the mantissa, the scale the fraction's length.
+fn plain_digits(text: &[u8]) -> Option<Decimal> {
+    if !text.first()?.is_ascii_digit() || text.len() > 19 {
+        return None;
+    }
+    let (mut mantissa, mut scale, mut point) = (0u64, 0u32, false);
+    for &b in text {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                scale += u32::from(point);
+            }
+            b'.' if !point => point = true,
+            _ => return None,
+        }
+    }
+    let digits = text.len() - usize::from(point);
+    if digits > 18 || (point && scale == 0) {
+        return None;
+    }
+    Decimal::try_from_i128_with_scale(i128::from(mantissa), scale).ok()
 }
 
 /// Builds the decimal from checked digits (`whole` may hold the commas of

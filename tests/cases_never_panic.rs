@@ -12,20 +12,19 @@ use ras::eval::{EvalOptions, Evaluator, Scratch, Status};
 use ras::plan::Plan;
 use std::sync::OnceLock;
 
-const RULE_FILES: &[&str] = &[
-    "rules/leicestershire/2009-11-pilot.ras",
-    "rules/oldham/2019-01.ras",
-    "rules/lancashire/2014-v1.ras",
-    "rules/lancashire/2016-v7.ras",
-    "rules/shire-2025.ras",
-    "rules/wigan/2025-home-care.ras",
-];
+mod support;
+
+/// The rule files, read once for every generated case.
+fn rule_files() -> &'static [String] {
+    static FILES: OnceLock<Vec<String>> = OnceLock::new();
+    FILES.get_or_init(support::rule_files)
+}
 
 /// Each council's plan with 50 sampled cases as JSON lines.
 fn corpus() -> &'static [(Plan, Vec<String>)] {
     static CORPUS: OnceLock<Vec<(Plan, Vec<String>)>> = OnceLock::new();
     CORPUS.get_or_init(|| {
-        RULE_FILES
+        rule_files()
             .iter()
             .map(|path| {
                 let source = std::fs::read_to_string(path).unwrap();
@@ -165,7 +164,7 @@ proptest! {
 
     #[test]
     fn mutated_cases_never_panic(
-        file in 0..RULE_FILES.len(),
+        file in 0..rule_files().len(),
         line in any::<prop::sample::Index>(),
         changes in proptest::collection::vec(change(), 1..5),
     ) {

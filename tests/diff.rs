@@ -20,7 +20,8 @@ use ras::plan::compile;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod support;
 
 const V1: &str = "rules/lancashire/2014-v1.ras";
 const V7: &str = "rules/lancashire/2016-v7.ras";
@@ -29,24 +30,8 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn ras(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_ras"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run ras");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+fn ras(args: &[&str]) -> support::Run {
+    support::ras(&root(), args)
 }
 
 fn today() -> Date {
@@ -391,16 +376,20 @@ fn parts_sum_to_the_change(old: &Version, new: &Version, cases: &Path) -> (u64, 
         ..ReplayOptions::default()
     };
     let mut out: Vec<u8> = Vec::new();
-    let (impacts, _) = replay(
+    let impacts = replay(
         old,
         new,
         &list,
         reader,
         &options,
-        Some(&mut out),
-        &mut |_, _| {},
+        ras::diff::replay::Sinks {
+            per_case: Some(&mut out),
+            on_error: &mut |_, _| Ok(()),
+            progress: &mut |_, _| {},
+        },
     )
-    .unwrap();
+    .unwrap()
+    .impacts;
     let mut reader = csv::Reader::from_reader(out.as_slice());
     let head: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     let first_part = head
@@ -575,7 +564,14 @@ fn rows_that_are_errors_are_counted_never_lost() {
         "--per-case",
         per_case.to_str().unwrap(),
     ]);
-    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    // Rows that are errors fail the run, as in `ras run`, and are counted.
+    assert_eq!(run.code, Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("51 cases: 3 errors under the old version, 3 under the new"),
+        "{}",
+        run.stderr
+    );
     let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let i = &json["impact"];
     let n = |k: &str| i[k].as_u64().unwrap();
@@ -596,6 +592,37 @@ fn rows_that_are_errors_are_counted_never_lost() {
         std::fs::read_to_string(&per_case).unwrap().lines().count(),
         52
     );
+
+    // Each of them is in the errors file, once, with where it is and why.
+    let errors = dir.path().join("errors.csv");
+    let run = ras(&[
+        "diff",
+        V1,
+        V7,
+        "--cases",
+        cases.to_str().unwrap(),
+        "--errors",
+        errors.to_str().unwrap(),
+        "--allow-errors",
+    ]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let text = std::fs::read_to_string(&errors).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "line,case_id,version,column,code,message");
+    assert_eq!(rows.len(), 4, "{text}");
+    assert!(
+        rows[1].starts_with("4,C03,both,telecare_suitable,ras::unknown-code,"),
+        "{text}"
+    );
+    assert!(
+        rows[2].starts_with("11,C10,both,cohort,ras::unknown-cohort,"),
+        "{text}"
+    );
+    assert!(
+        rows[3].starts_with("52,X1,both,,ras::field-count,"),
+        "{text}"
+    );
+    assert!(rows[1..].iter().all(|r| r.contains(",both,")), "{text}");
 }
 
 #[test]

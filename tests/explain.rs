@@ -15,14 +15,7 @@ use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
-const RULE_FILES: [&str; 6] = [
-    "rules/lancashire/2014-v1.ras",
-    "rules/lancashire/2016-v7.ras",
-    "rules/leicestershire/2009-11-pilot.ras",
-    "rules/oldham/2019-01.ras",
-    "rules/shire-2025.ras",
-    "rules/wigan/2025-home-care.ras",
-];
+mod support;
 
 fn plan_of(path: &str) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
@@ -59,32 +52,10 @@ fn all_formats(plan: &Plan, result: &EvalResult) -> String {
     out
 }
 
-/// Every `.ras` file under `rules/`, sorted.
-fn files_under(dir: &std::path::Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else if path.extension().is_some_and(|e| e == "ras") {
-            out.push(path.to_string_lossy().replace('\\', "/"));
-        }
-    }
-}
-
-#[test]
-fn every_rule_file_is_explained() {
-    let mut found = Vec::new();
-    files_under(std::path::Path::new("rules"), &mut found);
-    found.sort();
-    let mut listed = RULE_FILES.to_vec();
-    listed.sort();
-    assert_eq!(found, listed, "add each new rule file to RULE_FILES");
-}
-
 #[test]
 fn every_test_block_explained() {
     let mut seen = BTreeSet::new();
-    for file in RULE_FILES {
+    for file in &support::rule_files() {
         let plan = plan_of(file);
         let ev = Evaluator::new(&plan);
         for (i, t) in plan.model().tests.iter().enumerate() {
@@ -266,8 +237,9 @@ fn faithful(result: &EvalResult, text: &str) -> Result<(), String> {
 #[test]
 fn sampled_explanations_say_what_the_evaluation_did_and_all_of_it() {
     // A thread per rule file: the cases are independent.
+    let files = support::rule_files();
     std::thread::scope(|scope| {
-        for file in RULE_FILES {
+        for file in &files {
             scope.spawn(move || sampled_file(file));
         }
     });

@@ -1920,6 +1920,71 @@ fn an_interrupted_run_leaves_the_old_files_and_no_temporary_one() {
     assert_eq!(leftovers(p), Vec::<String>::new());
 }
 
+/// A run interrupted as it completes leaves both its files new or both old:
+/// never new results beside old errors. Each round closes the caseload (so
+/// the run goes on to rename its files) and stops the run a little later
+/// each time; whenever the signal lands, the two files agree.
+#[cfg(unix)]
+#[test]
+fn an_interruption_never_leaves_new_results_beside_old_errors() {
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    let cases = sample(&plan, 200, 5, SampleFormat::Csv);
+    let shire = shire();
+    let (mut both_old, mut both_new) = (0, 0);
+    for round in 0..16u64 {
+        std::fs::write(p.join("out.csv"), "the old results\n").unwrap();
+        std::fs::write(p.join("errors.csv"), "the old errors\n").unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ras"))
+            .args(["run", shire.to_str().unwrap(), "--cases", "-"])
+            .args(["-o", "out.csv", "--errors", "errors.csv"])
+            .current_dir(p)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(&cases).unwrap();
+        let started = std::time::Instant::now();
+        while leftovers(p).len() < 2 {
+            assert!(started.elapsed().as_secs() < 30, "no temporary files");
+            std::thread::yield_now();
+        }
+        drop(input);
+        // Only when the signal lands varies with this; what is checked
+        // holds wherever it lands.
+        std::thread::sleep(std::time::Duration::from_micros(round * round * 40));
+        let _ = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        let results = std::fs::read_to_string(p.join("out.csv")).unwrap();
+        let errors = std::fs::read_to_string(p.join("errors.csv")).unwrap();
+        let new_results = results != "the old results\n";
+        let new_errors = errors != "the old errors\n";
+        assert_eq!(
+            new_results,
+            new_errors,
+            "round {round}: exit {:?}, {}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if new_results {
+            both_new += 1;
+            assert_eq!(errors, "line,case_id,column,code,message\n");
+            assert_eq!(csv_rows(results.as_bytes()).1.len(), 200);
+        } else {
+            both_old += 1;
+            assert_eq!(out.status.code(), Some(130), "round {round}");
+        }
+        assert_eq!(leftovers(p), Vec::<String>::new(), "round {round}");
+    }
+    eprintln!("{both_old} rounds left both files old, {both_new} both new");
+}
+
 /// A quote that is never closed stops the run naming its line; no row after
 /// it is folded into another, and no results file is written (an old one is
 /// kept).
@@ -2401,6 +2466,56 @@ fn a_large_workbook_is_read_in_flat_memory() {
         kib / 1024
     );
     assert!(kib < 100 * 1024, "{kib} KiB");
+}
+
+/// 100,000 results are written to a workbook in flat memory: its sheets go
+/// into the zip as the rows come, never held whole. Slow in a debug build;
+/// run with `cargo test --test run -- --ignored` (needs `/usr/bin/time`).
+#[test]
+#[ignore]
+fn a_large_workbook_is_written_in_flat_memory() {
+    let dir = tempdir();
+    let p = dir.path();
+    let plan = plan_of(&shire());
+    std::fs::write(
+        p.join("big.csv"),
+        sample(&plan, 100_000, 9, SampleFormat::Csv),
+    )
+    .unwrap();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_ras"))
+        .args([
+            "run",
+            shire().to_str().unwrap(),
+            "--cases",
+            "big.csv",
+            "-o",
+            "out.xlsx",
+        ])
+        .current_dir(p)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("100000 cases: 100000 ok"), "{stderr}");
+    let kib: u64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .unwrap()
+        .parse()
+        .unwrap();
+    eprintln!(
+        "peak memory writing 100,000 rows of .xlsx: {} MiB",
+        kib / 1024
+    );
+    // The sheet's XML alone is about 37 MiB: holding it whole would cross this.
+    assert!(kib < 32 * 1024, "{kib} KiB");
+    let results = sheet_cells(&p.join("out.xlsx"), "Results");
+    assert_eq!(results.len(), 100_001, "a header and every case");
+    assert_eq!(sheet_cells(&p.join("out.xlsx"), "Errors").len(), 1);
 }
 
 /// `--errors -` writes the errors to standard output when the results go to a

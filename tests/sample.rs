@@ -22,18 +22,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+mod support;
+
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
-
-const RULE_FILES: [&str; 6] = [
-    "rules/lancashire/2014-v1.ras",
-    "rules/lancashire/2016-v7.ras",
-    "rules/leicestershire/2009-11-pilot.ras",
-    "rules/oldham/2019-01.ras",
-    "rules/shire-2025.ras",
-    "rules/wigan/2025-home-care.ras",
-];
 
 fn plan_of(path: &Path) -> Plan {
     let source = std::fs::read_to_string(path).unwrap();
@@ -153,8 +146,8 @@ fn another_seed_gives_other_cases() {
 #[test]
 fn every_sampled_case_of_every_rule_file_evaluates() {
     const N: u64 = 2_000;
-    for file in RULE_FILES {
-        let plan = plan_of(&root().join(file));
+    for file in support::rule_files() {
+        let plan = plan_of(&root().join(&file));
         let m = plan.model();
         let ev = Evaluator::new(&plan);
         let cases = cases_of(&sample(&plan, N, 99, SampleFormat::JsonLines));
@@ -259,8 +252,8 @@ fn every_sampled_case_of_every_rule_file_evaluates() {
 /// The CSV and JSON Lines of one seed hold the same cases.
 #[test]
 fn csv_and_json_lines_hold_the_same_cases() {
-    for file in RULE_FILES {
-        let plan = plan_of(&root().join(file));
+    for file in support::rule_files() {
+        let plan = plan_of(&root().join(&file));
         let cases = cases_of(&sample(&plan, 200, 5, SampleFormat::JsonLines));
         let csv = sample(&plan, 200, 5, SampleFormat::Csv);
         let mut reader = csv::Reader::from_reader(csv.as_slice());

@@ -9,7 +9,7 @@
 //! within [`MAX_RUN_ON_BYTES`] is a problem with the whole file.
 
 mod sheet;
-mod text;
+pub(crate) mod text;
 
 use std::fs::File;
 use std::io::{self, BufReader, Read};
@@ -222,7 +222,6 @@ pub struct CaseReader {
     name: String,
     header: Vec<String>,
     inner: Inner,
-    fields: Vec<String>,
     /// 1-based number of the last row read (data rows; the header is row 0 of a table).
     row: u64,
     /// Reading stopped: at the end, after an I/O error (returned as a row
@@ -263,7 +262,6 @@ impl CaseReader {
                 name,
                 header,
                 inner: Inner::Sheet(Box::new(source)),
-                fields: Vec::new(),
                 row: 0,
                 ended: false,
                 fatal: None,
@@ -289,7 +287,6 @@ impl CaseReader {
                     Box::new(BufReader::with_capacity(1 << 16, reader)),
                     size,
                 ))),
-                fields: Vec::new(),
                 row: 0,
                 ended: false,
                 fatal: None,
@@ -357,7 +354,6 @@ impl CaseReader {
         }
         Ok(CaseReader {
             name: name.to_string(),
-            fields: Vec::with_capacity(columns.len()),
             header: columns,
             inner: Inner::Csv(Box::new(source)),
             row: 0,
@@ -400,6 +396,33 @@ impl CaseReader {
             return None;
         }
         let number = self.row + 1;
+        if let Inner::Csv(_) = &self.inner {
+            let Inner::Csv(source) = &mut self.inner else {
+                return None;
+            };
+            let read = source.read_record();
+            return match csv_row(read, source, &self.header) {
+                CsvRow::End => {
+                    self.ended = true;
+                    None
+                }
+                CsvRow::Fatal(problem) => {
+                    self.ended = true;
+                    self.fatal = Some(problem.in_file(&self.name));
+                    None
+                }
+                CsvRow::Row {
+                    line,
+                    content,
+                    last,
+                } => {
+                    self.ended = last;
+                    // INVARIANT: each row returned is counted exactly once.
+                    self.row = number;
+                    Some((RowAt { number, line }, content))
+                }
+            };
+        }
         let (line, current) = self.next_content()?;
         // INVARIANT: each row returned is counted exactly once.
         self.row = number;
@@ -412,27 +435,30 @@ impl CaseReader {
                 RowContent::Json(source.text())
             }
             Current::Problem(problem) => RowContent::Problem(problem),
-            Current::Owned => RowContent::Fields(Fields::Owned(&self.fields)),
-            Current::Csv => {
-                let Inner::Csv(source) = &self.inner else {
+            Current::Sheet => {
+                let Inner::Sheet(source) = &self.inner else {
                     return None;
                 };
-                match std::str::from_utf8(source.bytes()) {
-                    Ok(text) => RowContent::Fields(Fields::Csv(text, source.ends())),
-                    Err(_) => {
-                        let bad = (0..source.ends().len())
-                            .position(|i| std::str::from_utf8(source.field(i)).is_err());
-                        RowContent::Problem(RowProblem {
-                            column: bad.and_then(|i| self.header.get(i).cloned()),
-                            code: "ras::not-utf8",
-                            message: "the field is not UTF-8 text".to_string(),
-                            case_id: csv_case_id(&self.header, source),
-                        })
-                    }
-                }
+                let (text, ends) = source.fields();
+                RowContent::Fields(Fields::Csv(text, ends))
             }
         };
         Some((at, content))
+    }
+
+    /// A CSV caseload's source, to be cut into blocks of whole records read
+    /// on other threads ([`BlockRows`]); any other reader is given back.
+    pub(crate) fn into_blocks(self) -> Result<(Box<text::CsvBlocks>, CsvRows), Box<CaseReader>> {
+        match self.inner {
+            Inner::Csv(source) if !self.ended => Ok((
+                Box::new(text::CsvBlocks::new(*source)),
+                CsvRows {
+                    header: self.header,
+                    name: self.name,
+                },
+            )),
+            inner => Err(Box::new(CaseReader { inner, ..self })),
+        }
     }
 
     fn stop(&mut self, problem: FileProblem) -> Option<(u64, Current)> {
@@ -443,54 +469,10 @@ impl CaseReader {
 
     fn next_content(&mut self) -> Option<(u64, Current)> {
         match &mut self.inner {
-            Inner::Csv(source) => {
-                let line = match source.read_record() {
-                    text::Read::End => {
-                        self.ended = true;
-                        return None;
-                    }
-                    text::Read::Fatal(problem) => return self.stop(problem),
-                    text::Read::Io { line, error } => {
-                        // Reading itself failed, and would fail again.
-                        self.ended = true;
-                        return Some((
-                            line,
-                            Current::Problem(RowProblem {
-                                column: None,
-                                code: "ras::bad-row",
-                                message: format!("cannot read the row: {error}"),
-                                case_id: None,
-                            }),
-                        ));
-                    }
-                    text::Read::TooLong { line } => {
-                        return Some((line, Current::Problem(too_long())));
-                    }
-                    text::Read::Record { line } => line,
-                };
-                let header = &self.header;
-                if source.ends().len() != header.len() {
-                    return Some((
-                        line,
-                        Current::Problem(RowProblem {
-                            column: None,
-                            code: "ras::field-count",
-                            message: format!(
-                                "the row has {} fields but the header has {}",
-                                source.ends().len(),
-                                header.len()
-                            ),
-                            case_id: csv_case_id(header, source),
-                        }),
-                    ));
-                }
-                Some((line, Current::Csv))
-            }
+            // Read in `next_row`.
+            Inner::Csv(_) => None,
             Inner::Sheet(source) => match source.next_row()? {
-                sheet::SheetRow::Row { at, fields } => {
-                    self.fields = fields;
-                    Some((at, Current::Owned))
-                }
+                sheet::SheetRow::Row { at } => Some((at, Current::Sheet)),
                 sheet::SheetRow::Problem { at, problem } => Some((at, Current::Problem(problem))),
                 sheet::SheetRow::Fatal(problem) => {
                     self.ended = true;
@@ -537,20 +519,174 @@ impl CaseReader {
 
 /// What the row just read is, kept until it is lent out as [`RowContent`].
 enum Current {
-    /// The CSV source's last record.
-    Csv,
-    /// `CaseReader::fields`.
-    Owned,
+    /// The sheet source's last row.
+    Sheet,
     /// The line source's last line.
     Json,
     Problem(RowProblem),
 }
 
 /// The case id of the CSV source's last record, when it has one.
-fn csv_case_id(header: &[String], source: &text::CsvSource) -> Option<String> {
+fn csv_case_id<R: std::io::BufRead>(
+    header: &[String],
+    source: &text::CsvSource<R>,
+) -> Option<String> {
     let i = header.iter().position(|h| h == "case_id")?;
     let id = std::str::from_utf8(source.field(i)).ok()?.trim();
     (!id.is_empty()).then(|| id.to_string())
+}
+
+/// A CSV source's last read, as a row.
+enum CsvRow<'s> {
+    /// A row, starting on `line`; `last` when reading cannot go on after it.
+    Row {
+        line: u64,
+        content: RowContent<'s>,
+        last: bool,
+    },
+    End,
+    Fatal(FileProblem),
+}
+
+/// The row a CSV source's last read gave: its fields checked against the
+/// header and as UTF-8, the one reading of a record on every thread.
+fn csv_row<'s, R: std::io::BufRead>(
+    read: text::Read,
+    source: &'s text::CsvSource<R>,
+    header: &[String],
+) -> CsvRow<'s> {
+    let problem = |line, last, problem| CsvRow::Row {
+        line,
+        content: RowContent::Problem(problem),
+        last,
+    };
+    let line = match read {
+        text::Read::End => return CsvRow::End,
+        text::Read::Fatal(problem) => return CsvRow::Fatal(problem),
+        text::Read::Io { line, error } => {
+            // Reading itself failed, and would fail again.
+            return problem(
+                line,
+                true,
+                RowProblem {
+                    column: None,
+                    code: "ras::bad-row",
+                    message: format!("cannot read the row: {error}"),
+                    case_id: None,
+                },
+            );
+        }
+        text::Read::TooLong { line } => return problem(line, false, too_long()),
+        text::Read::Record { line } => line,
+    };
+    if source.ends().len() != header.len() {
+        return problem(
+            line,
+            false,
+            RowProblem {
+                column: None,
+                code: "ras::field-count",
+                message: format!(
+                    "the row has {} fields but the header has {}",
+                    source.ends().len(),
+                    header.len()
+                ),
+                case_id: csv_case_id(header, source),
+            },
+        );
+    }
+    match std::str::from_utf8(source.bytes()) {
+        Ok(text) => CsvRow::Row {
+            line,
+            content: RowContent::Fields(Fields::Csv(text, source.ends())),
+            last: false,
+        },
+        Err(_) => {
+            let bad = (0..source.ends().len())
+                .position(|i| std::str::from_utf8(source.field(i)).is_err());
+            problem(
+                line,
+                false,
+                RowProblem {
+                    column: bad.and_then(|i| header.get(i).cloned()),
+                    code: "ras::not-utf8",
+                    message: "the field is not UTF-8 text".to_string(),
+                    case_id: csv_case_id(header, source),
+                },
+            )
+        }
+    }
+}
+
+/// What a thread reading blocks of a CSV caseload needs of its file.
+#[derive(Debug, Clone)]
+pub(crate) struct CsvRows {
+    header: Vec<String>,
+    name: String,
+}
+
+impl CsvRows {
+    /// The row [`text::CsvBlocks`] read itself (a long record, or the last
+    /// one of a file whose quote is never closed): `None` at the end, and
+    /// the problem with the whole file when there is one.
+    pub(crate) fn read_here<'s>(
+        &self,
+        read: text::Read,
+        blocks: &'s text::CsvBlocks,
+    ) -> Result<Option<(u64, RowContent<'s>)>, FileProblem> {
+        match csv_row(read, blocks.source(), &self.header) {
+            CsvRow::End => Ok(None),
+            CsvRow::Fatal(problem) => Err(problem.in_file(&self.name)),
+            CsvRow::Row { line, content, .. } => Ok(Some((line, content))),
+        }
+    }
+
+    /// A reader of blocks, one for each thread.
+    pub(crate) fn block_rows(&self) -> BlockRows {
+        BlockRows {
+            source: text::CsvSource::for_blocks(),
+            header: self.header.clone(),
+            next: 0,
+        }
+    }
+}
+
+/// The rows of blocks of whole CSV records, read as [`CaseReader`] reads
+/// them, numbered from where each block starts.
+pub(crate) struct BlockRows {
+    source: text::CsvSource<text::Block>,
+    header: Vec<String>,
+    next: u64,
+}
+
+impl BlockRows {
+    /// Reads `bytes` next: whole records, the first of them row `first`, its
+    /// first byte on `line`.
+    pub(crate) fn start(&mut self, bytes: Vec<u8>, first: u64, line: u64) {
+        self.source.start_block(bytes, line);
+        self.next = first;
+    }
+
+    /// The block's buffer, once its rows are read.
+    pub(crate) fn take_block(&mut self) -> Vec<u8> {
+        self.source.take_block()
+    }
+
+    /// The block's next row, or `None` after its last.
+    pub(crate) fn next_row(&mut self) -> Option<(RowAt, RowContent<'_>)> {
+        let read = self.source.read_record();
+        match csv_row(read, &self.source, &self.header) {
+            CsvRow::End | CsvRow::Fatal(_) => None,
+            CsvRow::Row { line, content, .. } => {
+                let at = RowAt {
+                    number: self.next,
+                    line,
+                };
+                self.next += 1;
+                Some((at, content))
+            }
+        }
+    }
 }
 
 impl FileProblem {

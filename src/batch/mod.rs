@@ -107,12 +107,24 @@ enum Field {
 /// How the columns of a table map to the case, worked out once from its header.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    fields: Vec<Field>,
     names: Vec<String>,
-    /// Per column, for a choice question whose codes include single digits:
-    /// the option index of each digit (`NO_OPTION` where none). Most caseloads
-    /// code answers `1`..`5`, so this skips the general look-up for them.
-    digit_codes: Vec<Option<[u32; 10]>>,
+    /// Per column, how its text is read, worked out once so that reading a
+    /// row does no look-up by column.
+    columns: Vec<Column>,
+    /// The questions and attributes no column gives: each row starts them
+    /// at their default (a column always writes its own).
+    questions_without_column: Vec<QuestionId>,
+    attributes_without_column: Vec<AttributeId>,
+}
+
+/// How one column of a table is read.
+#[derive(Debug, Clone, Copy)]
+enum Column {
+    /// A choice question whose codes include single digits: the option index
+    /// of each digit (`NO_OPTION` where none). Most caseloads code answers
+    /// `1`..`5`, so this skips the general look-up for them.
+    Digits(QuestionId, [u32; 10]),
+    Other(Field),
 }
 
 const NO_OPTION: u32 = u32::MAX;
@@ -226,12 +238,25 @@ impl Layout {
                 )));
             }
         }
-        let digit_codes = fields.iter().map(|f| digit_codes(model, *f)).collect();
+        let columns = fields
+            .iter()
+            .map(|f| match (f, digit_codes(model, *f)) {
+                (Field::Question(q), Some(table)) => Column::Digits(*q, table),
+                _ => Column::Other(*f),
+            })
+            .collect();
+        let questions_without_column = (0..model.questions.len() as QuestionId)
+            .filter(|q| !fields.contains(&Field::Question(*q)))
+            .collect();
+        let attributes_without_column = (0..model.attributes.len() as AttributeId)
+            .filter(|a| !fields.contains(&Field::Attribute(*a)))
+            .collect();
         Ok((
             Layout {
-                fields,
                 names: header.to_vec(),
-                digit_codes,
+                columns,
+                questions_without_column,
+                attributes_without_column,
             },
             warnings,
         ))
@@ -437,37 +462,77 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             });
         };
         let ev = self.ev;
-        self.input.reset(ev);
-        self.input.date = self.options.as_of;
+        let input = &mut self.input;
+        input.cohort = 0;
+        input.date = self.options.as_of;
+        input.plan_cost = None;
+        for q in &layout.questions_without_column {
+            if let (Some(slot), Some(default)) =
+                (input.answers.get_mut(*q as usize), ev.default_answer(*q))
+            {
+                *slot = default;
+            }
+        }
+        for a in &layout.attributes_without_column {
+            if let Some(slot) = input.attributes.get_mut(*a as usize) {
+                *slot = None;
+            }
+        }
         let mut first_problem: Option<RowProblem> = None;
-        // Where the field being read starts in a CSV record's text.
+        let (record, ends) = match fields {
+            Fields::Csv(record, ends) => (record, ends),
+            Fields::Owned(_) => ("", &[][..]),
+        };
+        let owned = matches!(fields, Fields::Owned(_));
+        let bytes = record.as_bytes();
         let mut start = 0;
-        for i in 0..fields.len() {
-            let text = match fields {
-                Fields::Csv(record, ends) => {
-                    let end = ends.get(i).copied().unwrap_or(start);
-                    let field = record.get(start..end).unwrap_or("");
-                    start = end;
-                    field.trim_ascii()
-                }
-                Fields::Owned(_) => fields.get(i),
+        // Every column is read, so that a row with fewer fields than the
+        // header leaves none of the last row's answers behind; a field past
+        // the row's end is empty, and fields past the header are ignored.
+        for (i, column) in layout.columns.iter().enumerate() {
+            // The field's bytes: a single digit is read without the text.
+            let (field, end) = if owned {
+                (fields.bytes(i), 0)
+            } else {
+                let end = ends.get(i).copied().unwrap_or(start);
+                (bytes.get(start..end).unwrap_or(b""), end)
             };
-            let field = layout.fields.get(i).copied().unwrap_or(Field::Ignored);
-            if let (Field::Question(q), Some(Some(table))) = (field, layout.digit_codes.get(i)) {
-                if let [d @ b'0'..=b'9'] = text.as_bytes() {
-                    let option = table[usize::from(d - b'0')];
-                    if option != NO_OPTION {
-                        if let Some(slot) = self.input.answers.get_mut(q as usize) {
-                            *slot = Answer {
-                                value: AnswerValue::Choice(option),
-                                defaulted: false,
-                            };
-                        }
-                        continue;
+            if let (Column::Digits(q, table), [d @ b'0'..=b'9']) = (column, field) {
+                let option = table[usize::from(d - b'0')];
+                if option != NO_OPTION {
+                    if let Some(slot) = input.answers.get_mut(*q as usize) {
+                        *slot = Answer {
+                            value: AnswerValue::Choice(option),
+                            defaulted: false,
+                        };
                     }
+                    start = end;
+                    continue;
                 }
             }
+            let text = if owned {
+                Some(fields.get(i))
+            } else {
+                record.get(start..end).map(str::trim_ascii)
+            };
+            start = end;
+            let field = match column {
+                Column::Digits(q, _) => Field::Question(*q),
+                Column::Other(f) => *f,
+            };
             let column = || layout.names.get(i).cloned();
+            let Some(text) = text else {
+                // The record is UTF-8 as a whole, but this field alone is not.
+                if first_problem.is_none() {
+                    first_problem = Some(RowProblem {
+                        column: column(),
+                        code: "ras::not-utf8",
+                        message: "the field is not UTF-8 text".to_string(),
+                        case_id: None,
+                    });
+                }
+                continue;
+            };
             let result: Result<(), CaseError> = match field {
                 Field::CaseId if text.is_empty() => Err(CaseError::new(
                     "ras::no-case-id",
@@ -478,11 +543,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                     self.case_id.push_str(text);
                     Ok(())
                 }
-                Field::Cohort => ev.decode_cohort(text).map(|c| self.input.cohort = c),
+                Field::Cohort => ev.decode_cohort(text).map(|c| input.cohort = c),
                 Field::Assessed if text.is_empty() || self.options.as_of.is_some() => Ok(()),
                 Field::Assessed => match crate::date::Date::parse(text) {
                     Some(d) => {
-                        self.input.date = Some(d);
+                        input.date = Some(d);
                         Ok(())
                     }
                     None => Err(CaseError::new(
@@ -494,7 +559,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 Field::PlanCost if text.is_empty() => Ok(()),
                 Field::PlanCost => match crate::number::parse_money(text) {
                     Ok(v) => {
-                        self.input.plan_cost = Some(v);
+                        input.plan_cost = Some(v);
                         Ok(())
                     }
                     Err(e) => Err(CaseError::new(
@@ -503,14 +568,19 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         Some("plan_cost"),
                     )),
                 },
-                Field::Attribute(_) | Field::Question(_) if text.is_empty() => Ok(()),
+                Field::Attribute(a) if text.is_empty() => {
+                    if let Some(slot) = input.attributes.get_mut(a as usize) {
+                        *slot = None;
+                    }
+                    Ok(())
+                }
                 Field::Attribute(a) => ev.decode_attribute(a, text).map(|v| {
-                    if let Some(slot) = self.input.attributes.get_mut(a as usize) {
+                    if let Some(slot) = input.attributes.get_mut(a as usize) {
                         *slot = Some(v);
                     }
                 }),
                 Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
-                    if let Some(slot) = self.input.answers.get_mut(q as usize) {
+                    if let Some(slot) = input.answers.get_mut(q as usize) {
                         *slot = answer;
                     }
                 }),

@@ -1,7 +1,8 @@
 //! `ras run --threads N`: rows travel to worker threads in numbered chunks and
 //! their results are written back in input order.
 
-use super::input::{CaseReader, Fields, RowAt, RowContent, RowProblem};
+use super::input::text::{CsvBlocks, Piece};
+use super::input::{BlockRows, CaseReader, CsvRows, Fields, RowAt, RowContent, RowProblem};
 use super::output::ResultWriter;
 use super::{ErrorRecord, Layout, RowEvaluator, RunError, RunOptions, Summary};
 use crate::eval::Evaluator;
@@ -28,6 +29,12 @@ struct Chunk {
     rows: Vec<(RowAt, OwnedRow)>,
     /// The worker writes the chunk's results here.
     out: Vec<u8>,
+    /// Or whole CSV records for the worker to read, the first of them row
+    /// `from.0`, starting on line `from.1`.
+    block: Vec<u8>,
+    from: Option<(u64, u64)>,
+    /// The rows the chunk holds, as counted when it was filled.
+    expected: u64,
 }
 
 /// One row of a chunk.
@@ -82,6 +89,9 @@ impl Chunk {
         self.ends.clear();
         self.rows.clear();
         self.out.clear();
+        self.block.clear();
+        self.from = None;
+        self.expected = 0;
     }
 }
 
@@ -93,10 +103,86 @@ struct Done {
     errors: Vec<ErrorRecord>,
 }
 
+/// Where a run's chunks come from: blocks of whole CSV records, split into
+/// records by the workers, or rows read here (JSON Lines, Excel).
+enum Feed {
+    Blocks {
+        blocks: Box<CsvBlocks>,
+        rows: CsvRows,
+        /// Rows handed out so far.
+        row: u64,
+    },
+    Rows(Box<CaseReader>),
+}
+
+impl Feed {
+    fn progress(&self) -> (u64, Option<u64>) {
+        match self {
+            Feed::Blocks { blocks, .. } => blocks.progress(),
+            Feed::Rows(reader) => reader.progress(),
+        }
+    }
+
+    /// Fills an empty chunk; `Ok(false)` at the end of the file, with
+    /// nothing in the chunk.
+    fn fill(&mut self, chunk: &mut Chunk, chunk_rows: usize) -> Result<bool, RunError> {
+        match self {
+            Feed::Rows(reader) => {
+                while let Some((row, content)) = reader.next_row() {
+                    chunk.push(row, content);
+                    if chunk.rows.len() >= chunk_rows {
+                        break;
+                    }
+                }
+                chunk.expected = chunk.rows.len() as u64;
+                if chunk.rows.is_empty() {
+                    // A problem with the whole file found part way: what was
+                    // read is not the caseload, and nothing of it is written.
+                    if let Some(problem) = reader.take_fatal() {
+                        return Err(RunError::File(problem));
+                    }
+                    return Ok(false);
+                }
+                Ok(true)
+            }
+            Feed::Blocks { blocks, rows, row } => loop {
+                match blocks.next(std::mem::take(&mut chunk.block)) {
+                    Piece::End => return Ok(false),
+                    // Blank lines alone: counted, and nothing to read.
+                    Piece::Block { bytes, rows: 0, .. } => chunk.block = bytes,
+                    Piece::Block {
+                        bytes,
+                        line,
+                        rows: n,
+                    } => {
+                        chunk.block = bytes;
+                        chunk.from = Some((*row + 1, line));
+                        chunk.expected = n;
+                        *row += n;
+                        return Ok(true);
+                    }
+                    Piece::Read(read) => {
+                        return match rows.read_here(read, blocks) {
+                            Ok(None) => Ok(false),
+                            Err(problem) => Err(RunError::File(problem)),
+                            Ok(Some((line, content))) => {
+                                *row += 1;
+                                chunk.push(RowAt { number: *row, line }, content);
+                                chunk.expected = 1;
+                                Ok(true)
+                            }
+                        }
+                    }
+                }
+            },
+        }
+    }
+}
+
 /// Runs a caseload on `threads` worker threads; output order is input order.
 pub fn run_parallel<W: Write>(
     plan: &Plan,
-    mut reader: CaseReader,
+    reader: CaseReader,
     out: &mut ResultWriter<W>,
     errors: &mut dyn FnMut(&ErrorRecord) -> std::io::Result<()>,
     options: &RunOptions,
@@ -109,6 +195,18 @@ pub fn run_parallel<W: Write>(
         None => (None, Vec::new()),
     };
     let places = reader.places().clone();
+    let mut feed = match reader.into_blocks() {
+        Ok((blocks, rows)) => Feed::Blocks {
+            blocks,
+            rows,
+            row: 0,
+        },
+        Err(reader) => Feed::Rows(reader),
+    };
+    let csv_rows = match &feed {
+        Feed::Blocks { rows, .. } => Some(rows.clone()),
+        Feed::Rows(_) => None,
+    };
     let threads = threads.max(1);
     // Chunks sent and not yet written: the queue, one at each worker, and
     // those done ahead of the next to write.
@@ -129,6 +227,7 @@ pub fn run_parallel<W: Write>(
             let model = &plan.model;
             let columns = out.columns().to_vec();
             let format = out.format();
+            let mut blocks = csv_rows.as_ref().map(CsvRows::block_rows);
             scope.spawn(move || {
                 let mut rows = RowEvaluator::new(ev, layout, options, places);
                 loop {
@@ -137,7 +236,15 @@ pub fn run_parallel<W: Write>(
                         Err(_) => return,
                     };
                     let Ok((index, chunk)) = job else { return };
-                    let done = work(&mut rows, model, &columns, format, index, chunk);
+                    let done = work(
+                        &mut rows,
+                        blocks.as_mut(),
+                        model,
+                        &columns,
+                        format,
+                        index,
+                        chunk,
+                    );
                     if done_tx.send(done).is_err() {
                         return;
                     }
@@ -157,6 +264,14 @@ pub fn run_parallel<W: Write>(
                                read: (u64, Option<u64>)|
          -> Result<(), RunError> {
             while let Some(mut done) = waiting.remove(next) {
+                // INVARIANT: a block holds the rows counted when it was cut;
+                // were it otherwise, the rows after it would be misnumbered.
+                if done.summary.rows != done.chunk.expected {
+                    return Err(RunError::Io(std::io::Error::other(format!(
+                        "{} rows were read where {} were counted; this is a bug in ras",
+                        done.summary.rows, done.chunk.expected
+                    ))));
+                }
                 out.write_bytes(&done.chunk.out).map_err(RunError::Io)?;
                 for e in &done.errors {
                     errors(e).map_err(RunError::Io)?;
@@ -176,7 +291,6 @@ pub fn run_parallel<W: Write>(
             waiting.insert(done.index, done);
             Ok(())
         };
-        let mut chunk = Chunk::default();
         let send = |chunk: Chunk, sent: &mut u64| -> Result<(), RunError> {
             job_tx
                 .send((*sent, chunk))
@@ -184,13 +298,12 @@ pub fn run_parallel<W: Write>(
             *sent += 1;
             Ok(())
         };
-        while let Some((row, content)) = reader.next_row() {
-            chunk.push(row, content);
-            if chunk.rows.len() < chunk_rows {
-                continue;
+        loop {
+            let mut chunk = spares.pop().unwrap_or_default();
+            if !feed.fill(&mut chunk, chunk_rows)? {
+                break;
             }
-            let next = spares.pop().unwrap_or_default();
-            send(std::mem::replace(&mut chunk, next), &mut sent)?;
+            send(chunk, &mut sent)?;
             for done in done_rx.try_iter() {
                 receive(done, &mut waiting)?;
             }
@@ -204,19 +317,11 @@ pub fn run_parallel<W: Write>(
                 &mut spares,
                 &mut next_index,
                 &mut summary,
-                reader.progress(),
+                feed.progress(),
             )?;
         }
-        if !chunk.rows.is_empty() {
-            send(chunk, &mut sent)?;
-        }
         drop(job_tx);
-        // A problem with the whole file found part way: what was read is not
-        // the caseload, and nothing of it is written.
-        if let Some(problem) = reader.take_fatal() {
-            return Err(RunError::File(problem));
-        }
-        let read = reader.progress();
+        let read = feed.progress();
         while next_index < sent {
             let Ok(done) = done_rx.recv() else { break };
             receive(done, &mut waiting)?;
@@ -241,6 +346,7 @@ pub fn run_parallel<W: Write>(
 
 fn work(
     rows: &mut RowEvaluator<'_, '_>,
+    blocks: Option<&mut BlockRows>,
     model: &crate::model::Model,
     columns: &[super::output::Column],
     format: super::output::OutputFormat,
@@ -255,17 +361,29 @@ fn work(
     );
     let mut summary = Summary::default();
     let mut errors = Vec::new();
-    for (row, owned) in chunk.rows.drain(..) {
-        let content = match owned {
-            OwnedRow::Fields { text, ends } => RowContent::Fields(Fields::Csv(
-                chunk.text.get(text).unwrap_or(""),
-                chunk.ends.get(ends).unwrap_or(&[]),
-            )),
-            OwnedRow::Json(line) => RowContent::Json(chunk.text.get(line).unwrap_or("")),
-            OwnedRow::Problem(p) => RowContent::Problem(p),
-        };
-        let status = rows.process(row, content, &mut writer, &mut errors)?;
-        summary.count(status);
+    match (chunk.from, blocks) {
+        (Some((first, line)), Some(blocks)) => {
+            blocks.start(std::mem::take(&mut chunk.block), first, line);
+            while let Some((row, content)) = blocks.next_row() {
+                let status = rows.process(row, content, &mut writer, &mut errors)?;
+                summary.count(status);
+            }
+            chunk.block = blocks.take_block();
+        }
+        _ => {
+            for (row, owned) in chunk.rows.drain(..) {
+                let content = match owned {
+                    OwnedRow::Fields { text, ends } => RowContent::Fields(Fields::Csv(
+                        chunk.text.get(text).unwrap_or(""),
+                        chunk.ends.get(ends).unwrap_or(&[]),
+                    )),
+                    OwnedRow::Json(line) => RowContent::Json(chunk.text.get(line).unwrap_or("")),
+                    OwnedRow::Problem(p) => RowContent::Problem(p),
+                };
+                let status = rows.process(row, content, &mut writer, &mut errors)?;
+                summary.count(status);
+            }
+        }
     }
     chunk.out = writer.finish()?;
     Ok(Done {

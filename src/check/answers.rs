@@ -1,14 +1,15 @@
 //! What answers give a calculation: totals of option values and tests of codes.
 
+use super::expr::Resolver;
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{Checker, Ty};
+use super::Ty;
 use crate::diag::{codes, Diagnostic};
 use crate::model::{self, Expr, ExprId, Subject, TotalTerm};
 use crate::syntax::ast::{self, ValueKind};
 use crate::syntax::Span;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
+impl<'a> Resolver<'_, '_, 'a> {
     pub(super) fn total(
         &mut self,
         weighted: bool,
@@ -18,8 +19,10 @@ impl<'a> Checker<'a> {
     ) -> (ExprId, Ty) {
         let mut selected: Vec<u32> = Vec::new();
         for d in domains {
-            if let Some(id) = self.domain(d) {
-                if let Some(u) = self.used_domains.get_mut(id as usize) {
+            if let Some(id) =
+                super::decls::domain(self.sym, d, &mut self.found, &mut self.out.references)
+            {
+                if let Some(u) = self.out.used_domains.get_mut(id as usize) {
                     *u = true;
                 }
                 selected.push(id);
@@ -52,7 +55,7 @@ impl<'a> Checker<'a> {
             });
         }
         for t in &terms {
-            if let Some(u) = self.used_questions.get_mut(t.question as usize) {
+            if let Some(u) = self.out.used_questions.get_mut(t.question as usize) {
                 *u = true;
             }
         }
@@ -89,11 +92,11 @@ impl<'a> Checker<'a> {
                 self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
             )
         } else {
-            let symbol = self.names.get(&subject.name);
+            let symbol = self.sym.names.get(&subject.name);
             self.refer(&subject.name, subject.span, symbol.map(Into::into));
             match symbol {
                 Some(Symbol::Question(q)) => {
-                    if let Some(u) = self.used_questions.get_mut(q as usize) {
+                    if let Some(u) = self.out.used_questions.get_mut(q as usize) {
                         *u = true;
                     }
                     match self.m.questions.get(q as usize).map(|x| &x.kind) {
@@ -130,7 +133,7 @@ impl<'a> Checker<'a> {
                 }
                 Some(Symbol::Attribute(a)) => (
                     {
-                        if let Some(u) = self.used_attributes.get_mut(a as usize) {
+                        if let Some(u) = self.out.used_attributes.get_mut(a as usize) {
                             *u = true;
                         }
                         Some(Subject::Attribute(a))

@@ -1,31 +1,72 @@
-//! Band tables: steps without gaps or overlaps, straight lines through rising points.
+//! Band tables: steps without gaps or overlaps, straight lines through rising
+//! points. The rules a table must keep are `plan::band_problems`, which plan
+//! loading applies too; here each problem is told at the rows it concerns.
 
 use super::decls::show;
-use super::Checker;
+use super::symbols::{Findings, Symbols};
 use crate::diag::{codes, Diagnostic};
 use crate::model;
+use crate::plan::BandProblem;
 use crate::syntax::ast::{self, BandRange, LiteralValue};
+use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
-    pub(super) fn bands(&mut self) {
-        for (_, b) in self.decls.bands.clone() {
-            let (band, spans) = self.band(b);
-            self.m.bands.push(band);
-            self.m.spans.bands.push(spans);
-        }
+/// The band tables, with where each row is written.
+pub(super) fn bands(sym: &Symbols) -> (Vec<model::Band>, Vec<model::spans::BandSpans>, Findings) {
+    let mut pass = BandPass {
+        found: Findings::default(),
+    };
+    let mut bands = Vec::new();
+    let mut spans = Vec::new();
+    for (_, b) in sym.decls.bands.iter() {
+        let (band, at) = pass.band(b);
+        bands.push(band);
+        spans.push(at);
+    }
+    (bands, spans, pass.found)
+}
+
+struct BandPass {
+    found: Findings,
+}
+
+/// A row of a table of steps as written.
+struct StepRow {
+    from: Option<(Decimal, Span)>,
+    to: Option<(Decimal, Span)>,
+    value: Decimal,
+    /// The unit the value is written in, and where.
+    unit: Unit,
+    value_span: Span,
+    span: Span,
+    /// Its bounds are in the table's unit (a wrong one is reported).
+    bounds_ok: bool,
+}
+
+/// A point of a straight-line table as written.
+struct Point {
+    at: Decimal,
+    value: Decimal,
+    unit: Unit,
+    value_span: Span,
+    span: Span,
+    at_span: Span,
+}
+
+impl BandPass {
+    fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
     }
 
     fn band(&mut self, b: &ast::Bands) -> (model::Band, model::spans::BandSpans) {
         let mut result_unit: Option<Unit> = None;
-        let mut table_rows = Vec::new();
-        let mut points = Vec::new();
+        let mut table_rows: Vec<StepRow> = Vec::new();
+        let mut points: Vec<Point> = Vec::new();
         let mut beyond = None;
         let mut beyond_span = None;
-        let mut rows_ok = Vec::new();
         for row in &b.rows {
-            let value = match row.value.value {
+            let (value, unit, value_span) = match row.value.value {
                 LiteralValue::Quantity(v, u) => (v, u, row.value.span),
                 _ => {
                     self.error(
@@ -38,21 +79,9 @@ impl<'a> Checker<'a> {
                     continue;
                 }
             };
-            if value.1 == Unit::Percent
-                && (value.0.is_sign_negative() || value.0 > Decimal::ONE_HUNDRED)
-            {
-                self.error(
-                    Diagnostic::new(
-                        codes::BAND_RATE,
-                        format!("a rate of {}% is outside 0% to 100%", value.0),
-                    )
-                    .label(value.2, "rate out of range")
-                    .hint("a contingency or deduction rate is a share of the amount, between 0% and 100%"),
-                );
-            }
             let is_beyond = matches!(row.range, BandRange::Beyond(_));
             if !is_beyond {
-                self.band_result_unit(b, value.1, value.2, &mut result_unit);
+                self.band_result_unit(b, unit, value_span, &mut result_unit);
             }
             match &row.range {
                 BandRange::Beyond(span) => {
@@ -61,7 +90,7 @@ impl<'a> Checker<'a> {
                             .label(*span, "only for `interpolate` bands")
                             .hint("for stepped bands write `£700 and above: 5%`"));
                     }
-                    beyond = Some(value);
+                    beyond = Some((value, unit, value_span));
                     beyond_span = Some(row.span);
                 }
                 BandRange::Point(at) => {
@@ -71,7 +100,14 @@ impl<'a> Checker<'a> {
                             .hint(format!("or make the table straight lines: `bands {} on {} interpolate {{ … }}`", b.id.name, b.on.symbol())));
                     }
                     if let Some(x) = self.bound(b, at) {
-                        points.push((x, value.0, row.span, at.span));
+                        points.push(Point {
+                            at: x,
+                            value,
+                            unit,
+                            value_span,
+                            span: row.span,
+                            at_span: at.span,
+                        });
                     }
                 }
                 range => {
@@ -105,13 +141,20 @@ impl<'a> Checker<'a> {
                         BandRange::AndAbove(_) => from.is_some(),
                         _ => false,
                     };
-                    table_rows.push((from, to, value.0, row.span, range.clone()));
-                    rows_ok.push(bounds_ok);
+                    table_rows.push(StepRow {
+                        from,
+                        to,
+                        value,
+                        unit,
+                        value_span,
+                        span: row.span,
+                        bounds_ok,
+                    });
                 }
             }
         }
         let unit = result_unit.unwrap_or(Unit::Number);
-        if let Some((rate, u, span)) = beyond {
+        if let Some((_, u, span)) = beyond {
             let expected = unit.divided_by(b.on);
             if expected != Some(u) {
                 let want = expected.map(|e| e.describe()).unwrap_or("a rate per unit");
@@ -131,31 +174,31 @@ impl<'a> Checker<'a> {
                     )),
                 );
             }
-            let _ = rate;
         }
         let (table, rows) = if b.interpolate {
-            self.check_points(b, &points);
             let table = model::BandTable::Interpolate {
                 points: points
                     .iter()
-                    .map(|(at, v, _, _)| model::BandPoint { at: *at, value: *v })
+                    .map(|p| model::BandPoint {
+                        at: p.at,
+                        value: p.value,
+                    })
                     .collect(),
                 beyond: beyond.map(|(r, _, _)| r),
             };
-            (table, points.iter().map(|p| p.2).collect())
+            (table, points.iter().map(|p| p.span).collect())
         } else {
-            self.check_steps(b, &table_rows, &rows_ok);
             let table = model::BandTable::Steps {
                 rows: table_rows
                     .iter()
-                    .map(|(from, to, v, _, _)| model::BandStep {
-                        from: from.map(|f| f.0),
-                        to: to.map(|t| t.0),
-                        value: *v,
+                    .map(|r| model::BandStep {
+                        from: r.from.map(|f| f.0),
+                        to: r.to.map(|t| t.0),
+                        value: r.value,
                     })
                     .collect(),
             };
-            (table, table_rows.iter().map(|r| r.3).collect())
+            (table, table_rows.iter().map(|r| r.span).collect())
         };
         let band = model::Band {
             id: b.id.name.clone(),
@@ -164,6 +207,12 @@ impl<'a> Checker<'a> {
             unit,
             table,
         };
+        let problems = crate::plan::band_problems(&band);
+        if b.interpolate {
+            self.point_problems(&band, b, &problems, &points);
+        } else {
+            self.step_problems(&band, b, &problems, &table_rows);
+        }
         let spans = model::spans::BandSpans {
             name: b.id.span,
             rows,
@@ -172,13 +221,23 @@ impl<'a> Checker<'a> {
         (band, spans)
     }
 
-    fn band_result_unit(
-        &mut self,
-        b: &ast::Bands,
-        u: Unit,
-        span: crate::syntax::Span,
-        result: &mut Option<Unit>,
-    ) {
+    /// A rate out of range, told at the value; a value in another unit than
+    /// the table's is reported as a unit mismatch already, and is no rate.
+    fn rate_out_of_range(&mut self, rate: Decimal, unit: Unit, table: Unit, span: Span) {
+        if unit != table {
+            return;
+        }
+        self.error(
+            Diagnostic::new(
+                codes::BAND_RATE,
+                format!("a rate of {rate}% is outside 0% to 100%"),
+            )
+            .label(span, "rate out of range")
+            .hint("a contingency or deduction rate is a share of the amount, between 0% and 100%"),
+        );
+    }
+
+    fn band_result_unit(&mut self, b: &ast::Bands, u: Unit, span: Span, result: &mut Option<Unit>) {
         match *result {
             None => *result = Some(u),
             Some(first) if first != u => {
@@ -236,143 +295,179 @@ impl<'a> Checker<'a> {
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn check_steps(
+    fn step_problems(
         &mut self,
-        b: &ast::Bands,
-        rows: &[(
-            Option<(Decimal, crate::syntax::Span)>,
-            Option<(Decimal, crate::syntax::Span)>,
-            Decimal,
-            crate::syntax::Span,
-            BandRange,
-        )],
-        rows_ok: &[bool],
+        b: &model::Band,
+        at: &ast::Bands,
+        problems: &[BandProblem],
+        rows: &[StepRow],
     ) {
         let on = |v: Decimal| show(v, b.on);
+        let table = b.unit;
         // Rows whose bounds are wrong (reported) are left out of the gap and
         // overlap checks, which would only repeat the same mistake.
-        let mut ok = rows_ok.to_vec();
-        for (i, (from, to, ..)) in rows.iter().enumerate() {
-            if let (Some((f, fs)), Some((t, ts))) = (from, to) {
-                if f >= t {
+        let mut ok: Vec<bool> = rows.iter().map(|r| r.bounds_ok).collect();
+        for problem in problems {
+            match problem {
+                BandProblem::RateOutOfRange { row, rate } => {
+                    if let Some(r) = rows.get(*row) {
+                        self.rate_out_of_range(*rate, r.unit, table, r.value_span);
+                    }
+                }
+                BandProblem::NotUpwards { row } => {
+                    let Some(StepRow {
+                        from: Some((f, fs)),
+                        to: Some((t, ts)),
+                        ..
+                    }) = rows.get(*row)
+                    else {
+                        continue;
+                    };
                     self.error(Diagnostic::new(codes::BAND_ORDER, format!("this band runs from {} to {}, which is not upwards", on(*f), on(*t)))
                         .label(*fs, "from")
                         .label(*ts, "to")
                         .hint("write the lower bound first; the lower bound is included, the upper is not"));
-                    if let Some(x) = ok.get_mut(i) {
+                    if let Some(x) = ok.get_mut(*row) {
                         *x = false;
                     }
                 }
+                _ => {}
             }
         }
-        for (i, (from, _, _, span, _)) in rows.iter().enumerate() {
-            if i == 0 || !ok[i] || !ok[i - 1] {
-                continue;
-            }
-            let prev = &rows[i - 1];
-            match (prev.1, *from) {
-                (None, _) => {
+        let both_ok = |row: usize| row > 0 && ok.get(row).copied().unwrap_or(false) && ok[row - 1];
+        for problem in problems {
+            match *problem {
+                BandProblem::AfterOpenEnded { row } if both_ok(row) => {
                     self.error(
                         Diagnostic::new(
                             codes::BAND_OVERLAP,
                             "this band overlaps the one before, which has no upper bound",
                         )
-                        .label(*span, "overlaps")
-                        .label(prev.3, "covers everything above its lower bound")
+                        .label(rows[row].span, "overlaps")
+                        .label(
+                            rows[row - 1].span,
+                            "covers everything above its lower bound",
+                        )
                         .hint("the open-ended band (`… and above`) must come last"),
                     );
                 }
-                (Some(_), None) => {
+                BandProblem::BelowNotFirst { row } if both_ok(row) => {
                     self.error(
                         Diagnostic::new(
                             codes::BAND_OVERLAP,
                             "only the first band may start with `below`",
                         )
-                        .label(*span, "overlaps the bands before")
+                        .label(rows[row].span, "overlaps the bands before")
                         .hint("list bands from the lowest values to the highest"),
                     );
                 }
-                (Some((pt, pts)), Some((f, fs))) => {
-                    if f > pt {
-                        self.error(
-                            Diagnostic::new(
-                                codes::BAND_GAP,
-                                format!(
-                                    "there is a gap between {} and {}: no band covers it",
-                                    on(pt),
-                                    on(f)
-                                ),
-                            )
-                            .label(fs, "this band starts here")
-                            .label(pts, "the band before ends here")
-                            .hint(format!(
-                                "start this band at {}, where the one before ends",
-                                on(pt)
-                            )),
-                        );
-                    } else if f < pt {
-                        self.error(
-                            Diagnostic::new(
-                                codes::BAND_OVERLAP,
-                                format!("bands overlap between {} and {}", on(f), on(pt)),
-                            )
-                            .label(fs, "this band starts here")
-                            .label(pts, "but the band before runs to here")
-                            .hint(format!(
-                                "start this band at {}, where the one before ends",
-                                on(pt)
-                            )),
-                        );
-                    }
+                BandProblem::Gap {
+                    row,
+                    from,
+                    previous_to,
+                } if both_ok(row) => {
+                    let (Some((_, fs)), Some((_, pts))) = (rows[row].from, rows[row - 1].to) else {
+                        continue;
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            codes::BAND_GAP,
+                            format!(
+                                "there is a gap between {} and {}: no band covers it",
+                                on(previous_to),
+                                on(from)
+                            ),
+                        )
+                        .label(fs, "this band starts here")
+                        .label(pts, "the band before ends here")
+                        .hint(format!(
+                            "start this band at {}, where the one before ends",
+                            on(previous_to)
+                        )),
+                    );
                 }
+                BandProblem::Overlap {
+                    row,
+                    from,
+                    previous_to,
+                } if both_ok(row) => {
+                    let (Some((_, fs)), Some((_, pts))) = (rows[row].from, rows[row - 1].to) else {
+                        continue;
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            codes::BAND_OVERLAP,
+                            format!("bands overlap between {} and {}", on(from), on(previous_to)),
+                        )
+                        .label(fs, "this band starts here")
+                        .label(pts, "but the band before runs to here")
+                        .hint(format!(
+                            "start this band at {}, where the one before ends",
+                            on(previous_to)
+                        )),
+                    );
+                }
+                BandProblem::NoRows => {
+                    self.error(
+                        Diagnostic::new(
+                            codes::BAND_ORDER,
+                            format!("the bands `{}` have no rows", b.id),
+                        )
+                        .label(at.id.span, "empty"),
+                    );
+                }
+                _ => {}
             }
-        }
-        if rows.is_empty() {
-            self.error(
-                Diagnostic::new(
-                    codes::BAND_ORDER,
-                    format!("the bands `{}` have no rows", b.id.name),
-                )
-                .label(b.id.span, "empty"),
-            );
         }
     }
 
-    fn check_points(
+    fn point_problems(
         &mut self,
-        b: &ast::Bands,
-        points: &[(Decimal, Decimal, crate::syntax::Span, crate::syntax::Span)],
+        b: &model::Band,
+        at: &ast::Bands,
+        problems: &[BandProblem],
+        points: &[Point],
     ) {
-        for w in points.windows(2) {
-            if w[1].0 <= w[0].0 {
-                self.error(
-                    Diagnostic::new(
-                        codes::BAND_ORDER,
-                        format!(
-                            "the points of `{}` must rise: {} comes after {}",
-                            b.id.name,
-                            show(w[1].0, b.on),
-                            show(w[0].0, b.on)
-                        ),
-                    )
-                    .label(w[1].3, "this point")
-                    .label(w[0].3, "is not above this one")
-                    .hint("list points from the lowest to the highest, each once"),
-                );
+        let table = b.unit;
+        for problem in problems {
+            match *problem {
+                BandProblem::RateOutOfRange { row, rate } => {
+                    if let Some(p) = points.get(row) {
+                        self.rate_out_of_range(rate, p.unit, table, p.value_span);
+                    }
+                }
+                BandProblem::PointsNotRising { row } => {
+                    let (Some(before), Some(this)) =
+                        (points.get(row.wrapping_sub(1)), points.get(row))
+                    else {
+                        continue;
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            codes::BAND_ORDER,
+                            format!(
+                                "the points of `{}` must rise: {} comes after {}",
+                                b.id,
+                                show(this.at, b.on),
+                                show(before.at, b.on)
+                            ),
+                        )
+                        .label(this.at_span, "this point")
+                        .label(before.at_span, "is not above this one")
+                        .hint("list points from the lowest to the highest, each once"),
+                    );
+                }
+                BandProblem::TooFewPoints => {
+                    self.error(
+                        Diagnostic::new(
+                            codes::BAND_ORDER,
+                            format!("straight-line bands `{}` need at least two points", b.id),
+                        )
+                        .label(at.id.span, "too few points"),
+                    );
+                }
+                _ => {}
             }
-        }
-        if points.len() < 2 {
-            self.error(
-                Diagnostic::new(
-                    codes::BAND_ORDER,
-                    format!(
-                        "straight-line bands `{}` need at least two points",
-                        b.id.name
-                    ),
-                )
-                .label(b.id.span, "too few points"),
-            );
         }
     }
 }

@@ -1,15 +1,16 @@
 //! Function calls and band lookups: `min`, `max`, `abs`, `count`, `points(q)`, `band(x)`.
 
+use super::expr::Resolver;
 use super::expr::{Context, FUNCTIONS};
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{index, Checker, Ty};
+use super::{index, Ty};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{Expr, ExprId};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, ValueKind};
 use crate::syntax::Span;
 use crate::units::Unit;
 
-impl<'a> Checker<'a> {
+impl<'a> Resolver<'_, '_, 'a> {
     pub(super) fn call(
         &mut self,
         f: &ast::Ident,
@@ -24,7 +25,7 @@ impl<'a> Checker<'a> {
                 span: qs,
             }] = args
             {
-                if let Some(Symbol::Question(id)) = self.names.get(q) {
+                if let Some(Symbol::Question(id)) = self.sym.names.get(q) {
                     self.refer(q, *qs, Some(index::Target::Question(id)));
                     return self.question_value(id, Some(kind), *qs);
                 }
@@ -101,7 +102,7 @@ impl<'a> Checker<'a> {
                     Ty::Quantity(Unit::Number),
                 )
             }
-            _ => match self.names.get(name) {
+            _ => match self.sym.names.get(name) {
                 Some(Symbol::Band(b)) => {
                     self.refer(name, f.span, Some(index::Target::Band(b)));
                     let [x] = args else {
@@ -127,7 +128,7 @@ impl<'a> Checker<'a> {
                                 "look `{name}` up with an amount in {}; convert first, e.g. points times a price per point gives money",
                                 on.symbol()
                             ));
-                            let diag = match self.decls.bands.get(b as usize) {
+                            let diag = match self.sym.decls.bands.get(b as usize) {
                                 Some((_, band)) => diag
                                     .label(band.on_span, format!("looked up on {}", on.describe())),
                                 None => diag,
@@ -144,12 +145,12 @@ impl<'a> Checker<'a> {
                     // The name is used, wrongly: no "never used" warning on top.
                     match other {
                         Symbol::Parameter(p) => {
-                            if let Some(u) = self.used_parameters.get_mut(p as usize) {
+                            if let Some(u) = self.out.used_parameters.get_mut(p as usize) {
                                 *u = true;
                             }
                         }
                         Symbol::Question(q) => {
-                            if let Some(u) = self.used_questions.get_mut(q as usize) {
+                            if let Some(u) = self.out.used_questions.get_mut(q as usize) {
                                 *u = true;
                             }
                         }
@@ -240,7 +241,7 @@ impl<'a> Checker<'a> {
     pub(super) fn money_cap(&mut self, args: &[ast::Expr], span: Span, ctx: Context) {
         let Context::Step { item } = ctx else { return };
         let is_deduction = matches!(
-            self.file.items.get(item).map(|i| &i.decl),
+            self.sym.file.items.get(item).map(|i| &i.decl),
             Some(ast::Decl::Deduction(_))
         );
         if is_deduction {
@@ -249,7 +250,7 @@ impl<'a> Checker<'a> {
         }
         let fixed = args.iter().find(|a| match &a.kind {
             ExprKind::Literal(_) => true,
-            ExprKind::Name(n) => matches!(self.names.get(n), Some(Symbol::Parameter(_))),
+            ExprKind::Name(n) => matches!(self.sym.names.get(n), Some(Symbol::Parameter(_))),
             _ => false,
         });
         if let Some(limit) = fixed {

@@ -1,35 +1,78 @@
 //! Answer checks, eligibility requirements and the approval route: the
 //! conditions that decide whether and how a case gets a figure.
 
-use super::expr::Context;
+use super::expr::{Context, Declared, Lowered, Resolver};
 use super::names::{did_you_mean, Symbol};
-use super::Checker;
+use super::symbols::{Findings, Symbols};
+use super::Ty;
 use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::plan::RouteProblem;
 use crate::syntax::ast;
 use crate::syntax::Span;
 
-impl<'a> Checker<'a> {
-    pub(super) fn answer_checks(&mut self) {
-        for (item, c) in self.decls.checks.clone() {
+/// The answer checks, with where each is declared. Reads the step types,
+/// as every pass after the steps does: a condition may compare a step.
+pub(super) fn answer_checks(
+    sym: &Symbols,
+    m: &Declared,
+    step_types: &[Ty],
+    out: &mut Lowered,
+) -> (Vec<model::AnswerCheck>, Vec<Span>, Findings) {
+    let mut r = Resolver::new(sym, m, step_types.into(), out);
+    let (checks, spans) = r.answer_checks();
+    (checks, spans, r.found)
+}
+
+/// The eligibility requirements, with where each is written.
+pub(super) fn eligibility(
+    sym: &Symbols,
+    m: &Declared,
+    step_types: &[Ty],
+    out: &mut Lowered,
+) -> (Vec<model::Requirement>, Vec<Span>, Findings) {
+    let mut r = Resolver::new(sym, m, step_types.into(), out);
+    let (requirements, spans) = r.eligibility();
+    (requirements, spans, r.found)
+}
+
+/// The approval route, if the file has one, with where its rules are.
+pub(super) fn route(
+    sym: &Symbols,
+    m: &Declared,
+    step_types: &[Ty],
+    out: &mut Lowered,
+) -> (Option<(model::Route, model::spans::RouteSpans)>, Findings) {
+    let mut r = Resolver::new(sym, m, step_types.into(), out);
+    let route = r.route();
+    (route, r.found)
+}
+
+impl<'a> Resolver<'_, '_, 'a> {
+    fn answer_checks(&mut self) -> (Vec<model::AnswerCheck>, Vec<Span>) {
+        let mut checks = Vec::new();
+        let mut spans = Vec::new();
+        for &(item, c) in &self.sym.decls.checks {
             let when = self.condition(
                 &c.when,
                 Context::Condition { item },
                 "an answer check's condition",
             );
-            self.m.spans.checks.push(c.id.span);
-            self.m.checks.push(model::AnswerCheck {
+            spans.push(c.id.span);
+            checks.push(model::AnswerCheck {
                 id: c.id.name.clone(),
                 message: c.message.text.clone(),
                 action: c.action,
                 when,
             });
         }
+        (checks, spans)
     }
 
-    pub(super) fn eligibility(&mut self) {
-        let blocks = self.decls.eligibility.clone();
+    fn eligibility(&mut self) -> (Vec<model::Requirement>, Vec<Span>) {
+        let mut requirements = Vec::new();
+        let mut spans = Vec::new();
+        let blocks = &self.sym.decls.eligibility;
         if let Some((_, second)) = blocks.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,
@@ -40,17 +83,16 @@ impl<'a> Checker<'a> {
             .hint("put every requirement in one block");
             self.error(diag);
         }
-        for (item, block) in blocks {
+        for &(item, block) in blocks {
             for r in &block.requirements {
                 let condition =
                     self.condition(&r.condition, Context::Condition { item }, "a requirement");
                 let reason = self.reason_parts(&r.reason);
-                self.m.spans.eligibility.push(r.span);
-                self.m
-                    .eligibility
-                    .push(model::Requirement { condition, reason });
+                spans.push(r.span);
+                requirements.push(model::Requirement { condition, reason });
             }
         }
+        (requirements, spans)
     }
 
     /// Splits a reason sentence at `{step}` references.
@@ -66,10 +108,11 @@ impl<'a> Checker<'a> {
             }
             let written = &rest[open..=close];
             let name = rest[open + 1..close].trim();
-            match self.names.get(name) {
+            match self.sym.names.get(name) {
                 Some(Symbol::Step(s)) => parts.push(model::ReasonPart::Step(s)),
                 _ => {
                     let steps: Vec<&str> = self
+                        .sym
                         .decls
                         .steps
                         .iter()
@@ -81,6 +124,7 @@ impl<'a> Checker<'a> {
                     };
                     // Point at `{name}` itself when it is written as is.
                     let at = self
+                        .sym
                         .text(text.span)
                         .find(written)
                         .map(|k| {
@@ -104,8 +148,8 @@ impl<'a> Checker<'a> {
         parts
     }
 
-    pub(super) fn route(&mut self) {
-        let routes = self.decls.routes.clone();
+    fn route(&mut self) -> Option<(model::Route, model::spans::RouteSpans)> {
+        let routes = &self.sym.decls.routes;
         if let Some((_, second)) = routes.get(1) {
             let diag = Diagnostic::new(
                 codes::DUPLICATE_DECLARATION,
@@ -116,9 +160,7 @@ impl<'a> Checker<'a> {
             .hint("one route decides who approves the costed plan; put every rule in it");
             self.error(diag);
         }
-        let Some((item, r)) = routes.first().copied() else {
-            return;
-        };
+        let (item, r) = routes.first().copied()?;
         let mut rules = Vec::new();
         let mut rule_spans = Vec::new();
         let mut seen: Vec<(&str, Span)> = Vec::new();
@@ -154,11 +196,11 @@ impl<'a> Checker<'a> {
                 RouteProblem::NoOtherwise => self.route_without_otherwise(r),
             }
         }
-        self.m.route = Some(route);
-        self.m.spans.route = Some(model::spans::RouteSpans {
+        let spans = model::spans::RouteSpans {
             name: r.id.span,
             rules: rule_spans,
-        });
+        };
+        Some((route, spans))
     }
 
     /// A route whose last rule has a condition: a costed plan that matches no

@@ -1,24 +1,114 @@
-//! Header, cohorts, attributes, domains and questions.
+//! Header, cohorts, attributes, domains and questions: the passes that read
+//! only the symbol table, each a function returning its part of the model and
+//! what it found.
 
+use super::index::{Reference, Target};
 use super::names::{did_you_mean, list_codes};
-use super::Checker;
+use super::symbols::{Findings, Symbols};
+use super::Pass;
+use crate::date::Date;
 use crate::diag::{codes, Diagnostic};
 use crate::model;
 use crate::syntax::ast::{self, HeaderValue, LiteralValue, Period};
 use crate::syntax::ast::{RoundMode, RoundTo};
+use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-impl<'a> Checker<'a> {
-    pub(super) fn header(&mut self) {
-        let policies = self.decls.policy.clone();
+/// The header. Reads today's date, which a review date must not be before.
+pub(super) fn header(sym: &Symbols, today: Date) -> (Option<model::Header>, Findings) {
+    let mut pass = Pass::new(sym);
+    let header = pass.header(today);
+    (header, pass.found)
+}
+
+/// The cohorts, with where each is declared.
+pub(super) fn cohorts(sym: &Symbols) -> (Vec<model::Cohort>, Vec<Span>, Findings) {
+    let mut pass = Pass::new(sym);
+    let (cohorts, spans) = pass.cohorts();
+    (cohorts, spans, pass.found)
+}
+
+/// The case attributes, with where each is declared.
+pub(super) fn attributes(sym: &Symbols) -> (Vec<model::Attribute>, Vec<Span>, Findings) {
+    let mut pass = Pass::new(sym);
+    let (attributes, spans) = pass.attributes();
+    (attributes, spans, pass.found)
+}
+
+/// The domains, with where each is declared.
+pub(super) fn domains(sym: &Symbols) -> (Vec<model::Domain>, Vec<Span>, Findings) {
+    let mut pass = Pass::new(sym);
+    let (domains, spans) = pass.domains();
+    (domains, spans, pass.found)
+}
+
+/// The questions with their answers' units and values.
+pub(super) struct Questions {
+    pub(super) questions: Vec<model::Question>,
+    /// Where each is declared.
+    pub(super) spans: Vec<Span>,
+    /// Per domain: some question is in it (so it is not unused).
+    pub(super) domains_named: Vec<bool>,
+    /// The domains the questions name.
+    pub(super) references: Vec<Reference>,
+}
+
+/// The questions; the domains they name are resolved here.
+pub(super) fn questions(sym: &Symbols) -> (Questions, Findings) {
+    let mut pass = Pass::new(sym);
+    let mut domains_named = vec![false; sym.decls.domains.len()];
+    let (questions, spans) = pass.questions(&mut domains_named);
+    let questions = Questions {
+        questions,
+        spans,
+        domains_named,
+        references: pass.references,
+    };
+    (questions, pass.found)
+}
+
+/// Resolves a domain name, reporting an unknown one.
+pub(super) fn domain(
+    sym: &Symbols,
+    id: &ast::Ident,
+    found: &mut Findings,
+    references: &mut Vec<Reference>,
+) -> Option<u32> {
+    let at = sym.domain_names.get(&id.name);
+    references.push(Reference {
+        name: id.name.clone(),
+        span: id.span,
+        to: at.map(Target::Domain),
+    });
+    if let Some(d) = at {
+        return Some(d);
+    }
+    let hint = match did_you_mean(&id.name, sym.domain_names.names()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("declare it: `domain {} \"…\"`", id.name),
+    };
+    let diag = Diagnostic::new(
+        codes::UNKNOWN_NAME,
+        format!("there is no domain called `{}`", id.name),
+    )
+    .label(id.span, "unknown domain")
+    .hint(hint);
+    found.error(diag);
+    None
+}
+
+impl<'a> Pass<'_, 'a> {
+    fn header(&mut self, today: Date) -> Option<model::Header> {
+        let policies = &self.sym.decls.policy;
         let Some((item, policy)) = policies.first().copied() else {
             let mut diag =
                 Diagnostic::new(codes::MISSING_HEADER, "the file has no `policy` header")
                     .hint("start the file with `policy \"Title\" { council \"…\" version \"…\" effective YYYY-MM-DD … }`");
-            if let Some(first) = self.file.items.first() {
+            if let Some(first) = self.sym.file.items.first() {
                 let word = self
+                    .sym
                     .text(first.span)
                     .split(|c: char| c.is_whitespace())
                     .next()
@@ -27,7 +117,7 @@ impl<'a> Checker<'a> {
                 diag = diag.label(at, "the file starts here, without a header");
             }
             self.error(diag);
-            return;
+            return None;
         };
         for (_, extra) in policies.iter().skip(1) {
             let diag = Diagnostic::new(
@@ -73,10 +163,10 @@ impl<'a> Checker<'a> {
                 HeaderValue::Effective(d) => h.effective = Some(d.date),
                 HeaderValue::Review(d) => {
                     h.review = Some(d.date);
-                    if d.date < self.options.today {
+                    if d.date < today {
                         let diag = Diagnostic::new(
                             codes::REVIEW_DATE_PAST,
-                            format!("the review date {} has passed (today is {})", d.date, self.options.today),
+                            format!("the review date {} has passed (today is {})", d.date, today),
                         )
                         .label(d.span, "review was due")
                         .hint("review the policy and set the next review date, or acknowledge with `allow review-date-past \"reason\"` before `policy`");
@@ -123,15 +213,17 @@ impl<'a> Checker<'a> {
                 self.error(diag);
             }
         }
-        self.m.header = Some(h);
+        Some(h)
     }
 
-    pub(super) fn cohorts(&mut self) {
-        let all = self.decls.cohorts.clone();
-        for (_, block) in &all {
+    fn cohorts(&mut self) -> (Vec<model::Cohort>, Vec<Span>) {
+        let mut cohorts = Vec::new();
+        let mut spans = Vec::new();
+        let all = &self.sym.decls.cohorts;
+        for (_, block) in all {
             for c in &block.cohorts {
-                self.m.spans.cohorts.push(c.id.span);
-                self.m.cohorts.push(model::Cohort {
+                spans.push(c.id.span);
+                cohorts.push(model::Cohort {
                     id: c.id.name.clone(),
                     label: c.label.text.clone(),
                     not_validated: c.not_validated.as_ref().map(|t| t.text.clone()),
@@ -140,6 +232,7 @@ impl<'a> Checker<'a> {
         }
         if all.is_empty() {
             let at = self
+                .sym
                 .decls
                 .policy
                 .first()
@@ -150,10 +243,13 @@ impl<'a> Checker<'a> {
                 .hint("e.g. `cohorts { older_people \"Older people\"  working_age \"Working-age adults\" }`");
             self.error(diag);
         }
+        (cohorts, spans)
     }
 
-    pub(super) fn attributes(&mut self) {
-        for (_, a) in self.decls.attributes.clone() {
+    fn attributes(&mut self) -> (Vec<model::Attribute>, Vec<Span>) {
+        let mut attributes = Vec::new();
+        let mut spans = Vec::new();
+        for &(_, a) in &self.sym.decls.attributes {
             self.codes_unique(a.values.iter().map(|v| &v.code), "value");
             // A repeated value is reported above and kept once, so that
             // parameters by this attribute are not asked for it twice.
@@ -166,13 +262,14 @@ impl<'a> Checker<'a> {
                     });
                 }
             }
-            self.m.spans.attributes.push(a.id.span);
-            self.m.attributes.push(model::Attribute {
+            spans.push(a.id.span);
+            attributes.push(model::Attribute {
                 id: a.id.name.clone(),
                 label: a.label.text.clone(),
                 values,
             });
         }
+        (attributes, spans)
     }
 
     /// Reports duplicate codes; returns the codes.
@@ -201,8 +298,10 @@ impl<'a> Checker<'a> {
         out
     }
 
-    pub(super) fn domains(&mut self) {
-        for (_, d) in self.decls.domains.clone() {
+    fn domains(&mut self) -> (Vec<model::Domain>, Vec<Span>) {
+        let mut domains = Vec::new();
+        let mut spans = Vec::new();
+        for &(_, d) in &self.sym.decls.domains {
             let weight = d.weight.as_ref().map(|w| w.value).unwrap_or(Decimal::ONE);
             if let Some(w) = &d.weight {
                 if w.value.is_sign_negative() {
@@ -215,26 +314,32 @@ impl<'a> Checker<'a> {
                     self.error(diag);
                 }
             }
-            self.m.spans.domains.push(d.id.span);
-            self.m.domains.push(model::Domain {
+            spans.push(d.id.span);
+            domains.push(model::Domain {
                 id: d.id.name.clone(),
                 label: d.label.text.clone(),
                 weight,
             });
         }
+        (domains, spans)
     }
 
-    pub(super) fn questions(&mut self) {
-        for (item, q) in self.decls.questions.clone() {
-            let domain = q.domain.as_ref().and_then(|d| self.domain(d));
+    fn questions(&mut self, domains_named: &mut [bool]) -> (Vec<model::Question>, Vec<Span>) {
+        let mut questions = Vec::new();
+        let mut spans = Vec::new();
+        for &(item, q) in &self.sym.decls.questions {
+            let domain = q
+                .domain
+                .as_ref()
+                .and_then(|d| domain(self.sym, d, &mut self.found, &mut self.references));
             if let Some(d) = domain {
-                if let Some(u) = self.used_domains.get_mut(d as usize) {
+                if let Some(u) = domains_named.get_mut(d as usize) {
                     *u = true;
                 }
             }
             let kind = self.question_kind(item, q);
-            self.m.spans.questions.push(q.id.span);
-            self.m.questions.push(model::Question {
+            spans.push(q.id.span);
+            questions.push(model::Question {
                 id: q.id.name.clone(),
                 text: q.text.text.clone(),
                 domain,
@@ -242,27 +347,7 @@ impl<'a> Checker<'a> {
                 kind,
             });
         }
-    }
-
-    /// Resolves a domain name, reporting an unknown one.
-    pub(super) fn domain(&mut self, id: &ast::Ident) -> Option<u32> {
-        let found = self.domain_names.get(&id.name);
-        self.refer(&id.name, id.span, found.map(super::index::Target::Domain));
-        if let Some(d) = found {
-            return Some(d);
-        }
-        let hint = match did_you_mean(&id.name, self.domain_names.names()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("declare it: `domain {} \"…\"`", id.name),
-        };
-        let diag = Diagnostic::new(
-            codes::UNKNOWN_NAME,
-            format!("there is no domain called `{}`", id.name),
-        )
-        .label(id.span, "unknown domain")
-        .hint(hint);
-        self.error(diag);
-        None
+        (questions, spans)
     }
 
     fn question_kind(&mut self, item: usize, q: &ast::Question) -> model::QuestionKind {

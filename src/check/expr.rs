@@ -1,8 +1,17 @@
 //! Expressions: names resolved, units and types checked, nodes added to the
 //! model (calls and band lookups in `calls`, totals and code tests in `answers`).
+//!
+//! The passes over calculations and conditions (`order`: steps and flags;
+//! `decisions`: answer checks, eligibility, the route) each resolve their
+//! expressions with a [`Resolver`]: it reads the symbol table, the parts the
+//! declaration passes produced and the step types known so far, and adds
+//! nodes to the one expression arena, [`Lowered`], which the passes share
+//! because a node's id is its place in the model's list of expressions.
 
+use super::index::{Reference, Target};
 use super::names::Symbol;
-use super::{Checker, Ty};
+use super::symbols::{Findings, Symbols};
+use super::Ty;
 use crate::diag::{codes, Diagnostic};
 use crate::model::{self, ArithOp, CompareOp, Expr, ExprId};
 use crate::syntax::ast::{self, BinaryOp, ExprKind, LiteralValue, UnaryOp, ValueKind};
@@ -23,14 +32,107 @@ pub(crate) enum Context {
     Route { item: usize },
 }
 
+/// What the declaration passes produced that calculations read: the
+/// header's rounding (read by `round`), the cohorts and attributes (codes
+/// tested), domains (added up), and the units of questions, parameters and
+/// bands.
+#[derive(Default)]
+pub(crate) struct Declared {
+    pub(crate) header: Option<model::Header>,
+    pub(crate) cohorts: Vec<model::Cohort>,
+    pub(crate) attributes: Vec<model::Attribute>,
+    pub(crate) domains: Vec<model::Domain>,
+    pub(crate) questions: Vec<model::Question>,
+    pub(crate) parameters: Vec<model::Parameter>,
+    pub(crate) bands: Vec<model::Band>,
+}
+
+/// The expression arena and what its nodes read.
+#[derive(Default)]
+pub(crate) struct Lowered {
+    /// The model's expressions; an id is a place in this list.
+    pub(crate) exprs: Vec<Expr>,
+    /// Where each is written.
+    pub(crate) spans: Vec<Span>,
+    /// What is read anywhere (also wrongly), for the unused-… warnings.
+    pub(crate) used_questions: Vec<bool>,
+    pub(crate) used_parameters: Vec<bool>,
+    pub(crate) used_domains: Vec<bool>,
+    pub(crate) used_attributes: Vec<bool>,
+    /// Every use of a name, as checked.
+    pub(crate) references: Vec<Reference>,
+}
+
+impl Lowered {
+    /// An arena for a file's declarations; `domains_named` says which
+    /// domains the questions are in.
+    pub(crate) fn new(sym: &Symbols, domains_named: Vec<bool>, references: Vec<Reference>) -> Self {
+        let d = &sym.decls;
+        Lowered {
+            exprs: Vec::new(),
+            spans: Vec::new(),
+            used_questions: vec![false; d.questions.len()],
+            used_parameters: vec![false; d.parameters.len()],
+            used_domains: domains_named,
+            used_attributes: vec![false; d.attributes.len()],
+            references,
+        }
+    }
+}
+
+/// Resolves the expressions of one pass.
+pub(crate) struct Resolver<'r, 's, 'a> {
+    pub(crate) sym: &'s Symbols<'a>,
+    pub(crate) m: &'r Declared,
+    /// The unit of each step typed so far: written only by the pass over
+    /// steps, in dependency order, so a step is typed before it is read.
+    pub(crate) step_types: std::borrow::Cow<'r, [Ty]>,
+    pub(crate) out: &'r mut Lowered,
+    pub(crate) found: Findings,
+}
+
+impl<'r, 's, 'a> Resolver<'r, 's, 'a> {
+    pub(crate) fn new(
+        sym: &'s Symbols<'a>,
+        m: &'r Declared,
+        step_types: std::borrow::Cow<'r, [Ty]>,
+        out: &'r mut Lowered,
+    ) -> Self {
+        Resolver {
+            sym,
+            m,
+            step_types,
+            out,
+            found: Findings::default(),
+        }
+    }
+
+    pub(crate) fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
+    }
+
+    pub(crate) fn warn(&mut self, item: usize, diag: Diagnostic) {
+        self.found.warn(item, diag);
+    }
+
+    /// Notes a use of a name and what it refers to.
+    pub(crate) fn refer(&mut self, name: &str, span: Span, to: Option<Target>) {
+        self.out.references.push(Reference {
+            name: name.to_string(),
+            span,
+            to,
+        });
+    }
+}
+
 pub(super) const FUNCTIONS: &[&str] = &[
     "round", "min", "max", "abs", "count", "points", "hours", "sessions", "nights", "money",
 ];
 
-impl<'a> Checker<'a> {
+impl<'a> Resolver<'_, '_, 'a> {
     pub(super) fn push(&mut self, e: Expr) -> ExprId {
-        self.m.exprs.push(e);
-        (self.m.exprs.len() - 1) as ExprId
+        self.out.exprs.push(e);
+        (self.out.exprs.len() - 1) as ExprId
     }
 
     /// A placeholder node for an expression whose error is already reported.
@@ -86,12 +188,12 @@ impl<'a> Checker<'a> {
     /// the node is written.
     pub(crate) fn resolve(&mut self, e: &ast::Expr, ctx: Context) -> (ExprId, Ty) {
         let (id, ty) = self.resolve_kind(e, ctx);
-        let at = &mut self.m.spans.exprs;
+        let at = &mut self.out.spans;
         // Nodes are pushed children first, so a node's own text is the last
         // set on it; a node made without an expression of its own (a
         // placeholder) keeps the span of the expression that made it.
-        if at.len() < self.m.exprs.len() {
-            at.resize(self.m.exprs.len(), e.span);
+        if at.len() < self.out.exprs.len() {
+            at.resize(self.out.exprs.len(), e.span);
         }
         if let Some(slot) = at.get_mut(id as usize) {
             *slot = e.span;
@@ -184,7 +286,7 @@ impl<'a> Checker<'a> {
             return self.poisoned();
         }
         let (id, ty) = self.symbol_value(name, span);
-        if self.names.is_duplicated(name) {
+        if self.sym.names.is_duplicated(name) {
             // Declared twice (already reported): which one is meant is unknown,
             // so its unit is too; this avoids a cascade of unit errors.
             return (id, Ty::Unknown);
@@ -194,19 +296,19 @@ impl<'a> Checker<'a> {
 
     /// The value of a declared name (not `plan_cost` or `cohort`).
     pub(super) fn symbol_value(&mut self, name: &str, span: Span) -> (ExprId, Ty) {
-        let symbol = self.names.get(name);
+        let symbol = self.sym.names.get(name);
         self.refer(name, span, symbol.map(Into::into));
         match symbol {
             Some(Symbol::Question(q)) => self.question_value(q, None, span),
             Some(Symbol::Parameter(p)) => {
-                if let Some(u) = self.used_parameters.get_mut(p as usize) {
+                if let Some(u) = self.out.used_parameters.get_mut(p as usize) {
                     *u = true;
                 }
                 let unit = self.m.parameters.get(p as usize).map(|x| x.unit);
                 if let Some(model::ParameterKey::Attribute(a)) =
                     self.m.parameters.get(p as usize).map(|x| x.key)
                 {
-                    if let Some(u) = self.used_attributes.get_mut(a as usize) {
+                    if let Some(u) = self.out.used_attributes.get_mut(a as usize) {
                         *u = true;
                     }
                 }
@@ -249,19 +351,7 @@ impl<'a> Checker<'a> {
     }
 
     pub(crate) fn unknown_name(&mut self, name: &str, span: Span) {
-        let hint = if self.domain_names.get(name).is_some() {
-            format!("`{name}` is a domain; add up its questions with `total points in {name}`")
-        } else if let Some(s) = self.suggest_name(name) {
-            format!("did you mean `{s}`?")
-        } else {
-            "declare it as a question, parameter, step or flag".to_string()
-        };
-        let diag = Diagnostic::new(
-            codes::UNKNOWN_NAME,
-            format!("`{name}` is not declared in this file"),
-        )
-        .label(span, "unknown name")
-        .hint(hint);
+        let diag = unknown_name(self.sym, name, span);
         self.error(diag);
     }
 
@@ -272,13 +362,13 @@ impl<'a> Checker<'a> {
         kind: Option<ValueKind>,
         span: Span,
     ) -> (ExprId, Ty) {
-        if let Some(u) = self.used_questions.get_mut(q as usize) {
+        if let Some(u) = self.out.used_questions.get_mut(q as usize) {
             *u = true;
         }
         let Some(question) = self.m.questions.get(q as usize) else {
             return self.poisoned();
         };
-        let id = question.id.clone();
+        let id = question.id.as_str();
         match &question.kind {
             model::QuestionKind::Number { unit, .. } => {
                 let unit = *unit;
@@ -315,7 +405,7 @@ impl<'a> Checker<'a> {
                 self.poisoned()
             }
             model::QuestionKind::Choice { units, .. } => {
-                let units = units.clone();
+                let units = units.as_slice();
                 let slot = match kind {
                     Some(k) => units.iter().position(|u| *u == k.unit()),
                     None if units.len() == 1 => Some(0),
@@ -634,6 +724,23 @@ impl<'a> Checker<'a> {
             ty,
         )
     }
+}
+
+/// A name declared nowhere, with the closest declared name as a hint.
+pub(crate) fn unknown_name(sym: &Symbols, name: &str, span: Span) -> Diagnostic {
+    let hint = if sym.domain_names.get(name).is_some() {
+        format!("`{name}` is a domain; add up its questions with `total points in {name}`")
+    } else if let Some(s) = sym.suggest_name(name) {
+        format!("did you mean `{s}`?")
+    } else {
+        "declare it as a question, parameter, step or flag".to_string()
+    };
+    Diagnostic::new(
+        codes::UNKNOWN_NAME,
+        format!("`{name}` is not declared in this file"),
+    )
+    .label(span, "unknown name")
+    .hint(hint)
 }
 
 /// The accessor word for a unit's values.

@@ -24,6 +24,8 @@ pub enum Target {
     Domain(u32),
     /// A cohort.
     Cohort(u32),
+    /// A test, which another test may start from (`test "X" as "Y"`).
+    Test(u32),
 }
 
 impl Target {
@@ -38,6 +40,7 @@ impl Target {
             Target::Flag(_) => "flag",
             Target::Domain(_) => "domain",
             Target::Cohort(_) => "cohort",
+            Target::Test(_) => "test",
         }
     }
 }

@@ -1,30 +1,55 @@
 //! Warnings: things that work but that a reviewer of the policy should look at.
 
+use super::expr::{Declared, Lowered};
 use super::ranges;
-use super::{Checker, StepDecl};
+use super::symbols::{Findings, Symbols};
+use super::{Parts, StepDecl};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{Expr, ExprId, Model, StepKind, Subject};
 use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
-    pub(super) fn lints(&mut self) {
-        self.unused();
-        self.step_lints();
+/// The warnings about what is declared and calculated: what is never used
+/// (`lowered` says what the expressions read) and what a step's calculation
+/// does (`m`, its steps and flags, once resolved).
+pub(super) fn lints(sym: &Symbols, d: &Declared, m: &Parts, lowered: &Lowered) -> Findings {
+    let mut pass = LintPass {
+        sym,
+        d,
+        m,
+        lowered,
+        found: Findings::default(),
+    };
+    pass.unused();
+    pass.step_lints();
+    pass.found
+}
+
+struct LintPass<'p, 's, 'a> {
+    sym: &'s Symbols<'a>,
+    d: &'p Declared,
+    m: &'p Parts,
+    lowered: &'p Lowered,
+    found: Findings,
+}
+
+impl<'a> LintPass<'_, '_, 'a> {
+    fn warn(&mut self, item: usize, diag: Diagnostic) {
+        self.found.warn(item, diag);
     }
 
     fn unused(&mut self) {
-        for (n, (item, q)) in self.decls.questions.clone().into_iter().enumerate() {
-            if !self.used_questions.get(n).copied().unwrap_or(true) {
+        for (n, &(item, q)) in self.sym.decls.questions.iter().enumerate() {
+            if !self.lowered.used_questions.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(codes::UNUSED_QUESTION, format!("the question `{}` is never used", q.id.name))
                     .label(q.id.span, "asked, but no figure depends on it")
                     .hint("use it in a calculation, a flag or a check, or remove it; acknowledge with `allow unused-question \"reason\"`");
                 self.warn(item, diag);
             }
         }
-        for (n, (item, p)) in self.decls.parameters.clone().into_iter().enumerate() {
-            if !self.used_parameters.get(n).copied().unwrap_or(true) {
+        for (n, &(item, p)) in self.sym.decls.parameters.iter().enumerate() {
+            if !self.lowered.used_parameters.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_PARAMETER,
                     format!("the parameter `{}` is never used", p.id.name),
@@ -34,8 +59,8 @@ impl<'a> Checker<'a> {
                 self.warn(item, diag);
             }
         }
-        for (n, (item, d)) in self.decls.domains.clone().into_iter().enumerate() {
-            if !self.used_domains.get(n).copied().unwrap_or(true) {
+        for (n, &(item, d)) in self.sym.decls.domains.iter().enumerate() {
+            if !self.lowered.used_domains.get(n).copied().unwrap_or(true) {
                 let diag = Diagnostic::new(
                     codes::UNUSED_DOMAIN,
                     format!(
@@ -52,10 +77,10 @@ impl<'a> Checker<'a> {
 
     /// Calls `visit` on every node a root reaches, following steps it reads.
     fn reach(&self, roots: &[ExprId], visit: &mut dyn FnMut(&Expr)) {
-        let mut seen = vec![false; self.m.exprs.len()];
+        let mut seen = vec![false; self.lowered.exprs.len()];
         let mut stack: Vec<ExprId> = roots.to_vec();
         while let Some(id) = stack.pop() {
-            let Some(e) = self.m.exprs.get(id as usize) else {
+            let Some(e) = self.lowered.exprs.get(id as usize) else {
                 continue;
             };
             if std::mem::replace(&mut seen[id as usize], true) {
@@ -82,9 +107,9 @@ impl<'a> Checker<'a> {
     }
 
     fn step_lints(&mut self) {
-        let steps = self.decls.steps.clone();
-        for (n, (item, decl)) in steps.into_iter().enumerate() {
-            let Some(Some(step)) = self.m.steps.get(n).cloned() else {
+        let steps = &self.sym.decls.steps;
+        for (n, &(item, decl)) in steps.iter().enumerate() {
+            let Some(Some(step)) = self.m.steps.get(n) else {
                 continue;
             };
             let mut roots = vec![step.expr];
@@ -95,7 +120,7 @@ impl<'a> Checker<'a> {
             let mut reads_flag = false;
             let mut direct = roots.clone();
             while let Some(id) = direct.pop() {
-                match self.m.exprs.get(id as usize) {
+                match self.lowered.exprs.get(id as usize) {
                     Some(Expr::Flag { .. }) => reads_flag = true,
                     Some(Expr::Step { .. }) | None => {}
                     Some(other) => direct.extend(crate::model::children(other)),
@@ -146,7 +171,7 @@ impl<'a> Checker<'a> {
                         rounded |= matches!(e, Expr::Round { .. })
                     });
                     if !rounded {
-                        let formula = self.flat_text(o.expr.span);
+                        let formula = self.sym.flat_text(o.expr.span);
                         let example = if formula.chars().count() <= 60 {
                             format!("round({formula})")
                         } else {
@@ -163,7 +188,7 @@ impl<'a> Checker<'a> {
     }
 
     fn is_willingness(&self, q: u32) -> bool {
-        self.m
+        self.d
             .questions
             .get(q as usize)
             .is_some_and(|x| x.carer_willingness)

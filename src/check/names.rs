@@ -166,6 +166,9 @@ fn closest<'a>(
             continue;
         }
         let bound = best.map_or(limit, |(d, _, _)| d.min(limit));
+        if rows.letters_apart(name, c) > bound {
+            continue;
+        }
         if let Some(d) = rows.distance_within(name, c, bound) {
             let better = match best {
                 None => true,
@@ -185,9 +188,43 @@ struct Rows {
     b: Vec<char>,
     prev: Vec<usize>,
     cur: Vec<usize>,
+    /// Letters of one name less those of the other, by ASCII code.
+    counts: Vec<i32>,
 }
 
 impl Rows {
+    /// A quick lower bound on the edit distance from `a` to `b`: the letters
+    /// one has that the other lacks (counted with repeats), on the side with
+    /// more. Each edit mends at most one of them. Names of a file with many
+    /// misspellings are mostly far from every candidate, and this tells so
+    /// without filling the table. 0 (no bound) for names that are not ASCII.
+    fn letters_apart(&mut self, a: &[char], b: &str) -> usize {
+        if !b.is_ascii() || !a.iter().all(char::is_ascii) {
+            return 0;
+        }
+        self.counts.clear();
+        self.counts.resize(128, 0);
+        for c in a {
+            if let Some(n) = self.counts.get_mut(*c as usize) {
+                *n += 1;
+            }
+        }
+        for c in b.bytes() {
+            if let Some(n) = self.counts.get_mut(usize::from(c)) {
+                *n -= 1;
+            }
+        }
+        let (mut more, mut fewer) = (0usize, 0usize);
+        for n in &self.counts {
+            if *n > 0 {
+                more += n.unsigned_abs() as usize;
+            } else {
+                fewer += n.unsigned_abs() as usize;
+            }
+        }
+        more.max(fewer)
+    }
+
     /// The edit distance (Levenshtein) from `a` to `b` when it is at most
     /// `bound`; `None` as soon as every path is longer.
     fn distance_within(&mut self, a: &[char], b: &str, bound: usize) -> Option<usize> {
@@ -329,6 +366,29 @@ mod tests {
         ] {
             assert_eq!(suggester.suggest(typo), did_you_mean(typo, names), "{typo}");
         }
+    }
+
+    #[test]
+    fn letters_apart_never_exceeds_the_edit_distance() {
+        let names = [
+            "price_per_point",
+            "gross",
+            "net",
+            "missing_value_7",
+            "ab",
+            "é",
+            "",
+        ];
+        let mut rows = Rows::default();
+        for a in names {
+            for b in names {
+                let chars: Vec<char> = a.chars().collect();
+                let bound = rows.letters_apart(&chars, b);
+                assert!(bound <= crate::diag::edit_distance(a, b), "{a} {b}");
+            }
+        }
+        let chars: Vec<char> = "missing_value_7".chars().collect();
+        assert!(rows.letters_apart(&chars, "price_per_point") > 5);
     }
 
     #[test]

@@ -1,10 +1,13 @@
 //! Steps and flags in dependency order; cycles between them.
 
+use super::expr::{Declared, Lowered, Resolver};
 use super::names::Symbol;
-use super::{Checker, StepDecl, Ty};
+use super::symbols::{Findings, Symbols};
+use super::{StepDecl, Ty};
 use crate::diag::{codes, Diagnostic};
 use crate::model::{self, graph};
 use crate::syntax::ast::{self, ExprKind};
+use crate::syntax::Span;
 
 /// A node of the dependency graph: a step or a flag.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,22 +16,59 @@ pub(crate) enum Node {
     Flag(usize),
 }
 
-impl<'a> Checker<'a> {
-    /// Types and resolves every step and flag, each after those it reads.
-    pub(super) fn steps_and_flags(&mut self) {
-        let order = self.dependency_order();
-        for node in order {
-            match node {
-                Node::Step(n) => self.resolve_step(n),
-                Node::Flag(n) => self.resolve_flag(n),
+/// The steps and flags, with where each is declared and each step's type.
+pub(super) struct StepsAndFlags {
+    pub(super) steps: Vec<Option<model::Step>>,
+    pub(super) step_spans: Vec<Span>,
+    pub(super) flags: Vec<Option<model::Flag>>,
+    pub(super) flag_spans: Vec<Span>,
+    /// Read by the checks, eligibility, the route and the tests after.
+    pub(super) step_types: Vec<Ty>,
+}
+
+/// Types and resolves every step and flag, each after those it reads; a
+/// step or flag is `None` when its declaration could not be resolved.
+pub(super) fn steps_and_flags(
+    sym: &Symbols,
+    m: &Declared,
+    out: &mut Lowered,
+) -> (StepsAndFlags, Findings) {
+    let steps = sym.decls.steps.len();
+    let flags = sym.decls.flags.len();
+    let types = std::borrow::Cow::Owned(vec![Ty::Unknown; steps]);
+    let mut r = Resolver::new(sym, m, types, out);
+    let mut product = StepsAndFlags {
+        steps: vec![None; steps],
+        step_spans: vec![Span::default(); steps],
+        flags: vec![None; flags],
+        flag_spans: vec![Span::default(); flags],
+        step_types: Vec::new(),
+    };
+    for node in r.dependency_order() {
+        match node {
+            Node::Step(n) => {
+                if let Some((step, at)) = r.resolve_step(n) {
+                    product.steps[n] = Some(step);
+                    product.step_spans[n] = at;
+                }
+            }
+            Node::Flag(n) => {
+                if let Some((flag, at)) = r.resolve_flag(n) {
+                    product.flags[n] = Some(flag);
+                    product.flag_spans[n] = at;
+                }
             }
         }
     }
+    product.step_types = r.step_types.into_owned();
+    (product, r.found)
+}
 
+impl<'a> Resolver<'_, '_, 'a> {
     fn deps(&self, node: Node) -> Vec<Node> {
         let mut out = Vec::new();
         let mut push_names = |e: &ast::Expr| {
-            visit_names(e, &mut |name| match self.names.get(name) {
+            visit_names(e, &mut |name| match self.sym.names.get(name) {
                 Some(Symbol::Step(s)) => out.push(Node::Step(s as usize)),
                 Some(Symbol::Flag(f)) => out.push(Node::Flag(f as usize)),
                 _ => {}
@@ -36,7 +76,7 @@ impl<'a> Checker<'a> {
         };
         match node {
             Node::Step(n) => {
-                if let Some((_, s)) = self.decls.steps.get(n) {
+                if let Some((_, s)) = self.sym.decls.steps.get(n) {
                     push_names(s.expr());
                     if let StepDecl::Deduction(d) = s {
                         if let Some(w) = &d.when {
@@ -46,7 +86,7 @@ impl<'a> Checker<'a> {
                 }
             }
             Node::Flag(n) => {
-                if let Some((_, f)) = self.decls.flags.get(n) {
+                if let Some((_, f)) = self.sym.decls.flags.get(n) {
                     push_names(&f.when);
                 }
             }
@@ -57,8 +97,8 @@ impl<'a> Checker<'a> {
     /// Steps and flags so that each follows what it reads; nodes on a cycle are
     /// reported and put last.
     fn dependency_order(&mut self) -> Vec<Node> {
-        let steps = self.decls.steps.len();
-        let count = steps + self.decls.flags.len();
+        let steps = self.sym.decls.steps.len();
+        let count = steps + self.sym.decls.flags.len();
         // Steps are nodes `0..steps`, flags the nodes after them.
         let node = |i: usize| {
             if i < steps {
@@ -92,8 +132,8 @@ impl<'a> Checker<'a> {
 
     fn node_ident(&self, node: Node) -> Option<&'a ast::Ident> {
         match node {
-            Node::Step(n) => self.decls.steps.get(n).map(|(_, s)| s.id()),
-            Node::Flag(n) => self.decls.flags.get(n).map(|(_, f)| &f.id),
+            Node::Step(n) => self.sym.decls.steps.get(n).map(|(_, s)| s.id()),
+            Node::Flag(n) => self.sym.decls.flags.get(n).map(|(_, f)| &f.id),
         }
     }
 
@@ -134,10 +174,8 @@ impl<'a> Checker<'a> {
         }));
     }
 
-    fn resolve_step(&mut self, n: usize) {
-        let Some((item, decl)) = self.decls.steps.get(n).copied() else {
-            return;
-        };
+    fn resolve_step(&mut self, n: usize) -> Option<(model::Step, Span)> {
+        let (item, decl) = self.sym.decls.steps.get(n).copied()?;
         let ctx = super::expr::Context::Step { item };
         let (expr, ty) = self.resolve(decl.expr(), ctx);
         let unit = match ty {
@@ -151,7 +189,9 @@ impl<'a> Checker<'a> {
             }
             Ty::Unknown => crate::units::Unit::Number,
         };
-        self.step_types[n] = ty;
+        if let Some(t) = self.step_types.to_mut().get_mut(n) {
+            *t = ty;
+        }
         let kind = match decl {
             StepDecl::Let(s) => model::StepKind::Let {
                 label: s.label.as_ref().map(|l| l.text.clone()),
@@ -171,36 +211,30 @@ impl<'a> Checker<'a> {
                 }
             }
         };
-        let formula = self.flat_text(decl.expr().span);
-        self.m.steps[n] = Some(model::Step {
+        let formula = self.sym.flat_text(decl.expr().span);
+        let step = model::Step {
             id: decl.id().name.clone(),
             kind,
             expr,
             unit,
             formula,
-        });
-        if let Some(at) = self.m.spans.steps.get_mut(n) {
-            *at = decl.id().span;
-        }
+        };
+        Some((step, decl.id().span))
     }
 
-    fn resolve_flag(&mut self, n: usize) {
-        let Some((item, f)) = self.decls.flags.get(n).copied() else {
-            return;
-        };
+    fn resolve_flag(&mut self, n: usize) -> Option<(model::Flag, Span)> {
+        let (item, f) = self.sym.decls.flags.get(n).copied()?;
         let when = self.condition(
             &f.when,
             super::expr::Context::Flag { item },
             "a flag's condition",
         );
-        self.m.flags[n] = Some(model::Flag {
+        let flag = model::Flag {
             id: f.id.name.clone(),
             text: f.text.text.clone(),
             when,
-        });
-        if let Some(at) = self.m.spans.flags.get_mut(n) {
-            *at = f.id.span;
-        }
+        };
+        Some((flag, f.id.span))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Parameters: values by cohort, by attribute and by date, each in one unit.
 
 use super::names::{did_you_mean, list_codes};
-use super::Checker;
+use super::symbols::{Findings, Symbols};
 use crate::diag::{codes, Diagnostic};
 use crate::model::spans::{ParameterSpans, ValuesSpans};
 use crate::model::{self, ParameterKey};
@@ -10,13 +10,39 @@ use crate::syntax::Span;
 use crate::units::Unit;
 use rust_decimal::Decimal;
 
-impl<'a> Checker<'a> {
-    pub(super) fn parameters(&mut self) {
-        for (_, p) in self.decls.parameters.clone() {
-            let (param, spans) = self.parameter(p);
-            self.m.parameters.push(param);
-            self.m.spans.parameters.push(spans);
-        }
+/// The parameters, with where each value is written. Reads the cohorts and
+/// attributes, whose codes are the keys of values by cohort or attribute.
+pub(super) fn parameters(
+    sym: &Symbols,
+    cohorts: &[model::Cohort],
+    attributes: &[model::Attribute],
+) -> (Vec<model::Parameter>, Vec<ParameterSpans>, Findings) {
+    let mut pass = ParameterPass {
+        sym,
+        cohorts,
+        attributes,
+        found: Findings::default(),
+    };
+    let mut parameters = Vec::new();
+    let mut spans = Vec::new();
+    for (_, p) in sym.decls.parameters.iter() {
+        let (param, at) = pass.parameter(p);
+        parameters.push(param);
+        spans.push(at);
+    }
+    (parameters, spans, pass.found)
+}
+
+struct ParameterPass<'p, 's, 'a> {
+    sym: &'s Symbols<'a>,
+    cohorts: &'p [model::Cohort],
+    attributes: &'p [model::Attribute],
+    found: Findings,
+}
+
+impl<'a> ParameterPass<'_, '_, 'a> {
+    fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
     }
 
     fn parameter(&mut self, p: &'a ast::Parameter) -> (model::Parameter, ParameterSpans) {
@@ -43,7 +69,7 @@ impl<'a> Checker<'a> {
                         p.id.name,
                         key_name(p),
                         keys.iter()
-                            .map(|k| format!("{k} {}", self.text(lit.span)))
+                            .map(|k| format!("{k} {}", self.sym.text(lit.span)))
                             .collect::<Vec<_>>()
                             .join("  ")
                     ));
@@ -162,11 +188,11 @@ impl<'a> Checker<'a> {
         if by.name == "cohort" {
             return (
                 ParameterKey::Cohort,
-                self.m.cohorts.iter().map(|c| c.id.clone()).collect(),
+                self.cohorts.iter().map(|c| c.id.clone()).collect(),
             );
         }
-        if let Some(a) = self.m.attributes.iter().position(|a| a.id == by.name) {
-            let values = self.m.attributes[a]
+        if let Some(a) = self.attributes.iter().position(|a| a.id == by.name) {
+            let values = self.attributes[a]
                 .values
                 .iter()
                 .map(|v| v.code.clone())
@@ -174,7 +200,7 @@ impl<'a> Checker<'a> {
             return (ParameterKey::Attribute(a as u32), values);
         }
         let candidates: Vec<String> = std::iter::once("cohort".to_string())
-            .chain(self.m.attributes.iter().map(|a| a.id.clone()))
+            .chain(self.attributes.iter().map(|a| a.id.clone()))
             .collect();
         let hint = match did_you_mean(&by.name, candidates.iter().map(String::as_str)) {
             Some(s) => format!("did you mean `by {s}`?"),
@@ -252,9 +278,10 @@ impl<'a> Checker<'a> {
             self.error(diag);
             return (vec![Decimal::ZERO], vec![span]);
         }
-        let by_unknown = p.by.as_ref().is_some_and(|b| {
-            b.name != "cohort" && !self.m.attributes.iter().any(|a| a.id == b.name)
-        });
+        let by_unknown = p
+            .by
+            .as_ref()
+            .is_some_and(|b| b.name != "cohort" && !self.attributes.iter().any(|a| a.id == b.name));
         if by_unknown {
             // `by …` names nothing (reported): its keys cannot be checked.
             for kv in values {
@@ -326,7 +353,7 @@ impl<'a> Checker<'a> {
             .label(span, format!("no value here for {}", list_codes(missing.iter().copied())))
             .hint({
                 let first = missing.first().copied().unwrap_or("…");
-                let example = self.text(values.first().map(|v| v.value.span).unwrap_or(span));
+                let example = self.sym.text(values.first().map(|v| v.value.span).unwrap_or(span));
                 let example = if example.is_empty() { "…" } else { example };
                 let who = match p.by.as_ref().map(|b| b.name.as_str()) {
                     Some("cohort") | None => format!("in {}", list_codes(missing.iter().copied())),

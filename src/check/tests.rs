@@ -1,18 +1,78 @@
 //! Test blocks: the case each gives and what each expects, names resolved.
 
+use super::expr::Declared;
+use super::index::{self, Reference};
 use super::names::{did_you_mean, list_codes, Symbol};
-use super::{Checker, Ty};
+use super::symbols::{Findings, Symbols};
+use super::Ty;
 use crate::case::Case;
 use crate::diag::{codes, Diagnostic};
+use crate::model::needs::Needs;
 use crate::model::{self, Expectation, QuestionKind};
 use crate::syntax::ast::{self, ExpectKind, GivenValue, LiteralValue};
 use crate::units::Unit;
 
-impl<'a> Checker<'a> {
-    pub(super) fn tests(&mut self) {
+/// The tests, with where each and its expectations are written, and the
+/// tests each `as` names (for the index).
+pub(super) struct Tests {
+    pub(super) tests: Vec<model::TestCase>,
+    pub(super) spans: Vec<model::spans::TestSpans>,
+    pub(super) references: Vec<Reference>,
+}
+
+/// The tests. Reads the declared parts (the codes a test gives), the route
+/// (the rules a test expects), the step types (the unit a test expects) and
+/// what the calculations read (`needs`: what a test must give, the one
+/// definition `ras run` and `ras sample` use too).
+pub(super) fn tests(
+    sym: &Symbols,
+    d: &Declared,
+    route: Option<&model::Route>,
+    step_types: &[Ty],
+    needs: &Needs,
+) -> (Tests, Findings) {
+    let mut pass = TestPass {
+        sym,
+        d,
+        route,
+        step_types,
+        found: Findings::default(),
+        product: Tests {
+            tests: Vec::new(),
+            spans: Vec::new(),
+            references: Vec::new(),
+        },
+    };
+    pass.tests(needs);
+    (pass.product, pass.found)
+}
+
+struct TestPass<'p, 's, 'a> {
+    sym: &'s Symbols<'a>,
+    d: &'p Declared,
+    route: Option<&'p model::Route>,
+    step_types: &'p [Ty],
+    found: Findings,
+    product: Tests,
+}
+
+impl<'a> TestPass<'_, '_, 'a> {
+    fn error(&mut self, diag: Diagnostic) {
+        self.found.error(diag);
+    }
+
+    fn refer(&mut self, name: &str, span: crate::syntax::Span, to: Option<index::Target>) {
+        self.product.references.push(Reference {
+            name: name.to_string(),
+            span,
+            to,
+        });
+    }
+
+    fn tests(&mut self, needs: &Needs) {
         let inherited = self.bases();
         let mut seen: Vec<&ast::Text> = Vec::new();
-        for (k, (_, t)) in self.decls.tests.clone().into_iter().enumerate() {
+        for (k, &(_, t)) in self.sym.decls.tests.iter().enumerate() {
             // `None`: the test starts from a test that is not there, so which
             // answers it gives is unknown.
             let from_base = inherited.get(k).cloned().flatten();
@@ -58,13 +118,13 @@ impl<'a> Checker<'a> {
                     g.name.name.as_str(),
                     "cohort" | "assessed" | "plan_cost" | "case_id"
                 ) && !matches!(
-                    self.names.get(&g.name.name),
+                    self.sym.names.get(&g.name.name),
                     Some(Symbol::Question(_) | Symbol::Attribute(_))
                 )
             });
             let base_known = t.base.is_none() || from_base.is_some();
             if !stops_early && !unknown_given && base_known {
-                self.missing_answers(t, &givens, &case);
+                self.missing_answers(t, &givens, &case, needs);
             }
             if t.expects.is_empty() {
                 let diag = Diagnostic::new(
@@ -75,12 +135,12 @@ impl<'a> Checker<'a> {
                 .hint("add what must come out, e.g. `expect indicative £141.33`");
                 self.error(diag);
             }
-            self.m.tests.push(model::TestCase {
+            self.product.tests.push(model::TestCase {
                 name: t.name.text.clone(),
                 case,
                 expects,
             });
-            self.m.spans.tests.push(model::spans::TestSpans {
+            self.product.spans.push(model::spans::TestSpans {
                 name: t.name.span,
                 expects: expect_spans,
             });
@@ -94,10 +154,10 @@ impl<'a> Checker<'a> {
         let mut case = Case::default();
         let mut seen: Vec<(&str, crate::syntax::Span)> = Vec::new();
         for &(g, inherited) in givens {
-            let reported = self.errors.len();
+            let reported = self.found.errors.len();
             self.given(g, &mut seen, &mut case);
             if inherited {
-                self.errors.truncate(reported);
+                self.found.errors.truncate(reported);
             }
         }
         case
@@ -124,9 +184,9 @@ impl<'a> Checker<'a> {
             match g.name.name.as_str() {
                 "cohort" => {
                     let code = self.given_code(g);
-                    if self.cohort_names.get(&code).is_none() {
+                    if self.sym.cohort_names.get(&code).is_none() {
                         let valid: Vec<String> =
-                            self.m.cohorts.iter().map(|c| c.id.clone()).collect();
+                            self.d.cohorts.iter().map(|c| c.id.clone()).collect();
                         let diag = Diagnostic::new(
                             codes::TEST_UNKNOWN_COHORT,
                             format!("`{code}` is not a cohort of this policy"),
@@ -153,7 +213,7 @@ impl<'a> Checker<'a> {
                 },
                 "case_id" => case.case_id = Some(self.given_code(g)),
                 name => {
-                    match self.names.get(name) {
+                    match self.sym.names.get(name) {
                         Some(Symbol::Question(q)) => {
                             if let Some(answer) = self.given_answer(g, q) {
                                 case.answers.insert(name.to_string(), answer);
@@ -162,7 +222,7 @@ impl<'a> Checker<'a> {
                         Some(Symbol::Attribute(a)) => {
                             let code = self.given_code(g);
                             let valid: Vec<String> = self
-                                .m
+                                .d
                                 .attributes
                                 .get(a as usize)
                                 .map(|x| x.values.iter().map(|v| v.code.clone()).collect())
@@ -180,7 +240,7 @@ impl<'a> Checker<'a> {
                         }
                         _ => {
                             let questions: Vec<String> =
-                                self.m.questions.iter().map(|q| q.id.clone()).collect();
+                                self.d.questions.iter().map(|q| q.id.clone()).collect();
                             let hint = match did_you_mean(name, questions.iter().map(String::as_str)) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "a test gives `cohort`, `assessed`, `plan_cost`, attributes and answers to questions".into(),
@@ -208,7 +268,7 @@ impl<'a> Checker<'a> {
     fn given_code(&self, g: &ast::Given) -> String {
         match &g.value {
             GivenValue::Code(c) => c.text.clone(),
-            GivenValue::Literal(l) => self.text(l.span).to_string(),
+            GivenValue::Literal(l) => self.sym.text(l.span).to_string(),
         }
     }
 
@@ -234,7 +294,7 @@ impl<'a> Checker<'a> {
     }
 
     fn given_answer(&mut self, g: &ast::Given, q: u32) -> Option<String> {
-        let question = self.m.questions.get(q as usize)?.clone();
+        let question = self.d.questions.get(q as usize)?;
         match &question.kind {
             QuestionKind::Choice { options, .. } => {
                 let code = self.given_code(g);
@@ -308,24 +368,25 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn missing_answers(&mut self, t: &ast::Test, givens: &[(&ast::Given, bool)], case: &Case) {
+    fn missing_answers(
+        &mut self,
+        t: &ast::Test,
+        givens: &[(&ast::Given, bool)],
+        case: &Case,
+        needs: &Needs,
+    ) {
         let mut missing: Vec<&str> = Vec::new();
-        for (q, question) in self.m.questions.iter().enumerate() {
-            let has_default = match &question.kind {
-                QuestionKind::Choice { default, .. } => default.is_some(),
-                QuestionKind::YesNo { default } => default.is_some(),
-                QuestionKind::Number { default, .. } => default.is_some(),
-            };
+        for (q, question) in self.d.questions.iter().enumerate() {
             // An answer given but not valid is reported where it is given.
             let answered = givens.iter().any(|(g, _)| g.name.name == question.id);
-            if self.used_questions.get(q).copied().unwrap_or(false) && !has_default && !answered {
+            if needs.answer_required_of(&self.d.questions, q as u32) && !answered {
                 missing.push(&question.id);
             }
         }
         let mut not_given: Vec<&model::Attribute> = Vec::new();
-        for (a, attribute) in self.m.attributes.iter().enumerate() {
+        for (a, attribute) in self.d.attributes.iter().enumerate() {
             let given = givens.iter().any(|(g, _)| g.name.name == attribute.id);
-            if self.used_attributes.get(a).copied().unwrap_or(false) && !given {
+            if needs.attribute(a as u32) && !given {
                 not_given.push(attribute);
             }
         }
@@ -363,7 +424,7 @@ impl<'a> Checker<'a> {
                 .label(t.name.span, "no cohort")
                 .hint(format!(
                     "add `given cohort {}`",
-                    self.m
+                    self.d
                         .cohorts
                         .first()
                         .map(|c| c.id.as_str())
@@ -389,10 +450,11 @@ impl<'a> Checker<'a> {
             ExpectKind::NoFlags => Expectation::NoFlags,
             ExpectKind::Flag(f) | ExpectKind::NoFlag(f) => {
                 let raised = matches!(e.kind, ExpectKind::Flag(_));
-                match self.names.get(&f.name) {
+                match self.sym.names.get(&f.name) {
                     Some(Symbol::Flag(id)) => Expectation::Flag { flag: id, raised },
                     other => {
                         let flags: Vec<String> = self
+                            .sym
                             .decls
                             .flags
                             .iter()
@@ -419,7 +481,6 @@ impl<'a> Checker<'a> {
             ExpectKind::NoRoute => Expectation::Route { route: None },
             ExpectKind::Route(r) => {
                 let routes: Vec<String> = self
-                    .m
                     .route
                     .iter()
                     .flat_map(|x| x.rules.iter().map(|r| r.id.clone()))
@@ -439,7 +500,7 @@ impl<'a> Checker<'a> {
                 }
             }
             ExpectKind::Value(name, lit) => {
-                let step = match self.names.get(&name.name) {
+                let step = match self.sym.names.get(&name.name) {
                     Some(Symbol::Step(step)) => step,
                     Some(other) => {
                         let diag = Diagnostic::new(
@@ -463,7 +524,8 @@ impl<'a> Checker<'a> {
                         return None;
                     }
                     None => {
-                        self.unknown_name(&name.name, name.span);
+                        let diag = super::expr::unknown_name(self.sym, &name.name, name.span);
+                        self.error(diag);
                         return None;
                     }
                 };
@@ -498,18 +560,22 @@ impl<'a> Checker<'a> {
     }
 }
 
-impl<'a> Checker<'a> {
+impl<'a> TestPass<'_, '_, 'a> {
     /// For each test, in order, the answers it takes from the test it starts
     /// from (`as "…"`), that test's own taken first so the nearer test wins;
     /// empty for a test without `as`, `None` when the chain of bases breaks
     /// (an unknown test, or a circle), which is reported at the `as`.
     fn bases(&mut self) -> Vec<Option<Vec<&'a ast::Given>>> {
-        let tests: Vec<&'a ast::Test> = self.decls.tests.iter().map(|(_, t)| *t).collect();
+        let tests: Vec<&'a ast::Test> = self.sym.decls.tests.iter().map(|(_, t)| *t).collect();
         // The first test of a name is the one a base names; a second is
         // reported as a duplicate.
         let index_of = |name: &str| tests.iter().position(|t| t.name.text == name);
         let mut out = Vec::with_capacity(tests.len());
         for (i, test) in tests.iter().enumerate() {
+            if let Some(base) = &test.base {
+                let to = index_of(&base.text).map(|j| index::Target::Test(j as u32));
+                self.refer(&base.text, base.span, to);
+            }
             let mut chain = vec![i];
             let mut broken = false;
             let mut at = *test;

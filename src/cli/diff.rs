@@ -6,7 +6,7 @@ use super::rules::{self, Show};
 use super::term::{self, Context};
 use super::{values, CliError, ExitStatus};
 use crate::batch::input::{CaseReader, InputFormat};
-use crate::batch::RunError;
+use crate::batch::{ErrorRecord, RunError};
 use crate::check::CheckOptions;
 use crate::date::Date;
 use crate::diag::Severity;
@@ -43,8 +43,10 @@ pub enum Format {
     after_help = "Examples:\n  ras diff rules/lancashire/2014-v1.ras rules/lancashire/2016-v7.ras\n  \
                   ras diff old.ras new.ras --cases caseload.csv --report impact.html\n  \
                   ras diff old.ras new.ras --cases caseload.csv --per-case people.csv --format json\n\n\
-                  Exit codes: 0 the report was written (rows that are errors are counted in it); \
-                  1 a rule file has errors or the caseload cannot be used; 2 usage or I/O problem."
+                  Exit codes: 0 the report was written (and, with --cases, no row is an error, or \
+                  --allow-errors); 1 a rule file has errors, the caseload cannot be used, or some \
+                  rows are errors under either version (counted in the report, each one in the \
+                  --errors file); 2 usage or I/O problem."
 )]
 pub struct Args {
     /// The old version's rule file.
@@ -76,6 +78,16 @@ pub struct Args {
     #[arg(long, value_name = "OUT.csv", requires = "cases")]
     pub per_case: Option<PathBuf>,
 
+    /// Write each row that is an error under either version to this CSV file:
+    /// its line (or spreadsheet row), case id, the version (old, new or both),
+    /// column, code and message.
+    #[arg(long, value_name = "ERRORS.csv", requires = "cases")]
+    pub errors: Option<PathBuf>,
+
+    /// Exit 0 even when some rows are errors under either version.
+    #[arg(long, requires = "cases")]
+    pub allow_errors: bool,
+
     /// The report's form (default: from the --report file's name, else text).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub format: Option<Format>,
@@ -103,6 +115,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let new = load(ctx, &args.new, &options)?;
     let changes = crate::diff::changes(&old, &new);
     let mut impacts = Vec::new();
+    let mut error_rows = (0, 0);
     if let Some(cases) = &args.cases {
         replay::check_outputs(&old, &new, &args.output).map_err(CliError::Usage)?;
         let reader = open_cases(&args, cases)?;
@@ -118,20 +131,48 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         let mut per_case_out = per_case
             .as_mut()
             .map(|(_, (_, file))| io::BufWriter::with_capacity(1 << 16, file));
+        let mut errors = match &args.errors {
+            Some(path) => {
+                let (staged, file) = Staged::create(path)?;
+                let mut w = csv::Writer::from_writer(io::BufWriter::with_capacity(1 << 16, file));
+                let place = reader.places().column_name();
+                w.write_record([place, "case_id", "version", "column", "code", "message"])
+                    .map_err(|e| write_error(path, e))?;
+                Some((path.clone(), staged, w))
+            }
+            None => None,
+        };
+        let mut record_error = |side: replay::Side, e: &ErrorRecord| -> io::Result<()> {
+            if let Some((_, _, w)) = &mut errors {
+                w.write_record([
+                    e.line.to_string().as_str(),
+                    &e.case_id,
+                    side.as_str(),
+                    &e.column,
+                    e.code,
+                    &e.message,
+                ])
+                .map_err(io::Error::other)?;
+            }
+            Ok(())
+        };
         let outcome = replay::replay(
             &old,
             &new,
             &changes,
             reader,
             &replay_options,
-            per_case_out.as_mut().map(|w| w as &mut dyn Write),
-            &mut |_, _| {},
+            replay::Sinks {
+                per_case: per_case_out.as_mut().map(|w| w as &mut dyn Write),
+                on_error: &mut record_error,
+                progress: &mut |_, _| {},
+            },
         );
-        let (found, warnings) = match outcome {
+        let replayed = match outcome {
             Ok(done) => done,
             Err(RunError::File(p)) => return Err(CliError::BadCase(with_hint(&p))),
             Err(RunError::Io(e)) => {
-                return Err(match &args.per_case {
+                return Err(match args.per_case.as_ref().or(args.errors.as_ref()) {
                     Some(path) => CliError::Write {
                         path: path.clone(),
                         source: e,
@@ -146,13 +187,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
                 source: e.into_error(),
             })?;
         }
+        let errors_staged = match errors {
+            Some((path, staged, w)) => {
+                w.into_inner()
+                    .map_err(|e| write_error(&path, e.to_string()))?;
+                Some(staged)
+            }
+            None => None,
+        };
         if let Some((_, (staged, _))) = per_case {
             staged.commit()?;
         }
-        for w in &warnings {
+        if let Some(staged) = errors_staged {
+            staged.commit()?;
+        }
+        for w in &replayed.warnings {
             term::note(&format!("warning: {w}\n"));
         }
-        impacts = found;
+        error_rows = replayed.errors;
+        impacts = replayed.impacts;
+        term::note(&format!(
+            "{} cases: {} errors under the old version, {} under the new\n",
+            replayed.rows, error_rows.0, error_rows.1
+        ));
     }
     let (old_name, new_name) = (display_name(&args.old), display_name(&args.new));
     let report = Report {
@@ -186,7 +243,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         Some(path) if path != Path::new("-") => files::write_text(path, &text)?,
         _ => term::print(&text)?,
     }
+    if (error_rows.0 > 0 || error_rows.1 > 0) && !args.allow_errors {
+        return Ok(ExitStatus::Failed);
+    }
     Ok(ExitStatus::Success)
+}
+
+fn write_error(path: &Path, e: impl std::fmt::Display) -> CliError {
+    CliError::Write {
+        path: path.to_path_buf(),
+        source: io::Error::other(e.to_string()),
+    }
 }
 
 /// Reads, checks and compiles a rule file, keeping its text for the formulas.
@@ -255,6 +322,7 @@ fn refuse_overwriting(args: &Args) -> Result<(), CliError> {
             args.report.as_deref().filter(|p| *p != Path::new("-")),
         ),
         ("--per-case", args.per_case.as_deref()),
+        ("--errors", args.errors.as_deref()),
     ];
     let inputs = [
         Some(args.old.as_path()),

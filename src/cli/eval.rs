@@ -29,6 +29,18 @@ use std::path::{Path, PathBuf};
 #[command(group = clap::ArgGroup::new("rules").required(true).args(["file", "plan"]))]
 #[command(group = clap::ArgGroup::new("input").required(true).multiple(true).args(["case", "answers"]))]
 pub struct Args {
+    /// The policy and the case.
+    #[command(flatten)]
+    pub case: CaseArgs,
+
+    /// How to show the result: `human` for people, `json` for other programs.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// The policy and the case, as `ras eval` and `ras explain` both take them.
+#[derive(Debug, clap::Args)]
+pub struct CaseArgs {
     /// The rule file to use.
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
@@ -64,18 +76,14 @@ pub struct Args {
     #[arg(long = "attribute", value_name = "NAME=VALUE", value_parser = values::pair)]
     pub attributes: Vec<(String, String)>,
 
-    /// A reference for the case, shown in the result.
+    /// A reference for the case, shown with the result.
     #[arg(long, value_name = "ID")]
     pub case_id: Option<String>,
 
     /// Use the rates in force on this date (YYYY-MM-DD) instead of the
-    /// assessment date.
+    /// assessment date; the result says so.
     #[arg(long, value_name = "DATE", value_parser = values::date)]
     pub as_of: Option<Date>,
-
-    /// How to show the result: `human` for people, `json` for other programs.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
 }
 
 /// How `ras eval` shows its result.
@@ -91,13 +99,13 @@ pub enum Format {
 pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     // Read the case first: it is cheap, and a mistyped case file name should
     // not wait for the rules to be checked.
-    let case = build_case(&args)?;
-    let plan = load(&args, ctx)?;
+    let case = build_case(&args.case)?;
+    let plan = load(&args.case, ctx)?;
     evaluate(&plan, &case, &args)
 }
 
 /// The plan from `--plan` or from the rule file.
-pub(super) fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
+pub(super) fn load(args: &CaseArgs, ctx: &Context) -> Result<Plan, CliError> {
     match (&args.plan, &args.file) {
         (Some(plan), _) => rules::read_plan(plan),
         (None, Some(file)) => {
@@ -111,7 +119,7 @@ pub(super) fn load(args: &Args, ctx: &Context) -> Result<Plan, CliError> {
 }
 
 /// The case from `--case`, with the other options written over it.
-pub(super) fn build_case(args: &Args) -> Result<Case, CliError> {
+pub(super) fn build_case(args: &CaseArgs) -> Result<Case, CliError> {
     let mut case = match &args.case {
         Some(path) => read_case(path)?,
         None => Case::default(),
@@ -156,7 +164,9 @@ fn read_case(path: &Path) -> Result<Case, CliError> {
 /// standard error and fails the run; with `--format json` the result (status
 /// `error`) is printed too, so a program reading it always gets a result.
 fn evaluate(plan: &Plan, case: &Case, args: &Args) -> Result<ExitStatus, CliError> {
-    let options = EvalOptions { as_of: args.as_of };
+    let options = EvalOptions {
+        as_of: args.case.as_of,
+    };
     let result = eval::evaluate(plan, case, &options);
     match args.format {
         Format::Json => term::print(&format!("{}\n", result.to_json()))?,

@@ -2,11 +2,9 @@
 //! for the person (text, Markdown or HTML).
 
 use super::term::{self, Context};
-use super::{eval, files, values, CliError, ExitStatus};
-use crate::date::Date;
+use super::{eval, files, CliError, ExitStatus};
 use crate::eval::{EvalOptions, Status};
 use crate::explain;
-use rust_decimal::Decimal;
 use std::path::PathBuf;
 
 /// Arguments of `ras explain`.
@@ -28,47 +26,9 @@ use std::path::PathBuf;
 #[command(group = clap::ArgGroup::new("rules").required(true).args(["file", "plan"]))]
 #[command(group = clap::ArgGroup::new("input").required(true).multiple(true).args(["case", "answers"]))]
 pub struct Args {
-    /// The rule file to use.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
-
-    /// Use a compiled plan (from `ras compile`) instead of a rule file.
-    #[arg(long, value_name = "PLAN.json")]
-    pub plan: Option<PathBuf>,
-
-    /// The case as a JSON file (`-` reads it from standard input).
-    #[arg(long, value_name = "CASE.json")]
-    pub case: Option<PathBuf>,
-
-    /// An answer to a question, as QUESTION=CODE (or =yes/no, or =a number);
-    /// repeat for each question.
-    #[arg(long = "answer", value_name = "QUESTION=CODE", value_parser = values::pair)]
-    pub answers: Vec<(String, String)>,
-
-    /// The person's cohort (client group), e.g. older_people.
-    #[arg(long, value_name = "COHORT")]
-    pub cohort: Option<String>,
-
-    /// The assessment date (YYYY-MM-DD); it picks the rates in force then.
-    #[arg(long, value_name = "DATE", value_parser = values::date)]
-    pub assessed: Option<Date>,
-
-    /// The weekly cost of the costed support plan, e.g. 420.00.
-    #[arg(long, value_name = "AMOUNT", value_parser = values::money)]
-    pub plan_cost: Option<Decimal>,
-
-    /// Another fact about the case declared in the rules, as NAME=VALUE.
-    #[arg(long = "attribute", value_name = "NAME=VALUE", value_parser = values::pair)]
-    pub attributes: Vec<(String, String)>,
-
-    /// A reference for the case, shown in the explanation.
-    #[arg(long, value_name = "ID")]
-    pub case_id: Option<String>,
-
-    /// Use the rates in force on this date (YYYY-MM-DD) instead of the
-    /// assessment date; the explanation says so.
-    #[arg(long, value_name = "DATE", value_parser = values::date)]
-    pub as_of: Option<Date>,
+    /// The policy and the case.
+    #[command(flatten)]
+    pub case: eval::CaseArgs,
 
     /// `text` for a terminal, `markdown` for case notes, `html` for a letter.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -98,29 +58,17 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         Format::Markdown => explain::Format::Markdown,
         Format::Html => explain::Format::Html,
     };
-    let output = args.output.clone();
-    let as_of = args.as_of;
-    let eval_args = eval::Args {
-        file: args.file,
-        plan: args.plan,
-        case: args.case,
-        answers: args.answers,
-        cohort: args.cohort,
-        assessed: args.assessed,
-        plan_cost: args.plan_cost,
-        attributes: args.attributes,
-        case_id: args.case_id,
-        as_of,
-        format: eval::Format::Human,
+    let case = eval::build_case(&args.case)?;
+    let plan = eval::load(&args.case, ctx)?;
+    let options = EvalOptions {
+        as_of: args.case.as_of,
     };
-    let case = eval::build_case(&eval_args)?;
-    let plan = eval::load(&eval_args, ctx)?;
-    let result = crate::eval::evaluate(&plan, &case, &EvalOptions { as_of });
+    let result = crate::eval::evaluate(&plan, &case, &options);
     let mut text = explain::render(&explain::explain(&result), format);
     if !text.ends_with('\n') {
         text.push('\n');
     }
-    match output {
+    match args.output {
         Some(path) => files::write_text(&path, &text)?,
         None => term::print(&text)?,
     }

@@ -257,21 +257,44 @@ impl Staged {
     }
 
     /// Renames the temporary file over the destination.
-    pub fn commit(mut self) -> Result<(), CliError> {
+    pub fn commit(self) -> Result<(), CliError> {
+        Staged::commit_all(vec![self])
+    }
+
+    /// Renames the temporary files over their destinations in the order
+    /// given, as one step: an interruption (SIGINT, SIGTERM) waits until the
+    /// last is renamed, so it never leaves some of a run's files new and the
+    /// others old. The last file is the run's commit point: if the process is
+    /// killed outright (SIGKILL, a power cut) part way, the files before it
+    /// may be new while it is old, never the other way round. A rename that
+    /// fails stops the rest, which are removed.
+    pub fn commit_all(files: Vec<Staged>) -> Result<(), CliError> {
+        let Some(first) = files.first() else {
+            return Ok(());
+        };
         let mut staged = STAGED.lock().map_err(|_| CliError::Write {
-            path: self.dest.clone(),
+            path: first.dest.clone(),
             source: io::Error::other("a lock is broken"),
         })?;
-        let renamed = fs::rename(&self.temp, &self.dest);
-        staged.retain(|(t, _)| *t != self.temp);
-        self.done = true;
-        renamed.map_err(|source| {
-            let _ = fs::remove_file(&self.temp);
-            CliError::Write {
-                path: self.dest.clone(),
-                source,
+        let mut failed = None;
+        for mut file in files {
+            // Marked done here, as dropping it would wait for the lock held.
+            file.done = true;
+            staged.retain(|(t, _)| *t != file.temp);
+            if failed.is_some() {
+                let _ = fs::remove_file(&file.temp);
+                continue;
             }
-        })
+            if let Err(source) = fs::rename(&file.temp, &file.dest) {
+                let _ = fs::remove_file(&file.temp);
+                failed = Some(CliError::Write {
+                    path: file.dest.clone(),
+                    source,
+                });
+            }
+        }
+        drop(staged);
+        failed.map_or(Ok(()), Err)
     }
 }
 

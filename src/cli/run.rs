@@ -147,29 +147,29 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     let places = reader.places().clone();
     let to_stdout = args.output.as_deref().map_or(true, |p| p == Path::new("-"));
     let output = args.output.as_deref().filter(|_| !to_stdout);
-    let workbook = match output {
-        Some(path) if is_workbook(path) => Some(
-            Workbook::new(&plan.model, &columns, places.column_name())
-                .map_err(|e| write_error(path, e))?,
-        ),
-        _ => None,
-    };
     let out_format = output
-        .filter(|_| workbook.is_none())
+        .filter(|p| !is_workbook(p))
         .map(OutputFormat::from_path)
         .unwrap_or(OutputFormat::Csv);
-    let (results_file, sink): (Option<Destination>, Box<dyn Write>) = match (output, &workbook) {
-        (None, _) => (
+    let (results_file, sink, workbook): (Option<Destination>, Box<dyn Write>, _) = match output {
+        None => (
             None,
             Box::new(io::BufWriter::with_capacity(1 << 16, io::stdout().lock())),
+            None,
         ),
-        // Each whole line goes to the workbook in one write: no buffer between.
-        (Some(path), Some(book)) => (Some(Destination::open(path)?.0), Box::new(book.results())),
-        (Some(path), None) => {
+        // The workbook keeps its own buffer of XML: no buffer between.
+        Some(path) if is_workbook(path) => {
+            let (dest, file) = Destination::open(path)?;
+            let book = Workbook::new(&plan.model, &columns, places.column_name(), file)
+                .map_err(|e| write_error(path, e))?;
+            (Some(dest), Box::new(book.results()), Some(book))
+        }
+        Some(path) => {
             let (dest, file) = Destination::open(path)?;
             (
                 Some(dest),
                 Box::new(io::BufWriter::with_capacity(1 << 16, file)),
+                None,
             )
         }
     };
@@ -255,11 +255,7 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
     };
     writer.finish().map_err(|e| output_error(output, e))?;
     if let (Some(book), Some(path)) = (&workbook, output) {
-        let target = results_file
-            .as_ref()
-            .map(|dest| dest.path().to_path_buf())
-            .unwrap_or_else(|| path.to_path_buf());
-        book.save(&target).map_err(|e| write_error(path, e))?;
+        book.finish().map_err(|e| write_error(path, e))?;
     }
     let errors_dest = match error_file {
         Some((path, dest, w)) => {
@@ -269,12 +265,13 @@ pub fn run(args: Args, ctx: &Context) -> Result<ExitStatus, CliError> {
         }
         None => None,
     };
-    if let Some(dest) = results_file {
-        dest.commit()?;
-    }
-    if let Some(dest) = errors_dest {
-        dest.commit()?;
-    }
+    // The results file is renamed last: it is the run's commit point.
+    let staged = [errors_dest, results_file]
+        .into_iter()
+        .flatten()
+        .filter_map(Destination::staged)
+        .collect();
+    Staged::commit_all(staged)?;
     for w in &warnings {
         term::note(&format!("warning: {w}\n"));
     }
@@ -327,7 +324,7 @@ enum Destination {
     /// renamed over it when the run completes.
     Staged(Staged),
     /// A device or a pipe (`/dev/null`, a fifo): written as it goes, never replaced.
-    Direct(PathBuf),
+    Direct,
 }
 
 impl Destination {
@@ -338,7 +335,7 @@ impl Destination {
                 .write(true)
                 .open(path)
                 .map_err(|e| write_error(path, e))?;
-            return Ok((Destination::Direct(path.to_path_buf()), file));
+            return Ok((Destination::Direct, file));
         }
         if path.is_dir() {
             return Err(write_error(
@@ -350,18 +347,11 @@ impl Destination {
         Ok((Destination::Staged(staged), file))
     }
 
-    /// Where the contents are written until the run completes.
-    fn path(&self) -> &Path {
+    /// The file to rename when the run completes, if any.
+    fn staged(self) -> Option<Staged> {
         match self {
-            Destination::Staged(s) => s.temp_path(),
-            Destination::Direct(p) => p,
-        }
-    }
-
-    fn commit(self) -> Result<(), CliError> {
-        match self {
-            Destination::Staged(s) => s.commit(),
-            Destination::Direct(_) => Ok(()),
+            Destination::Staged(s) => Some(s),
+            Destination::Direct => None,
         }
     }
 }

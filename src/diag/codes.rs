@@ -1,5 +1,6 @@
-//! Every diagnostic code about a rule file or a plan, declared once: its
-//! name, whether it is an error or a warning, and what it means in one line.
+//! Every diagnostic code about a rule file, a plan or a number written by
+//! people, declared once: its name, whether it is an error or a warning, and
+//! what it means in one line.
 //!
 //! Diagnostics are built from these constants ([`super::Diagnostic::new`]);
 //! `allow` accepts the names of the warnings; the fixtures in
@@ -282,6 +283,20 @@ pub const UNUSED_ALLOW: Code = Code::warning(
     "`allow` acknowledges a warning that does not occur",
 );
 
+// Errors in a number written in a case or on the command line (a number in a
+// rule file with too many digits is `NUMBER_TOO_PRECISE`, above).
+
+/// A text that is not a number or an amount of money (`1e3`, `12,50`).
+pub const NOT_A_NUMBER: Code = Code::error(
+    "ras::not-a-number",
+    "a text that is not a number or an amount of money",
+);
+/// An amount of money written below zero where it cannot be (a plan cost).
+pub const NEGATIVE_AMOUNT: Code = Code::error(
+    "ras::negative-amount",
+    "an amount of money written below zero where it cannot be",
+);
+
 // Errors in a compiled plan.
 
 /// A plan that cannot be read or is not valid.
@@ -358,6 +373,9 @@ pub const RULE_FILE: &[Code] = &[
 /// Every code about a compiled plan.
 pub const PLAN: &[Code] = &[BAD_PLAN, PLAN_MODIFIED];
 
+/// Every code about a number written by people (`crate::number`).
+pub const NUMBER: &[Code] = &[NUMBER_TOO_PRECISE, NOT_A_NUMBER, NEGATIVE_AMOUNT];
+
 /// The warnings, which `allow` may acknowledge.
 pub fn warnings() -> impl Iterator<Item = Code> {
     RULE_FILE
@@ -371,6 +389,7 @@ pub fn named(name: &str) -> Option<Code> {
     RULE_FILE
         .iter()
         .chain(PLAN)
+        .chain(NUMBER)
         .copied()
         .find(|c| c.name == name)
 }
@@ -386,7 +405,12 @@ mod tests {
 
     #[test]
     fn each_code_is_declared_once_in_its_own_words() {
-        let all: Vec<Code> = RULE_FILE.iter().chain(PLAN).copied().collect();
+        let all: Vec<Code> = RULE_FILE
+            .iter()
+            .chain(PLAN)
+            .chain(&[NOT_A_NUMBER, NEGATIVE_AMOUNT])
+            .copied()
+            .collect();
         for (i, c) in all.iter().enumerate() {
             assert!(c.name.starts_with("ras::"), "{}", c.name);
             assert!(
@@ -401,6 +425,7 @@ mod tests {
             );
             assert_eq!(named(c.name), Some(*c));
         }
+        assert!(NUMBER.iter().all(|c| all.contains(c)));
         assert_eq!(warning_named("money-cap"), Some(MONEY_CAP));
         assert_eq!(warning_named("cycle"), None);
     }

@@ -6,7 +6,7 @@ use super::impact::{Figure, Impact, Outcome};
 use super::{Change, Steps, Version};
 use crate::batch::input::{CaseReader, RowContent};
 use crate::batch::output::{OutputFormat, ResultWriter, Status};
-use crate::batch::{layout_of, RowEvaluator, RunError, RunOptions};
+use crate::batch::{layout_of, ErrorRecord, RowEvaluator, RunError, RunOptions};
 use crate::eval::{CaseInput, Evaluator, Scratch};
 use crate::model::{Model, StepId};
 use std::io::Write;
@@ -20,6 +20,42 @@ pub struct ReplayOptions {
     pub split: bool,
     /// Read dated values at this date instead of each case's.
     pub as_of: Option<crate::date::Date>,
+}
+
+/// Which version a row that is an error failed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Under the old version only.
+    Old,
+    /// Under the new version only.
+    New,
+    /// The same error under both (a row that cannot be read, say).
+    Both,
+}
+
+impl Side {
+    /// The word in an errors file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Side::Old => "old",
+            Side::New => "new",
+            Side::Both => "both",
+        }
+    }
+}
+
+/// What a replay found: the impact on each output compared, warnings about
+/// the caseload's columns, and how many rows are errors under each version.
+#[derive(Debug)]
+pub struct Replayed {
+    /// One per output compared.
+    pub impacts: Vec<Impact>,
+    /// Columns neither version reads, in words.
+    pub warnings: Vec<String>,
+    /// Rows read.
+    pub rows: u64,
+    /// Rows that are errors under the old version, and under the new.
+    pub errors: (u64, u64),
 }
 
 /// An output of both versions: its name and its step in each.
@@ -78,17 +114,31 @@ fn figure(status: Status, scratch: &Scratch, step: StepId) -> Figure {
     }
 }
 
-/// Replays every row of `reader` under both versions. `per_case` receives each
-/// case's figures as CSV when given; `progress` is called every few thousand rows.
+/// Where a replay writes as it goes.
+pub struct Sinks<'s> {
+    /// Each case's figures as CSV, when given.
+    pub per_case: Option<&'s mut dyn Write>,
+    /// Each row that is an error, with the version it failed under (once, as
+    /// [`Side::Both`], when both give the same error).
+    pub on_error: &'s mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
+    /// Called every few thousand rows with the rows read and the reader's progress.
+    pub progress: &'s mut dyn FnMut(u64, (u64, Option<u64>)),
+}
+
+/// Replays every row of `reader` under both versions.
 pub fn replay(
     old: &Version,
     new: &Version,
     changes: &[Change],
     mut reader: CaseReader,
     options: &ReplayOptions,
-    per_case: Option<&mut dyn Write>,
-    progress: &mut dyn FnMut(u64, (u64, Option<u64>)),
-) -> Result<(Vec<Impact>, Vec<String>), RunError> {
+    sinks: Sinks<'_>,
+) -> Result<Replayed, RunError> {
+    let Sinks {
+        per_case,
+        on_error,
+        progress,
+    } = sinks;
     let (a, b) = (old.model(), new.model());
     let outputs = compared(a, b, &options.outputs)
         .map_err(|m| RunError::File(crate::batch::input::FileProblem::new(m)))?;
@@ -108,7 +158,8 @@ pub fn replay(
     let mut rows_new = RowEvaluator::new(&ev_new, layout_new, run, places);
     let mut sink_old = ResultWriter::body_only(std::io::sink(), OutputFormat::Csv, a, vec![]);
     let mut sink_new = ResultWriter::body_only(std::io::sink(), OutputFormat::Csv, b, vec![]);
-    let mut errors = Vec::new();
+    let (mut errors_old, mut errors_new) = (Vec::new(), Vec::new());
+    let mut error_rows = (0u64, 0u64);
 
     let steps = if options.split {
         Steps::new(old, changes, "")
@@ -202,12 +253,14 @@ pub fn replay(
     while let Some((at, content)) = reader.next_row() {
         let second = again(&content);
         let s_old = rows_old
-            .process(at, content, &mut sink_old, &mut errors)
+            .process(at, content, &mut sink_old, &mut errors_old)
             .map_err(RunError::Io)?;
         let s_new = rows_new
-            .process(at, second, &mut sink_new, &mut errors)
+            .process(at, second, &mut sink_new, &mut errors_new)
             .map_err(RunError::Io)?;
-        errors.clear();
+        error_rows.0 += u64::from(!errors_old.is_empty());
+        error_rows.1 += u64::from(!errors_new.is_empty());
+        report_errors(&mut errors_old, &mut errors_new, on_error).map_err(RunError::Io)?;
         rows += 1;
         outcome.case_id.clear();
         outcome.case_id.push_str(rows_old.case_id());
@@ -327,7 +380,38 @@ pub fn replay(
         w.flush().map_err(RunError::Io)?;
     }
     progress(rows, reader.progress());
-    Ok((impacts, warnings))
+    Ok(Replayed {
+        impacts,
+        warnings,
+        rows,
+        errors: error_rows,
+    })
+}
+
+/// Hands a row's errors under each version to `on_error` and empties both
+/// lists; an error the two versions share is handed over once.
+fn report_errors(
+    old: &mut Vec<ErrorRecord>,
+    new: &mut Vec<ErrorRecord>,
+    on_error: &mut dyn FnMut(Side, &ErrorRecord) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let same = |a: &ErrorRecord, b: &ErrorRecord| {
+        a.code == b.code && a.column == b.column && a.message == b.message
+    };
+    for e in old.iter() {
+        let side = if new.iter().any(|n| same(e, n)) {
+            Side::Both
+        } else {
+            Side::Old
+        };
+        on_error(side, e)?;
+    }
+    for e in new.iter().filter(|n| !old.iter().any(|o| same(o, n))) {
+        on_error(Side::New, e)?;
+    }
+    old.clear();
+    new.clear();
+    Ok(())
 }
 
 fn split<T>(layout: Option<(T, Vec<String>)>) -> (Option<T>, Vec<String>) {

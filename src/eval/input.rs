@@ -110,6 +110,11 @@ impl Evaluator<'_> {
         self.attribute_ids.get(id).copied()
     }
 
+    /// The answer a question has when the case gives none (its default, or missing).
+    pub fn default_answer(&self, question: QuestionId) -> Option<Answer> {
+        self.defaults.get(question as usize).copied()
+    }
+
     /// The index of a cohort code.
     pub fn decode_cohort(&self, text: &str) -> Result<u32, CaseError> {
         let m = &self.plan.model;

@@ -175,7 +175,9 @@ impl<'s> Walker<'s> {
         {
             self.next_may_break = true;
         }
-        if is_leaf(rule) || pair.clone().into_inner().next().is_none() {
+        // `f()`: its brackets are punctuation, as in any other call.
+        let empty = rule != Rule::call_args && pair.clone().into_inner().next().is_none();
+        if is_leaf(rule) || empty {
             self.gap(span.start(), ctx);
             self.push(spelling(rule, pair.as_str()), Kind::Word(rule), ctx);
             self.at = span.end();
@@ -183,7 +185,7 @@ impl<'s> Walker<'s> {
         }
         match rule {
             Rule::expr => ctx.in_expr = true,
-            Rule::call | Rule::round_call => ctx.call = true,
+            Rule::call_args | Rule::round_call => ctx.call = true,
             Rule::paren => ctx.call = false,
             Rule::let_step | Rule::deduction | Rule::output => ctx.equals_may_break = true,
             _ => {}

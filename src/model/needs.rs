@@ -6,7 +6,9 @@
 //!
 //! Input: a checked [`Model`]. Output: [`Needs`]. Reads no case.
 
-use super::{AttributeId, Expr, Model, ParameterKey, QuestionId, Subject};
+use super::{
+    AttributeId, Expr, Model, Parameter, ParameterKey, Question, QuestionId, QuestionKind, Subject,
+};
 
 /// What a policy reads from a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,46 +31,79 @@ pub struct Needs {
 impl Needs {
     /// What `model` reads.
     pub fn of(model: &Model) -> Needs {
-        let mut needs = Needs {
-            questions: vec![false; model.questions.len()],
-            attributes: vec![false; model.attributes.len()],
+        let mut needs = Needs::nothing(
+            model.questions.len(),
+            model.attributes.len(),
+            model.route.is_some(),
+        );
+        for root in model.roots() {
+            model.walk(root, &mut |_, e| needs.read(e, &model.parameters));
+        }
+        needs
+    }
+
+    /// What the expressions of a model still being checked read, every node
+    /// counted: the checker asks before the model is whole (a test is checked
+    /// even when a step has an error), and every node it makes belongs to a
+    /// step, flag, answer check, requirement or route rule, the places
+    /// evaluation starts from.
+    pub(crate) fn of_expressions(
+        exprs: &[Expr],
+        parameters: &[Parameter],
+        questions: usize,
+        attributes: usize,
+        route: bool,
+    ) -> Needs {
+        let mut needs = Needs::nothing(questions, attributes, route);
+        for e in exprs {
+            needs.read(e, parameters);
+        }
+        needs
+    }
+
+    /// A policy that reads nothing yet; one with a route reads the plan cost.
+    fn nothing(questions: usize, attributes: usize, route: bool) -> Needs {
+        Needs {
+            questions: vec![false; questions],
+            attributes: vec![false; attributes],
             date: false,
-            plan_cost: model.route.is_some(),
-        };
+            plan_cost: route,
+        }
+    }
+
+    /// Notes what one expression node reads.
+    fn read(&mut self, e: &Expr, parameters: &[Parameter]) {
         let mark = |flags: &mut Vec<bool>, i: u32| {
             if let Some(f) = flags.get_mut(i as usize) {
                 *f = true;
             }
         };
-        for root in model.roots() {
-            model.walk(root, &mut |_, e| match e {
-                Expr::Answer { question, .. } => mark(&mut needs.questions, *question),
-                Expr::CodeIn {
-                    subject: Subject::Question(q),
-                    ..
-                } => mark(&mut needs.questions, *q),
-                Expr::CodeIn {
-                    subject: Subject::Attribute(a),
-                    ..
-                } => mark(&mut needs.attributes, *a),
-                Expr::Total { terms, .. } => {
-                    for t in terms {
-                        mark(&mut needs.questions, t.question);
-                    }
+        match e {
+            Expr::Answer { question, .. } => mark(&mut self.questions, *question),
+            Expr::CodeIn {
+                subject: Subject::Question(q),
+                ..
+            } => mark(&mut self.questions, *q),
+            Expr::CodeIn {
+                subject: Subject::Attribute(a),
+                ..
+            } => mark(&mut self.attributes, *a),
+            Expr::Total { terms, .. } => {
+                for t in terms {
+                    mark(&mut self.questions, t.question);
                 }
-                Expr::Parameter { parameter } => {
-                    if let Some(p) = model.parameters.get(*parameter as usize) {
-                        if let ParameterKey::Attribute(a) = p.key {
-                            mark(&mut needs.attributes, a);
-                        }
-                        needs.date |= p.schedule.iter().any(|s| s.from.is_some());
+            }
+            Expr::Parameter { parameter } => {
+                if let Some(p) = parameters.get(*parameter as usize) {
+                    if let ParameterKey::Attribute(a) = p.key {
+                        mark(&mut self.attributes, a);
                     }
+                    self.date |= p.schedule.iter().any(|s| s.from.is_some());
                 }
-                Expr::PlanCost => needs.plan_cost = true,
-                _ => {}
-            });
+            }
+            Expr::PlanCost => self.plan_cost = true,
+            _ => {}
         }
-        needs
     }
 
     /// Whether the policy reads the answer to `question`.
@@ -82,7 +117,19 @@ impl Needs {
     /// Whether a case must answer `question`: the policy reads it and it has
     /// no default answer.
     pub fn answer_required(&self, model: &Model, question: QuestionId) -> bool {
-        self.question(question) && !model.has_default(question)
+        self.answer_required_of(&model.questions, question)
+    }
+
+    /// [`Needs::answer_required`] over a model's questions alone, for the
+    /// checker, whose model is not whole when its tests are checked.
+    pub(crate) fn answer_required_of(&self, questions: &[Question], question: QuestionId) -> bool {
+        let has_default = match questions.get(question as usize).map(|q| &q.kind) {
+            Some(QuestionKind::Choice { default, .. }) => default.is_some(),
+            Some(QuestionKind::YesNo { default }) => default.is_some(),
+            Some(QuestionKind::Number { default, .. }) => default.is_some(),
+            None => false,
+        };
+        self.question(question) && !has_default
     }
 
     /// Whether the policy reads `attribute`.

@@ -84,3 +84,38 @@ proptest::proptest! {
         }
     }
 }
+
+/// The one-pass reading of plain digits gives the full reading's value and
+/// scale (`12.50` keeps its two decimals), and leaves all else to it.
+#[test]
+fn plain_digits_read_as_the_full_reader_reads_them() {
+    for text in [
+        "0",
+        "007",
+        "12.50",
+        "0.000",
+        "420.00",
+        "5",
+        "123456789012345678",
+        "12345678901234567.8",
+    ] {
+        let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
+        let fast = plain_digits(text.as_bytes()).expect(text);
+        let full = exact(false, whole, frac).unwrap();
+        assert_eq!((fast, fast.scale()), (full, full.scale()), "{text}");
+        assert_eq!(parse_money(text).unwrap().scale(), full.scale(), "{text}");
+    }
+    for text in [
+        "1234567890123456789",
+        "1.",
+        ".5",
+        "1.2.3",
+        "1,000",
+        "£5",
+        "-1",
+        "1e3",
+        "",
+    ] {
+        assert_eq!(plain_digits(text.as_bytes()), None, "{text}");
+    }
+}

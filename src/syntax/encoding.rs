@@ -4,10 +4,7 @@
 //! column of the first byte that cannot be read, not a failure to read a file.
 
 use super::span::Span;
-use crate::diag::Diagnostic;
-
-/// The code of a rule file that is not UTF-8 text.
-pub const NOT_UTF8: &str = "ras::not-utf8";
+use crate::diag::{codes, Diagnostic};
 
 /// A rule file that is not UTF-8: the diagnostic, and the text it points into
 /// (the file with each unreadable byte shown as `�`).
@@ -54,7 +51,7 @@ pub fn decode(bytes: &[u8]) -> Result<&str, Box<NotUtf8>> {
         }
     };
     let end = at + '\u{FFFD}'.len_utf8();
-    let diagnostic = Diagnostic::error(NOT_UTF8, message)
+    let diagnostic = Diagnostic::new(codes::NOT_UTF8, message)
         .label(Span::new(at, end.min(shown.len())), "cannot be read")
         .hint(hint);
     Err(Box::new(NotUtf8 { diagnostic, shown }))
@@ -91,7 +88,7 @@ mod tests {
         let bytes = b"policy \"x\" {\n}\nparameter p = \xA35.00\n";
         let err = decode(bytes).unwrap_err();
         let d = &err.diagnostic;
-        assert_eq!(d.code, NOT_UTF8);
+        assert_eq!(d.code, codes::NOT_UTF8.name);
         assert!(
             d.message.contains("0xA3 on line 3, column 15"),
             "{}",

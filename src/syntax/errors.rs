@@ -4,7 +4,7 @@
 use super::parser::Rule;
 use super::scan::{code_chars, comment_start};
 use super::span::Span;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 
 /// Punctuation pest may expect, which the grammar writes as literals (not rules).
 const PUNCTUATION: &[&str] = &["=", ":", "{", "}", "(", ")", "[", "]", ","];
@@ -94,7 +94,7 @@ pub(super) fn syntax_error(
         )
     };
     let end = next_token_end(source, pos);
-    let mut diag = Diagnostic::error("ras::syntax", message).label(Span::new(pos, end), "here");
+    let mut diag = Diagnostic::new(codes::SYNTAX, message).label(Span::new(pos, end), "here");
     let mut hint = syntax_hint(source, pos, &expected);
     let word_here: String = source
         .get(pos..)
@@ -305,7 +305,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::item | Rule::allow | Rule::declaration_start => "a declaration (`policy`, `question`, `parameter`, `let`, `output`, `test`, …)",
         Rule::warning_code => "a warning code, e.g. `money-cap`",
         Rule::string | Rule::string_text => "a sentence in quotes, e.g. \"Older people\"",
-        Rule::ident | Rule::ident_raw | Rule::name => "a name, e.g. `price_per_point`",
+        Rule::ident | Rule::ident_raw | Rule::name_led => "a name, e.g. `price_per_point`",
         Rule::code => "an option code, e.g. `3` or `some_willing`",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::number => "a number, e.g. `1.5`",
@@ -364,7 +364,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::given_pair => "a name and its value, e.g. `personal_care 3`",
         Rule::expect => "`expect`",
         rule if is_expectation(rule) => "an expectation, e.g. `indicative £141.33` or `flag chc_screening`",
-        Rule::expr | Rule::paren | Rule::code_test | Rule::call | Rule::round_call => {
+        Rule::expr | Rule::paren | Rule::round_call => {
             "a calculation, e.g. `points * price_per_point`"
         }
         Rule::neg | Rule::not_op => "a value or `not`",

@@ -14,7 +14,7 @@ use super::recover::{self, Skipped};
 use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
 use crate::date::Date;
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::number::{self, NumberError};
 use crate::units::Unit;
 use pest::iterators::{Pair, Pairs};
@@ -56,8 +56,8 @@ pub fn parse_recovering(source: &str) -> Parsed {
     // The parser, the checker and the evaluator recurse on nesting: refuse
     // what would exhaust the stack before it is read.
     if let Some(at) = too_deeply_nested(source) {
-        let diagnostic = Diagnostic::error(
-            "ras::too-complex",
+        let diagnostic = Diagnostic::new(
+            codes::TOO_COMPLEX,
             format!("brackets are nested more than {MAX_NESTING} deep here"),
         )
         .label(Span::new(at, at + 1), "too deep")
@@ -172,6 +172,9 @@ fn span(pair: &Pair<'_, Rule>) -> Span {
 /// scanning its own line; `text` starts at a token, never inside a string.
 fn trimmed_len(text: &str) -> usize {
     let mut end = text.trim_end().len();
+    if !text[..end].contains('#') {
+        return end; // no comment to remove
+    }
     loop {
         let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
         match comment_start(&text[line_start..end]) {
@@ -182,8 +185,8 @@ fn trimmed_len(text: &str) -> usize {
 }
 
 fn internal(at: Span, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ras::internal",
+    Diagnostic::new(
+        codes::INTERNAL,
         format!("the parser lost track of a {what}"),
     )
     .at(at)
@@ -205,7 +208,22 @@ fn strip_keywords<'i>(pairs: Pairs<'i, Rule>) -> Vec<Pair<'i, Rule>> {
 }
 
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("k_")
+    // Every pair of a declaration passes here: the rules' names are read once.
+    static KEYWORDS: OnceLock<Vec<bool>> = OnceLock::new();
+    let keywords = KEYWORDS.get_or_init(|| {
+        let mut table = Vec::new();
+        for r in Rule::all_rules() {
+            let at = *r as usize;
+            if table.len() <= at {
+                table.resize(at + 1, false);
+            }
+            if let Some(slot) = table.get_mut(at) {
+                *slot = format!("{r:?}").starts_with("k_");
+            }
+        }
+        table
+    });
+    keywords.get(rule as usize).copied().unwrap_or(false)
 }
 
 struct Inner<'i> {
@@ -286,15 +304,15 @@ fn decimal(pair: &Pair<'_, Rule>) -> Result<Decimal> {
     let digits: String = written.chars().filter(|c| *c != ',').collect();
     number::parse_decimal(&digits).map_err(|e| match e {
         NumberError::TooPrecise { .. } if whole_digits(&digits) > number::MAX_DIGITS => {
-            Diagnostic::error(
-                "ras::number-too-large",
+            Diagnostic::new(
+                codes::NUMBER_TOO_LARGE,
                 format!("`{written}` is too large or too precise to hold exactly"),
             )
             .label(span(pair), "this number")
             .hint("numbers hold up to 28 significant digits")
         }
         NumberError::TooPrecise { .. } => {
-            Diagnostic::error(NumberError::TOO_PRECISE, e.message(written))
+            Diagnostic::new(codes::NUMBER_TOO_PRECISE, e.message(written))
                 .label(span(pair), "this number")
                 .hint(
                     "nothing is rounded for you: write the figure the policy sets, \
@@ -324,8 +342,8 @@ fn number(pair: Pair<'_, Rule>) -> Result<NumberLit> {
 fn date(pair: Pair<'_, Rule>) -> Result<DateLit> {
     let at = span(&pair);
     let date = Date::parse(pair.as_str()).ok_or_else(|| {
-        Diagnostic::error(
-            "ras::bad-date",
+        Diagnostic::new(
+            codes::BAD_DATE,
             format!("`{}` is not a date in the calendar", pair.as_str()),
         )
         .label(at, "no such day")
@@ -962,8 +980,8 @@ fn depth(e: &Expr, limit: usize) -> usize {
 }
 
 fn too_complex(at: Span) -> Diagnostic {
-    Diagnostic::error(
-        "ras::too-complex",
+    Diagnostic::new(
+        codes::TOO_COMPLEX,
         "this calculation is too long to check in one piece",
     )
     .label(at, "too many operators")
@@ -1034,7 +1052,6 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Expr> {
             e.span = at;
             return Ok(e);
         }
-        Rule::name => ExprKind::Name(pair.as_str().to_string()),
         Rule::date | Rule::money | Rule::boolean | Rule::quantity => {
             literal(pair)?.value.into_expr()
         }
@@ -1080,22 +1097,27 @@ fn primary(pair: Pair<'_, Rule>) -> Result<Expr> {
             };
             ExprKind::Round(Box::new(value), rule)
         }
-        Rule::call => {
-            let mut inner = Inner::of(pair);
-            let f = ident(inner.next("function")?);
-            let args = inner.rest().map(expr).collect::<Result<Vec<_>>>()?;
-            ExprKind::Call(f, args)
-        }
-        Rule::code_test => {
-            let mut inner = Inner::of(pair);
-            let subject = ident(inner.next("subject")?);
-            let op = inner.next("test")?;
-            let negated = matches!(op.as_rule(), Rule::is_not | Rule::not_in);
-            let codes = Inner::of(inner.next("codes")?).rest().map(code).collect();
-            ExprKind::CodeTest {
-                subject,
-                negated,
-                codes,
+        Rule::name_led => {
+            let mut inner = pair.into_inner();
+            let name = next(&mut inner, at, "name")?;
+            match inner.next() {
+                None => ExprKind::Name(name.as_str().to_string()),
+                Some(args) if args.as_rule() == Rule::call_args => {
+                    let args = args.into_inner().map(expr).collect::<Result<Vec<_>>>()?;
+                    ExprKind::Call(ident(name), args)
+                }
+                Some(op) => {
+                    let negated = matches!(op.as_rule(), Rule::is_not | Rule::not_in);
+                    let codes = Inner::of(next(&mut inner, at, "codes")?)
+                        .rest()
+                        .map(code)
+                        .collect();
+                    ExprKind::CodeTest {
+                        subject: ident(name),
+                        negated,
+                        codes,
+                    }
+                }
             }
         }
         _ => return Err(internal(at, "expression")),

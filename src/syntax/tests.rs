@@ -5,6 +5,7 @@
 use super::errors::syntax_error;
 use super::parser::{RasParser, Rule};
 use super::{parse, parse_recovering};
+use crate::diag::codes;
 use pest::Parser;
 
 /// The rule files and fixtures as they are, and with lines deleted in turn
@@ -63,7 +64,10 @@ fn the_first_mistake_is_the_one_the_whole_file_parse_finds() {
         }
         let whole = RasParser::parse(Rule::file, &text);
         let parsed = parse_recovering(&text);
-        let first = parsed.diagnostics.iter().find(|d| d.code == "ras::syntax");
+        let first = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.code == codes::SYNTAX.name);
         match (whole, first) {
             (Ok(_), None) => {}
             (Ok(_), Some(d)) => failures.push(format!("{name}: read whole, but `{}`", d.message)),
@@ -113,5 +117,40 @@ fn amounts_keep_their_spelling_and_are_exact() {
     };
     assert_eq!(v.to_string(), "1100.00");
     let err = parse("parameter p £/pt = £4.884999999999999999999999999999/pt").unwrap_err();
-    assert_eq!(err[0].code, "ras::number-too-precise");
+    assert_eq!(err[0].code, codes::NUMBER_TOO_PRECISE.name);
+}
+
+#[test]
+fn the_reserved_words_are_the_ones_the_grammar_refuses_as_names() {
+    let is_name = |word: &str| {
+        RasParser::parse(Rule::ident, word)
+            .is_ok_and(|mut p| p.next().is_some_and(|p| p.as_str() == word))
+    };
+    for word in super::RESERVED_WORDS {
+        assert!(!is_name(word), "`{word}` read as a name");
+        // A word that only begins or ends like a reserved word is a name.
+        for name in [format!("{word}_x"), format!("{word}s"), format!("x{word}")] {
+            assert!(is_name(&name), "`{name}` not read as a name");
+        }
+        let cut = &word[..word.len() - 1];
+        assert!(
+            is_name(cut) || super::RESERVED_WORDS.contains(&cut),
+            "`{cut}`"
+        );
+    }
+    for name in [
+        "a",
+        "o",
+        "t",
+        "w",
+        "s",
+        "m",
+        "z",
+        "_",
+        "in2",
+        "price_per_point",
+        "outputs",
+    ] {
+        assert!(is_name(name), "`{name}` not read as a name");
+    }
 }

@@ -1,5 +1,8 @@
-//! Running the `ras` binary from integration tests, shared by the test files
-//! that need nothing more than its exit code and output.
+//! Shared by integration tests: running the `ras` binary (for the tests that
+//! need nothing more than its exit code and output), and the shipped rule files.
+
+// Each test file that shares this module uses a part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;
@@ -24,4 +27,37 @@ pub fn ras(dir: &Path, args: &[&str]) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
     }
+}
+
+/// Every council rule file shipped in `rules/` (as `rules/…/x.ras`, sorted),
+/// so that a test over all of them takes in a new file without being told.
+pub fn rule_files() -> Vec<String> {
+    fn under(dir: &Path, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("read rules/")
+            .map(|e| e.expect("read rules/").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                under(&path, out);
+            } else if path.extension().is_some_and(|e| e == "ras") {
+                out.push(path.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    under(&root.join("rules"), &mut files);
+    let prefix = format!("{}/", root.to_string_lossy().replace('\\', "/"));
+    let mut files: Vec<String> = files
+        .into_iter()
+        .map(|f| f.strip_prefix(&prefix).map_or(f.clone(), str::to_string))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 6,
+        "rules/ holds the shipped councils: {files:?}"
+    );
+    files
 }

@@ -17,12 +17,27 @@ const BATCH: usize = 256;
 
 /// A row of the sheet as read.
 pub(super) enum SheetRow {
-    /// A row with one field per heading; `at` is the sheet's own row number.
-    Row { at: u64, fields: Vec<String> },
+    /// A row with one field per heading ([`SheetSource::fields`]); `at` is
+    /// the sheet's own row number.
+    Row { at: u64 },
     /// A row with a cell that cannot be read.
     Problem { at: u64, problem: RowProblem },
     /// The rest of the sheet cannot be read.
     Fatal(FileProblem),
+}
+
+/// A row as the reading thread sends it.
+enum ReadRow {
+    /// One field per heading, as one text and where each field ends in it.
+    Row {
+        at: u64,
+        text: String,
+        ends: Vec<usize>,
+    },
+    Problem {
+        at: u64,
+        problem: RowProblem,
+    },
 }
 
 enum Message {
@@ -31,7 +46,7 @@ enum Message {
         sheet: String,
         rows: u64,
     },
-    Rows(Vec<SheetRow>),
+    Rows(Vec<ReadRow>),
     /// The sheet has been read to its end.
     End,
 }
@@ -39,7 +54,10 @@ enum Message {
 /// Rows of a sheet, from the reading thread.
 pub(super) struct SheetSource {
     rows: Receiver<Result<Message, FileProblem>>,
-    batch: std::vec::IntoIter<SheetRow>,
+    batch: std::vec::IntoIter<ReadRow>,
+    /// The last row returned: its text and where each field ends.
+    text: String,
+    ends: Vec<usize>,
     /// The sheet's row of the last row returned, and the sheet's last row.
     at: u64,
     total: u64,
@@ -69,6 +87,8 @@ impl SheetSource {
                 SheetSource {
                     rows: rx,
                     batch: Vec::new().into_iter(),
+                    text: String::new(),
+                    ends: Vec::new(),
                     at: 0,
                     total: rows,
                     done: false,
@@ -88,14 +108,28 @@ impl SheetSource {
         (self.at, Some(self.total))
     }
 
+    /// The last row returned as [`SheetRow::Row`]: its text and where each
+    /// field ends in it.
+    pub(super) fn fields(&self) -> (&str, &[usize]) {
+        (&self.text, &self.ends)
+    }
+
     /// The next row, or `None` at the end of the sheet.
     pub(super) fn next_row(&mut self) -> Option<SheetRow> {
         loop {
             if let Some(row) = self.batch.next() {
-                if let SheetRow::Row { at, .. } | SheetRow::Problem { at, .. } = &row {
-                    self.at = *at;
-                }
-                return Some(row);
+                return Some(match row {
+                    ReadRow::Row { at, text, ends } => {
+                        self.at = at;
+                        self.text = text;
+                        self.ends = ends;
+                        SheetRow::Row { at }
+                    }
+                    ReadRow::Problem { at, problem } => {
+                        self.at = at;
+                        SheetRow::Problem { at, problem }
+                    }
+                });
             }
             if self.done {
                 return None;
@@ -169,7 +203,7 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
     let total = u64::from(cells.dimensions().end.0) + 1;
     // Cells come row by row, left to right; a row is complete when a cell of
     // a later row (or the end) comes.
-    let mut row: Vec<(u32, Result<String, String>)> = Vec::new();
+    let mut row = RowCells::default();
     let mut row_at: Option<u32> = None;
     let mut header: Option<Heading> = None;
     let mut batch = Vec::with_capacity(BATCH);
@@ -206,7 +240,7 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
         let Some(cell) = cell else { break };
         let (r, c) = cell.get_position();
         row_at = Some(r);
-        row.push((c, cell_text(cell.get_value(), r, c)));
+        row.push(c, cell.get_value(), r);
     }
     if header.is_none() {
         return Err(FileProblem::new(format!(
@@ -219,25 +253,53 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
     Ok(())
 }
 
+/// The cells of one sheet row as read, reused from row to row: their texts
+/// one after another in one buffer (so a cell costs no allocation of ours).
+#[derive(Default)]
+struct RowCells {
+    text: String,
+    /// Each cell's column and its text in `text` (trimmed), or why it cannot be read.
+    cells: Vec<(u32, Result<std::ops::Range<usize>, String>)>,
+}
+
+impl RowCells {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.cells.clear();
+    }
+
+    fn push(&mut self, column: u32, value: &DataRef<'_>, row: u32) {
+        let start = self.text.len();
+        let read = push_cell_text(&mut self.text, value, row, column).map(|()| {
+            let written = self.text.get(start..).unwrap_or("");
+            let lead = written.len() - written.trim_start().len();
+            start + lead..start + written.trim_end().len()
+        });
+        self.cells.push((column, read));
+    }
+
+    /// The text of a cell read.
+    fn text(&self, range: &std::ops::Range<usize>) -> &str {
+        self.text.get(range.clone()).unwrap_or("")
+    }
+}
+
 /// The header row: which columns hold headings.
 struct Heading {
     /// The first column with a heading (0-based).
     first: u32,
     names: Vec<String>,
+    /// Which heading is `case_id`, if one is.
+    case_id: Option<usize>,
 }
 
 impl Heading {
-    fn new(
-        cells: &[(u32, Result<String, String>)],
-        at: u32,
-        sheet: &str,
-        file: &str,
-    ) -> Result<Heading, FileProblem> {
+    fn new(cells: &RowCells, at: u32, sheet: &str, file: &str) -> Result<Heading, FileProblem> {
         let mut named = Vec::new();
-        for (c, text) in cells {
+        for (c, text) in &cells.cells {
             match text {
-                Ok(t) if t.trim().is_empty() => {}
-                Ok(t) => named.push((*c, t.trim().to_string())),
+                Ok(t) if t.is_empty() => {}
+                Ok(t) => named.push((*c, cells.text(t).to_string())),
                 Err(message) => {
                     return Err(FileProblem::new(format!(
                         "`{file}`, sheet {sheet}: the heading in {message}"
@@ -259,21 +321,27 @@ impl Heading {
                 *slot = name;
             }
         }
-        Ok(Heading { first, names })
+        let case_id = names.iter().position(|n| n == "case_id");
+        Ok(Heading {
+            first,
+            names,
+            case_id,
+        })
     }
 
     /// A data row as fields under the headings.
-    fn row(&self, cells: &[(u32, Result<String, String>)], at: u32) -> SheetRow {
+    fn row(&self, cells: &RowCells, at: u32) -> ReadRow {
         let sheet_row = at as u64 + 1;
-        let mut fields = vec![String::new(); self.names.len()];
+        // Each heading's cell, the last one given when a column comes twice.
+        let mut slots: Vec<Option<&std::ops::Range<usize>>> = vec![None; self.names.len()];
         let mut problem: Option<RowProblem> = None;
-        for (c, text) in cells {
+        for (c, text) in &cells.cells {
             let slot = c
                 .checked_sub(self.first)
-                .and_then(|i| fields.get_mut(i as usize));
+                .and_then(|i| slots.get_mut(i as usize));
             match (text, slot) {
-                (Ok(t), Some(slot)) => *slot = t.trim().to_string(),
-                (Ok(t), None) if t.trim().is_empty() => {}
+                (Ok(t), Some(slot)) => *slot = Some(t),
+                (Ok(t), None) if t.is_empty() => {}
                 (Ok(t), None) => {
                     problem.get_or_insert(RowProblem {
                         column: None,
@@ -281,7 +349,7 @@ impl Heading {
                         message: format!(
                             "cell {} holds `{}` but its column has no heading",
                             cell_name(at, *c),
-                            t.trim()
+                            cells.text(t)
                         ),
                         case_id: None,
                     });
@@ -300,32 +368,52 @@ impl Heading {
                 }
             }
         }
+        let field = |i: usize| {
+            slots
+                .get(i)
+                .copied()
+                .flatten()
+                .map_or("", |t| cells.text(t))
+        };
         match problem {
             Some(mut problem) => {
                 problem.case_id = self
-                    .names
-                    .iter()
-                    .position(|n| n == "case_id")
-                    .and_then(|i| fields.get(i))
+                    .case_id
+                    .map(field)
                     .filter(|id| !id.is_empty())
-                    .cloned();
-                SheetRow::Problem {
+                    .map(str::to_string);
+                ReadRow::Problem {
                     at: sheet_row,
                     problem,
                 }
             }
-            None => SheetRow::Row {
-                at: sheet_row,
-                fields,
-            },
+            None => {
+                let mut text = String::with_capacity(cells.text.len());
+                let mut ends = Vec::with_capacity(self.names.len());
+                for i in 0..self.names.len() {
+                    text.push_str(field(i));
+                    ends.push(text.len());
+                }
+                ReadRow::Row {
+                    at: sheet_row,
+                    text,
+                    ends,
+                }
+            }
         }
     }
 }
 
-/// A cell as the text a CSV would hold: numbers in their shortest exact form,
-/// dates as YYYY-MM-DD.
-fn cell_text(cell: &DataRef<'_>, row: u32, column: u32) -> Result<String, String> {
-    Ok(match cell {
+/// Adds a cell to `out` as the text a CSV would hold: numbers in their
+/// shortest exact form, dates as YYYY-MM-DD; or says why it cannot be read.
+fn push_cell_text(
+    out: &mut String,
+    cell: &DataRef<'_>,
+    row: u32,
+    column: u32,
+) -> Result<(), String> {
+    use std::fmt::Write as _;
+    match cell {
         // The cell reader gives only cells with content; one with no value
         // is a formula whose result was never saved (as when a program
         // writes a workbook without calculating it).
@@ -335,18 +423,24 @@ fn cell_text(cell: &DataRef<'_>, row: u32, column: u32) -> Result<String, String
                 cell_name(row, column)
             ))
         }
-        DataRef::String(s) => s.clone(),
-        DataRef::SharedString(s) => s.to_string(),
-        DataRef::Int(i) => i.to_string(),
+        DataRef::String(s) => out.push_str(s),
+        DataRef::SharedString(s) => out.push_str(s),
+        DataRef::Int(i) => {
+            let _ = write!(out, "{i}");
+        }
         // Excel holds numbers as binary floating point; the shortest text that
         // reads back to the same number is what the cell shows.
-        DataRef::Float(f) => format!("{f}"),
-        DataRef::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        DataRef::Float(f) => {
+            let _ = write!(out, "{f}");
+        }
+        DataRef::Bool(b) => out.push_str(if *b { "yes" } else { "no" }),
         DataRef::DateTime(dt) => {
             // Serial day 25569 is 1970-01-01 in Excel's 1900 date system.
             let serial = dt.as_f64().floor() as i64;
             match Date::from_days_since_epoch(serial - 25_569) {
-                Some(d) => d.to_string(),
+                Some(d) => {
+                    let _ = write!(out, "{d}");
+                }
                 None => {
                     return Err(format!(
                         "cell {}: the date serial {serial} is not a calendar date",
@@ -355,13 +449,14 @@ fn cell_text(cell: &DataRef<'_>, row: u32, column: u32) -> Result<String, String
                 }
             }
         }
-        DataRef::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        DataRef::DurationIso(s) => s.clone(),
+        DataRef::DateTimeIso(s) => out.push_str(s.get(..10).unwrap_or(s)),
+        DataRef::DurationIso(s) => out.push_str(s),
         DataRef::Error(e) => {
             return Err(format!(
                 "cell {} holds the spreadsheet error {e}",
                 cell_name(row, column)
             ))
         }
-    })
+    }
+    Ok(())
 }

@@ -152,3 +152,142 @@ fn cell_names_are_spreadsheet_names() {
     assert_eq!(sheet::cell_name(0, 701), "ZZ1");
     assert_eq!(sheet::cell_name(0, 702), "AAA1");
 }
+
+/// The rows of a CSV text as one thread reads them, and the problem with the
+/// whole file if reading stopped on one.
+fn rows_read_alone(text: &[u8]) -> (Vec<String>, Option<String>) {
+    let mut r = CaseReader::csv(Box::new(std::io::Cursor::new(text.to_vec())), "t.csv").unwrap();
+    let mut rows = Vec::new();
+    while let Some((at, content)) = r.next_row() {
+        rows.push(format!("{} {} {content:?}", at.number, at.line));
+    }
+    (rows, r.take_fatal().map(|p| p.message))
+}
+
+/// The same rows read as `--threads` reads them: cut into blocks of about
+/// `block` bytes, each block's records split on their own.
+fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String>) {
+    let r = CaseReader::csv(Box::new(std::io::Cursor::new(text.to_vec())), "t.csv").unwrap();
+    let Ok((blocks, csv)) = r.into_blocks() else {
+        panic!("a CSV reader gives blocks")
+    };
+    let mut blocks = (*blocks).with_block_bytes(block);
+    let mut worker = csv.block_rows();
+    let (mut rows, mut row) = (Vec::new(), 0u64);
+    loop {
+        match blocks.next(Vec::new()) {
+            text::Piece::End => return (rows, None),
+            text::Piece::Block {
+                bytes,
+                line,
+                rows: n,
+            } => {
+                worker.start(bytes, row + 1, line);
+                let before = rows.len();
+                while let Some((at, content)) = worker.next_row() {
+                    rows.push(format!("{} {} {content:?}", at.number, at.line));
+                }
+                assert_eq!((rows.len() - before) as u64, n, "rows counted in a block");
+                row += n;
+            }
+            text::Piece::Read(read) => match csv.read_here(read, &blocks) {
+                Ok(None) => return (rows, None),
+                Err(p) => return (rows, Some(p.message)),
+                Ok(Some((line, content))) => {
+                    row += 1;
+                    rows.push(format!("{row} {line} {content:?}"));
+                }
+            },
+        }
+    }
+}
+
+/// Blocks cut anywhere give the rows, numbers, lines and whole-file problems
+/// of reading alone: quoted fields and multi-line fields across block edges,
+/// CRLF and lone CR ends, blank lines, a byte-order mark part way (text, not
+/// a mark), quotes never closed, rows too long.
+#[test]
+fn rows_read_in_blocks_are_the_rows_read_alone() {
+    let pieces: [&[u8]; 14] = [
+        b"a",
+        b",",
+        b"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\"\"",
+        b"x y",
+        b"\xef\xbb\xbf",
+        b"\n\n",
+        b"\"two\nlines\"",
+        b"\xff",
+        b"\"q\"\"q\",",
+        b"C0001,older_people",
+    ];
+    let mut texts: Vec<Vec<u8>> = vec![
+        b"case_id,cohort\nA,x\nB,\"y\nC,z\nD,w\n".to_vec(),
+        b"case_id,note\r\nA,x\r\n\r\n\nB,\"two\nlines\"\nC,\"a \"\"quote\"\"\"\nD,y".to_vec(),
+        b"\xef\xbb\xbfcase_id,cohort\n\xef\xbb\xbfA,x\n".to_vec(),
+        b"case_id,cohort\nA,\"x\"\n".to_vec(),
+        b"case_id,cohort\n\n\n".to_vec(),
+        b"case_id,cohort".to_vec(),
+    ];
+    let mut seed = 2025u64;
+    for _ in 0..400 {
+        let mut text = b"case_id,cohort\n".to_vec();
+        for _ in 0..(seed % 40) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.extend_from_slice(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        texts.push(text);
+    }
+    let long = format!(
+        "case_id,cohort\nA,{}\nB,\"{}\nC\"\nD,y\n",
+        "x".repeat(MAX_ROW_BYTES + 10),
+        "z".repeat(700)
+    );
+    texts.push(long.into_bytes());
+    for text in &texts {
+        let alone = rows_read_alone(text);
+        for block in [1, 2, 3, 5, 8, 13, 64, 1 << 20] {
+            assert_eq!(
+                rows_read_in_blocks(text, block),
+                alone,
+                "blocks of {block} bytes of {:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+}
+
+/// Counting eight bytes at a time gives what counting byte by byte gives,
+/// whatever bytes there are (high bits set, `\r` and `\n` in every place).
+#[test]
+fn records_are_counted_eight_bytes_at_a_time_as_one_by_one() {
+    let one_by_one = |bytes: &[u8]| {
+        let end = |b: u8| matches!(b, b'\n' | b'\r');
+        let mut after_end = true;
+        let (mut starts, mut lines) = (0u64, 0u64);
+        for &b in bytes {
+            starts += u64::from(!end(b) && after_end);
+            lines += u64::from(b == b'\n');
+            after_end = end(b);
+        }
+        (starts, lines)
+    };
+    let mut seed = 7u64;
+    for n in 0..3000usize {
+        let mut bytes = Vec::new();
+        for _ in 0..(n % 70) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            bytes.push(
+                [b'a', b'\n', b'\r', b',', 0x8a, 0x8d, 0x0b, 0xff][(seed >> 33) as usize % 8],
+            );
+        }
+        assert_eq!(text::count_records(&bytes), one_by_one(&bytes), "{bytes:?}");
+    }
+}

@@ -6,7 +6,7 @@ use super::{FileProblem, MAX_ROW_BYTES, MAX_RUN_ON_BYTES};
 use std::io::{self, BufRead, BufReader, ErrorKind};
 
 /// What reading one row gave.
-pub(super) enum Read {
+pub(crate) enum Read {
     /// A row, starting on this line; its bytes are in the source.
     Record { line: u64 },
     /// A row longer than [`MAX_ROW_BYTES`], read past.
@@ -151,9 +151,11 @@ fn fill(input: &mut dyn BufRead) -> io::Result<&[u8]> {
     input.fill_buf()
 }
 
-/// CSV records, one at a time, with the line each starts on.
-pub(super) struct CsvSource {
-    input: BufReader<Box<dyn io::Read>>,
+/// CSV records, one at a time, with the line each starts on: from a file
+/// (`R` a buffered reader), or from a block of whole records cut from one
+/// for another thread (`R` a [`Block`]).
+pub(super) struct CsvSource<R = BufReader<Box<dyn io::Read>>> {
+    input: R,
     core: csv_core::Reader,
     /// The last record's field bytes (`len` of them) and field ends (`nends`).
     bytes: Vec<u8>,
@@ -171,8 +173,14 @@ pub(super) struct CsvSource {
 
 impl CsvSource {
     pub(super) fn new(reader: Box<dyn io::Read>, total: Option<u64>) -> CsvSource {
+        CsvSource::over(BufReader::with_capacity(1 << 16, reader), total)
+    }
+}
+
+impl<R: BufRead> CsvSource<R> {
+    pub(super) fn over(input: R, total: Option<u64>) -> CsvSource<R> {
         CsvSource {
-            input: BufReader::with_capacity(1 << 16, reader),
+            input,
             core: csv_core::Reader::new(),
             bytes: vec![0; 1024],
             len: 0,
@@ -429,6 +437,390 @@ impl LineSource {
                 }
             }
             return Read::Record { line: number };
+        }
+    }
+}
+
+/// Whole CSV records cut from a file for another thread to read: the input
+/// of a [`CsvSource`] there.
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    bytes: Vec<u8>,
+    at: usize,
+}
+
+impl io::Read for Block {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let rest = self.bytes.get(self.at..).unwrap_or(&[]);
+        let n = rest.len().min(buf.len());
+        buf[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+impl BufRead for Block {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        Ok(self.bytes.get(self.at..).unwrap_or(&[]))
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.at = (self.at + amt).min(self.bytes.len());
+    }
+}
+
+impl CsvSource<Block> {
+    /// A source for blocks, given one at a time with [`CsvSource::start_block`].
+    pub(super) fn for_blocks() -> CsvSource<Block> {
+        CsvSource::over(Block::default(), None)
+    }
+
+    /// Reads `bytes`, whole records whose first byte is on `line`, next.
+    pub(super) fn start_block(&mut self, bytes: Vec<u8>, line: u64) {
+        self.input = Block { bytes, at: 0 };
+        self.core.reset();
+        // A byte-order mark is taken off the start of a file only; a block
+        // starts part way through one, so csv-core is told it has read already.
+        let _ = self.core.read_record(b"\n", &mut [0], &mut [0]);
+        self.line = line;
+        self.len = 0;
+        self.nends = 0;
+    }
+
+    /// The last block's buffer, for reuse.
+    pub(super) fn take_block(&mut self) -> Vec<u8> {
+        let mut bytes = std::mem::take(&mut self.input.bytes);
+        bytes.clear();
+        bytes
+    }
+}
+
+/// How a buffer of CSV text starting at a record's start divides at its
+/// last record end outside quotes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cut {
+    /// Bytes up to and with the last line end outside quotes (0: none).
+    at: usize,
+    /// Records that start before `at`.
+    records: u64,
+    /// Line ends (`\n`) before `at`.
+    lines: u64,
+    /// After `at`, a quote still open at the end of the buffer.
+    open: bool,
+}
+
+fn is_end(b: u8) -> bool {
+    matches!(b, b'\n' | b'\r')
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `word` that is `byte`, and no other bit.
+#[inline(always)]
+fn bytes_equal(word: u64, byte: u8) -> u64 {
+    let t = word ^ ONES.wrapping_mul(u64::from(byte));
+    // A byte of `t` is zero exactly when its low seven bits carry nothing
+    // into the eighth and the eighth is clear: no borrow crosses bytes.
+    !((t & LOW7).wrapping_add(LOW7) | t) & HIGH
+}
+
+/// The records that start in `bytes` outside quotes (a byte that is not a
+/// line end after one that is, a line end being before the first byte), and
+/// its line ends (`\n`). Eight bytes at a time: this runs over every byte of
+/// a caseload on the thread that hands out the blocks.
+pub(super) fn count_records(bytes: &[u8]) -> (u64, u64) {
+    let (mut starts, mut lines) = (0u64, 0u64);
+    // The line ends of the previous eight bytes; the top byte's bit is the
+    // byte before the next eight.
+    let mut before = HIGH;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let word = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        let newlines = bytes_equal(word, b'\n');
+        let ends = newlines | bytes_equal(word, b'\r');
+        let after_end = (ends << 8) | (before >> 56);
+        starts = starts.wrapping_add(u64::from((!ends & after_end & HIGH).count_ones()));
+        lines = lines.wrapping_add(u64::from(newlines.count_ones()));
+        before = ends;
+    }
+    let mut after_end = before >> 63 == 1;
+    for &b in words.remainder() {
+        let end = is_end(b);
+        starts = starts.wrapping_add(u64::from(!end & after_end));
+        lines = lines.wrapping_add(u64::from(b == b'\n'));
+        after_end = end;
+    }
+    (starts, lines)
+}
+
+/// Where `bytes` divides, following csv-core's reading: `\r`, `\n` and
+/// `\r\n` end a record outside quotes, lines of line ends alone are no
+/// record, a quote opens a field only at its start and `""` inside quotes is
+/// a quote.
+fn cut(bytes: &[u8]) -> Cut {
+    if !bytes.contains(&b'"') {
+        // Most caseloads have no quote: count without following one.
+        let Some(last) = bytes.iter().rposition(|b| is_end(*b)) else {
+            return Cut {
+                at: 0,
+                records: 0,
+                lines: 0,
+                open: false,
+            };
+        };
+        let (records, lines) = count_records(&bytes[..=last]);
+        return Cut {
+            at: last + 1,
+            records,
+            lines,
+            open: false,
+        };
+    }
+    let mut done = Cut {
+        at: 0,
+        records: 0,
+        lines: 0,
+        open: false,
+    };
+    let (mut records, mut lines) = (0u64, 0u64);
+    let mut between = true;
+    let mut state = Quoting::Outside { field_start: true };
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            lines += 1;
+        }
+        let outside = match state {
+            Quoting::Inside => {
+                if b == b'"' {
+                    state = Quoting::QuoteInside;
+                }
+                false
+            }
+            Quoting::QuoteInside if b == b'"' => {
+                state = Quoting::Inside;
+                false
+            }
+            Quoting::QuoteInside => true,
+            Quoting::Outside { .. } => true,
+        };
+        if !outside {
+            continue;
+        }
+        let field_start = matches!(state, Quoting::Outside { field_start: true });
+        if is_end(b) {
+            between = true;
+            state = Quoting::Outside { field_start: true };
+            done = Cut {
+                at: i + 1,
+                records,
+                lines,
+                open: false,
+            };
+            continue;
+        }
+        if between {
+            records += 1;
+            between = false;
+        }
+        state = if b == b'"' && field_start {
+            Quoting::Inside
+        } else {
+            Quoting::Outside {
+                field_start: b == b',',
+            }
+        };
+    }
+    done.open = matches!(state, Quoting::Inside);
+    done
+}
+
+/// Bytes read ahead in blocks: large enough that a worker thread's hand-over
+/// costs little, small enough that a few in flight stay within memory. A
+/// buffer of twice this with no record end is one long record, read here
+/// with the bounds of [`CsvSource::read_record`] rather than kept whole.
+const BLOCK_BYTES: usize = 256 << 10;
+
+/// What the next part of a CSV file is.
+pub(crate) enum Piece {
+    /// Whole records: `rows` of them, the first starting on or after `line`.
+    Block {
+        bytes: Vec<u8>,
+        line: u64,
+        rows: u64,
+    },
+    /// One record read here (a long one, or the last of a file whose quote is
+    /// never closed): the source's last read.
+    Read(Read),
+    /// The end of the file.
+    End,
+}
+
+/// A CSV file cut into blocks of whole records, so that other threads split
+/// the records: only the quotes and line ends are followed here.
+pub(crate) struct CsvBlocks {
+    source: CsvSource,
+    /// Bytes read past the last cut: the start of the next block.
+    carry: Vec<u8>,
+    /// The line of the first byte of `carry`.
+    line: u64,
+    ended: bool,
+    /// [`BLOCK_BYTES`], smaller in tests so that records cross block edges.
+    block_bytes: usize,
+    /// A read that failed after `carry` was read: the row after it.
+    failed: Option<io::Error>,
+    read: u64,
+}
+
+impl CsvBlocks {
+    pub(super) fn new(source: CsvSource) -> CsvBlocks {
+        let line = source.line;
+        let read = source.consumed;
+        CsvBlocks {
+            source,
+            carry: Vec::new(),
+            line,
+            ended: false,
+            block_bytes: BLOCK_BYTES,
+            failed: None,
+            read,
+        }
+    }
+
+    /// Cuts blocks of about `bytes` (tests: records across block edges).
+    #[cfg(test)]
+    pub(super) fn with_block_bytes(mut self, bytes: usize) -> CsvBlocks {
+        self.block_bytes = bytes.max(1);
+        self
+    }
+
+    /// Bytes read and the file's size, when known.
+    pub(crate) fn progress(&self) -> (u64, Option<u64>) {
+        (self.read, self.source.total)
+    }
+
+    /// The source, after a [`Piece::Read`], holding that record.
+    pub(super) fn source(&self) -> &CsvSource {
+        &self.source
+    }
+
+    /// The next piece; `spare` is a buffer to reuse for a block.
+    pub(crate) fn next(&mut self, mut spare: Vec<u8>) -> Piece {
+        if self.ended {
+            return Piece::End;
+        }
+        if let Some(error) = self.failed.take() {
+            self.ended = true;
+            return Piece::Read(Read::Io {
+                line: self.line,
+                error,
+            });
+        }
+        spare.clear();
+        let mut buf = std::mem::replace(&mut self.carry, spare);
+        let mut want = self.block_bytes;
+        loop {
+            let mut at_end = false;
+            while buf.len() < want {
+                let len = buf.len();
+                buf.resize(want, 0);
+                let got = read_retrying(&mut self.source.input, &mut buf[len..]);
+                buf.truncate(len + *got.as_ref().unwrap_or(&0));
+                match got {
+                    Ok(0) => at_end = true,
+                    Ok(n) => self.read += n as u64,
+                    // The whole records read before the failure are read
+                    // first; the failure is the row after them.
+                    Err(error) => {
+                        self.failed = Some(error);
+                        at_end = true;
+                    }
+                }
+                if at_end {
+                    break;
+                }
+            }
+            let found = cut(&buf);
+            if at_end && self.failed.is_some() {
+                if found.at == 0 {
+                    return self.next(buf);
+                }
+                self.carry.extend_from_slice(&buf[found.at..]);
+                buf.truncate(found.at);
+                return self.block(buf, found.lines, found.records);
+            }
+            if at_end {
+                if buf.is_empty() {
+                    self.ended = true;
+                    return Piece::End;
+                }
+                if found.at == buf.len() {
+                    self.ended = true;
+                    return self.block(buf, found.lines, found.records);
+                }
+                if found.open {
+                    // A quote still open at the end: the whole records before
+                    // it first, then the record it opens, read where the quote
+                    // is judged (the file cannot be read as rows).
+                    if found.at == 0 {
+                        return self.by_source(buf);
+                    }
+                    self.carry.extend_from_slice(&buf[found.at..]);
+                    buf.truncate(found.at);
+                    return self.block(buf, found.lines, found.records);
+                }
+                // The last record, with no line end: one row more.
+                self.ended = true;
+                let lines = buf.iter().filter(|b| **b == b'\n').count() as u64;
+                return self.block(buf, lines, found.records + 1);
+            }
+            if found.at > 0 {
+                self.carry.extend_from_slice(&buf[found.at..]);
+                buf.truncate(found.at);
+                return self.block(buf, found.lines, found.records);
+            }
+            if buf.len() > 2 * self.block_bytes {
+                return self.by_source(buf);
+            }
+            // One record longer than a block so far: read on.
+            want = buf.len() + self.block_bytes;
+        }
+    }
+
+    fn block(&mut self, bytes: Vec<u8>, lines: u64, rows: u64) -> Piece {
+        let line = self.line;
+        self.line += lines;
+        Piece::Block { bytes, line, rows }
+    }
+
+    /// Reads one record with the source's bounds, `buf` first: a record too
+    /// long for a block, or one whose quote is never closed.
+    fn by_source(&mut self, buf: Vec<u8>) -> Piece {
+        let rest = std::mem::replace(
+            &mut self.source.input,
+            BufReader::new(Box::new(io::empty())),
+        );
+        self.source.input = BufReader::with_capacity(
+            1 << 16,
+            Box::new(io::Read::chain(io::Cursor::new(buf), rest)) as Box<dyn io::Read>,
+        );
+        self.source.line = self.line;
+        let read = self.source.read_record();
+        self.line = self.source.line;
+        if matches!(read, Read::End | Read::Fatal(_) | Read::Io { .. }) {
+            self.ended = true;
+        }
+        Piece::Read(read)
+    }
+}
+
+/// Reads, retrying when interrupted.
+fn read_retrying(input: &mut dyn io::Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match input.read(buf) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            other => return other,
         }
     }
 }

@@ -74,3 +74,46 @@ fn a_staged_file_replaces_its_destination_only_when_committed() {
     assert_eq!(fs::read_to_string(&dest).expect("read"), "new");
     assert_eq!(fs::read_dir(dir.path()).expect("list").count(), 1);
 }
+
+#[test]
+fn staged_files_are_committed_in_order_and_a_failed_rename_stops_the_rest() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let errors = dir.path().join("errors.csv");
+    let results = dir.path().join("out.csv");
+    let later = dir.path().join("later.csv");
+    for dest in [&errors, &results, &later] {
+        fs::write(dest, "old").expect("write");
+    }
+    let mut staged = Vec::new();
+    for dest in [&errors, &results, &later] {
+        let (file, mut out) = Staged::create(dest).expect("staged");
+        out.write_all(b"new").expect("write");
+        staged.push(file);
+    }
+    // The results' destination becomes a folder that is not empty: a file
+    // cannot be renamed over it.
+    fs::remove_file(&results).expect("remove");
+    fs::create_dir(&results).expect("folder");
+    fs::write(results.join("keep"), "").expect("write");
+    let temps: Vec<PathBuf> = staged.iter().map(|s| s.temp_path().to_path_buf()).collect();
+    let failed = Staged::commit_all(staged).expect_err("the rename fails");
+    assert!(
+        matches!(&failed, CliError::Write { path, .. } if *path == results),
+        "{failed:?}"
+    );
+    assert_eq!(fs::read_to_string(&errors).expect("read"), "new");
+    assert_eq!(fs::read_to_string(&later).expect("read"), "old");
+    let mut names: Vec<_> = fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["errors.csv", "later.csv", "out.csv"],
+        "no temporary file"
+    );
+    let still = STAGED.lock().expect("lock");
+    assert!(still.iter().all(|(t, _)| !temps.contains(t)), "{still:?}");
+}

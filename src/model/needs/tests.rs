@@ -103,3 +103,32 @@ route approval "Who approves" {
         "a route is chosen only for a case with a plan cost"
     );
 }
+
+#[test]
+fn the_checker_reads_the_same_needs_from_the_expressions_it_made() {
+    let (model, needs) = needs_of(
+        r#"parameter price "Price per point" £/pt by area { north £4.88/pt  south £5.00/pt }
+output indicative "Indicative weekly personal budget" = round((points(care) + points(tasks)) * price)
+flag night_help "Night support" when night is yes
+"#,
+    );
+    let from_parts = Needs::of_expressions(
+        &model.exprs,
+        &model.parameters,
+        model.questions.len(),
+        model.attributes.len(),
+        model.route.is_some(),
+    );
+    assert_eq!(from_parts, needs);
+    let q = |id: &str| model.question_named(id).unwrap();
+    assert!(from_parts.answer_required_of(&model.questions, q("care")));
+    assert!(from_parts.question(q("tasks")), "read by the output");
+    assert!(
+        !from_parts.answer_required_of(&model.questions, q("tasks")),
+        "read, but it has a default answer"
+    );
+    assert_eq!(
+        from_parts.answer_required_of(&model.questions, q("tasks")),
+        needs.answer_required(&model, q("tasks"))
+    );
+}
