@@ -10,7 +10,7 @@ use super::err::Fault;
 use super::fastdec;
 use super::input::{AnswerValue, CaseInput};
 use super::trace::Tracer;
-use crate::model::{ArithOp, BandTable, CompareOp, Model, ParameterKey, Subject};
+use crate::model::{ArithOp, BandTable, Model, ParameterKey, Subject};
 use crate::plan::program::{Node, Program, Span, TermKind};
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -206,14 +206,7 @@ impl Ctx<'_> {
             Node::Compare(op, l, r) => {
                 let (a, b) = (self.operand(*l, t)?, self.operand(*r, t)?);
                 let order = fastdec::cmp(a, b);
-                Ok(match op {
-                    CompareOp::Lt => order == Ordering::Less,
-                    CompareOp::Le => order != Ordering::Greater,
-                    CompareOp::Gt => order == Ordering::Greater,
-                    CompareOp::Ge => order != Ordering::Less,
-                    CompareOp::Eq => order == Ordering::Equal,
-                    CompareOp::Ne => order != Ordering::Equal,
-                })
+                Ok(op.holds(order))
             }
             Node::CompareBool { equal, left, right } => {
                 Ok((self.cond(*left, t)? == self.cond(*right, t)?) == *equal)

@@ -50,6 +50,24 @@ pub(crate) fn cmp(a: Decimal, b: Decimal) -> Ordering {
     a.cmp(&b)
 }
 
+/// Whether a magnitude divided by `p` into quotient `q` and remainder `r`
+/// rounds away from zero under `strategy`; `None` for a strategy this fast
+/// path does not take (the caller falls back).
+#[inline]
+pub(crate) fn rounds_up(q: u64, r: u64, p: u64, strategy: RoundingStrategy) -> Option<bool> {
+    // Doubling in u128: `r` is below `p`, which may be up to 10^19.
+    let half = (2 * u128::from(r)).cmp(&u128::from(p));
+    Some(match strategy {
+        RoundingStrategy::MidpointAwayFromZero => half != Ordering::Less,
+        RoundingStrategy::MidpointNearestEven => {
+            half == Ordering::Greater || (half == Ordering::Equal && q % 2 == 1)
+        }
+        RoundingStrategy::AwayFromZero => r != 0,
+        RoundingStrategy::ToZero => false,
+        _ => return None,
+    })
+}
+
 /// Rounds to `places` decimals, like `Decimal::round_dp_with_strategy`.
 #[inline]
 pub(crate) fn round(d: Decimal, places: u32, strategy: RoundingStrategy) -> Decimal {
@@ -62,16 +80,8 @@ pub(crate) fn round(d: Decimal, places: u32, strategy: RoundingStrategy) -> Deci
     };
     let magnitude = m.unsigned_abs();
     let (q, r) = (magnitude / p, magnitude % p);
-    // `r` and `p - r` are both below 10^19, so doubling r cannot overflow u64.
-    let half = (2 * u128::from(r)).cmp(&u128::from(*p));
-    let up = match strategy {
-        RoundingStrategy::MidpointAwayFromZero => half != Ordering::Less,
-        RoundingStrategy::MidpointNearestEven => {
-            half == Ordering::Greater || (half == Ordering::Equal && q % 2 == 1)
-        }
-        RoundingStrategy::AwayFromZero => r != 0,
-        RoundingStrategy::ToZero => false,
-        _ => return d.round_dp_with_strategy(places, strategy),
+    let Some(up) = rounds_up(q, r, *p, strategy) else {
+        return d.round_dp_with_strategy(places, strategy);
     };
     let q = i128::from(q) + i128::from(up);
     let signed = if m < 0 { -q } else { q };

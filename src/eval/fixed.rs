@@ -12,7 +12,7 @@ use super::input::{AnswerValue, CaseInput};
 use super::run::{Scratch, Verdict};
 use super::trace::NoTrace;
 use super::Evaluator;
-use crate::model::{CompareOp, StepKind};
+use crate::model::StepKind;
 use crate::plan::fixed::{
     Fixed, Lane, LaneNode, BOOL, NEGATIVE_ZERO, NUMBER_SCALE, OUT, PLAN_COST_SCALE, POW10,
     SCALE_BITS,
@@ -21,7 +21,6 @@ use crate::plan::program::Span;
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
 use rust_decimal::RoundingStrategy;
-use std::cmp::Ordering;
 
 /// The case leaves the lane, to be worked out on the `Decimal` path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -224,14 +223,7 @@ impl Lx<'_> {
                     .checked_mul(*up_right)
                     .ok_or(Leave)?;
                 let order = a.cmp(&b);
-                Ok(match op {
-                    CompareOp::Lt => order == Ordering::Less,
-                    CompareOp::Le => order != Ordering::Greater,
-                    CompareOp::Gt => order == Ordering::Greater,
-                    CompareOp::Ge => order != Ordering::Less,
-                    CompareOp::Eq => order == Ordering::Equal,
-                    CompareOp::Ne => order != Ordering::Equal,
-                })
+                Ok(op.holds(order))
             }
             LaneNode::CompareBool { equal, left, right } => {
                 Ok((self.cond(*left)? == self.cond(*right)?) == *equal)
@@ -347,16 +339,7 @@ fn round(x: Fixed, divisor: i64, places: u8, strategy: RoundingStrategy) -> L<Fi
     let p = divisor.unsigned_abs();
     let magnitude = x.m.unsigned_abs();
     let (q, r) = (magnitude / p, magnitude % p);
-    let half = (2 * u128::from(r)).cmp(&u128::from(p));
-    let up = match strategy {
-        RoundingStrategy::MidpointAwayFromZero => half != Ordering::Less,
-        RoundingStrategy::MidpointNearestEven => {
-            half == Ordering::Greater || (half == Ordering::Equal && q % 2 == 1)
-        }
-        RoundingStrategy::AwayFromZero => r != 0,
-        RoundingStrategy::ToZero => false,
-        _ => return Err(Leave),
-    };
+    let up = super::fastdec::rounds_up(q, r, p, strategy).ok_or(Leave)?;
     let q = i64::try_from(q + u64::from(up)).map_err(|_| Leave)?;
     // A value that rounds to zero is plain zero (never `-0`).
     Ok(Fixed::new(if x.m < 0 { -q } else { q }, places))

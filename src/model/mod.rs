@@ -436,6 +436,22 @@ pub enum CompareOp {
     Ne,
 }
 
+impl CompareOp {
+    /// Whether the comparison holds of two values that compare as `order`.
+    #[inline]
+    pub fn holds(self, order: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            CompareOp::Lt => order == Less,
+            CompareOp::Le => order != Greater,
+            CompareOp::Gt => order == Greater,
+            CompareOp::Ge => order != Less,
+            CompareOp::Eq => order == Equal,
+            CompareOp::Ne => order != Equal,
+        }
+    }
+}
+
 /// What a code test looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
