@@ -365,28 +365,8 @@ impl BandPass {
                     row,
                     from,
                     previous_to,
-                } if both_ok(row) => {
-                    let (Some((_, fs)), Some((_, pts))) = (rows[row].from, rows[row - 1].to) else {
-                        continue;
-                    };
-                    self.error(
-                        Diagnostic::new(
-                            codes::BAND_GAP,
-                            format!(
-                                "there is a gap between {} and {}: no band covers it",
-                                on(previous_to),
-                                on(from)
-                            ),
-                        )
-                        .label(fs, "this band starts here")
-                        .label(pts, "the band before ends here")
-                        .hint(format!(
-                            "start this band at {}, where the one before ends",
-                            on(previous_to)
-                        )),
-                    );
                 }
-                BandProblem::Overlap {
+                | BandProblem::Overlap {
                     row,
                     from,
                     previous_to,
@@ -394,17 +374,31 @@ impl BandPass {
                     let (Some((_, fs)), Some((_, pts))) = (rows[row].from, rows[row - 1].to) else {
                         continue;
                     };
-                    self.error(
-                        Diagnostic::new(
+                    let (code, message, before) = if matches!(problem, BandProblem::Gap { .. }) {
+                        (
+                            codes::BAND_GAP,
+                            format!(
+                                "there is a gap between {} and {}: no band covers it",
+                                on(previous_to),
+                                on(from)
+                            ),
+                            "the band before ends here",
+                        )
+                    } else {
+                        (
                             codes::BAND_OVERLAP,
                             format!("bands overlap between {} and {}", on(from), on(previous_to)),
+                            "but the band before runs to here",
                         )
-                        .label(fs, "this band starts here")
-                        .label(pts, "but the band before runs to here")
-                        .hint(format!(
-                            "start this band at {}, where the one before ends",
-                            on(previous_to)
-                        )),
+                    };
+                    self.error(
+                        Diagnostic::new(code, message)
+                            .label(fs, "this band starts here")
+                            .label(pts, before)
+                            .hint(format!(
+                                "start this band at {}, where the one before ends",
+                                on(previous_to)
+                            )),
                     );
                 }
                 BandProblem::NoRows => {
