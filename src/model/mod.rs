@@ -198,6 +198,17 @@ pub enum QuestionKind {
     },
 }
 
+impl QuestionKind {
+    /// Whether the question has a default answer, taken when a case gives none.
+    pub fn has_default(&self) -> bool {
+        match self {
+            QuestionKind::Choice { default, .. } => default.is_some(),
+            QuestionKind::YesNo { default } => default.is_some(),
+            QuestionKind::Number { default, .. } => default.is_some(),
+        }
+    }
+}
+
 /// One option of a choice question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerOption {
@@ -733,16 +744,6 @@ impl Model {
             roots.extend(route.rules.iter().filter_map(|r| r.when));
         }
         roots
-    }
-
-    /// Whether a question has an explicit default answer.
-    pub fn has_default(&self, question: QuestionId) -> bool {
-        match self.questions.get(question as usize).map(|q| &q.kind) {
-            Some(QuestionKind::Choice { default, .. }) => default.is_some(),
-            Some(QuestionKind::YesNo { default }) => default.is_some(),
-            Some(QuestionKind::Number { default, .. }) => default.is_some(),
-            None => false,
-        }
     }
 
     /// The steps an expression reads directly (not through other steps).

@@ -6,9 +6,7 @@
 //!
 //! Input: a checked [`Model`]. Output: [`Needs`]. Reads no case.
 
-use super::{
-    AttributeId, Expr, Model, Parameter, ParameterKey, Question, QuestionId, QuestionKind, Subject,
-};
+use super::{AttributeId, Expr, Model, Parameter, ParameterKey, Question, QuestionId, Subject};
 
 /// What a policy reads from a case.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,12 +121,9 @@ impl Needs {
     /// [`Needs::answer_required`] over a model's questions alone, for the
     /// checker, whose model is not whole when its tests are checked.
     pub(crate) fn answer_required_of(&self, questions: &[Question], question: QuestionId) -> bool {
-        let has_default = match questions.get(question as usize).map(|q| &q.kind) {
-            Some(QuestionKind::Choice { default, .. }) => default.is_some(),
-            Some(QuestionKind::YesNo { default }) => default.is_some(),
-            Some(QuestionKind::Number { default, .. }) => default.is_some(),
-            None => false,
-        };
+        let has_default = questions
+            .get(question as usize)
+            .is_some_and(|q| q.kind.has_default());
         self.question(question) && !has_default
     }
 
