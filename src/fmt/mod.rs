@@ -16,7 +16,7 @@ mod layout;
 mod tokens;
 
 use crate::check::{self, CheckOptions};
-use crate::diag::Diagnostic;
+use crate::diag::{codes, Diagnostic};
 use crate::syntax::parser::{RasParser, Rule};
 use crate::syntax::{self, Span};
 use pest::Parser;
@@ -53,8 +53,8 @@ pub fn layout_only(source: &str) -> Result<String, FormatError> {
 }
 
 fn internal(span: Span, construct: &str) -> Diagnostic {
-    Diagnostic::error(
-        "ras::internal",
+    Diagnostic::new(
+        codes::INTERNAL,
         format!("ras fmt would have changed the meaning of {construct}; the file was not changed"),
     )
     .label(span, "here")
