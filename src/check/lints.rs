@@ -227,7 +227,7 @@ pub(super) fn range_lints(m: &Model, source: &str) -> Vec<(Owner, Diagnostic)> {
         let Some(Expr::Compare { left, right, .. }) = m.exprs.get(when as usize) else {
             return None;
         };
-        let unit = ranges::unit_of(m, *left).or_else(|| ranges::unit_of(m, *right));
+        let unit = m.unit_of(*left).or_else(|| m.unit_of(*right));
         // A figure written in the condition needs no description.
         let describe = |e: ExprId| -> Option<String> {
             if matches!(m.exprs.get(e as usize), Some(Expr::Number { .. })) {

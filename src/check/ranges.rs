@@ -21,7 +21,6 @@ use crate::model::{
     ArithOp, BandTable, CompareOp, Expr, ExprId, Model, ParameterKey, QuestionKind, StepId,
     StepKind, Subject,
 };
-use crate::units::Unit;
 use crate::vocabulary::CheckAction;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
@@ -1118,47 +1117,6 @@ pub(crate) fn is_condition(m: &Model, id: ExprId) -> bool {
         ) => true,
         Some(Expr::Choose { otherwise, .. }) => is_condition(m, *otherwise),
         _ => false,
-    }
-}
-
-/// The unit of a number expression, when it can be told from the model.
-pub fn unit_of(m: &Model, id: ExprId) -> Option<Unit> {
-    match m.exprs.get(id as usize)? {
-        Expr::Number { .. } | Expr::Count { .. } => None,
-        Expr::Answer { question, slot } => match &m.questions.get(*question as usize)?.kind {
-            QuestionKind::Choice { units, .. } => units.get(*slot as usize).copied(),
-            QuestionKind::Number { unit, .. } => Some(*unit),
-            QuestionKind::YesNo { .. } => None,
-        },
-        Expr::Parameter { parameter } => m.parameters.get(*parameter as usize).map(|p| p.unit),
-        Expr::Step { step } => m.steps.get(*step as usize).map(|s| s.unit),
-        Expr::PlanCost => Some(Unit::Money),
-        Expr::Band { band, .. } => m.bands.get(*band as usize).map(|b| b.unit),
-        Expr::Total { kind, .. } => Some(kind.unit()),
-        Expr::Neg { value } | Expr::Abs { value } | Expr::Round { value, .. } => unit_of(m, *value),
-        Expr::PercentOf { value, .. } => unit_of(m, *value),
-        Expr::Arith { arith, left, right } => {
-            let (l, r) = (unit_of(m, *left), unit_of(m, *right));
-            match arith {
-                ArithOp::Add | ArithOp::Sub => l.or(r),
-                ArithOp::Mul => match (l, r) {
-                    (Some(a), Some(b)) => a.times(b),
-                    (a, b) => a.or(b),
-                },
-                ArithOp::Div => match (l, r) {
-                    (Some(a), Some(b)) => a.divided_by(b),
-                    (a, None) => a,
-                    (None, Some(_)) => None,
-                },
-            }
-        }
-        Expr::Min { values } | Expr::Max { values } => values.iter().find_map(|v| unit_of(m, *v)),
-        Expr::Choose { choices, otherwise } => choices
-            .iter()
-            .map(|(_, v)| *v)
-            .chain([*otherwise])
-            .find_map(|v| unit_of(m, v)),
-        _ => None,
     }
 }
 

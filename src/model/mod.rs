@@ -746,6 +746,69 @@ impl Model {
         roots
     }
 
+    /// The unit a number expression gives, when it can be told from the model
+    /// alone; `None` for a bare number or a condition. A checked or validated
+    /// model is depth-bounded; the bound here keeps any other model safe too.
+    pub fn unit_of(&self, id: ExprId) -> Option<Unit> {
+        self.unit_within(id, 0)
+    }
+
+    fn unit_within(&self, id: ExprId, depth: u32) -> Option<Unit> {
+        const DEEPEST: u32 = 64;
+        if depth > DEEPEST {
+            return None;
+        }
+        let inner = |e: ExprId| self.unit_within(e, depth + 1);
+        match self.exprs.get(id as usize)? {
+            Expr::Answer { question, slot } => {
+                match &self.questions.get(*question as usize)?.kind {
+                    QuestionKind::Choice { units, .. } => units.get(*slot as usize).copied(),
+                    QuestionKind::Number { unit, .. } => Some(*unit),
+                    QuestionKind::YesNo { .. } => None,
+                }
+            }
+            Expr::Parameter { parameter } => {
+                self.parameters.get(*parameter as usize).map(|p| p.unit)
+            }
+            Expr::Step { step } => self.steps.get(*step as usize).map(|s| s.unit),
+            Expr::PlanCost => Some(Unit::Money),
+            Expr::Count { .. } => Some(Unit::Number),
+            Expr::Band { band, .. } => self.bands.get(*band as usize).map(|b| b.unit),
+            Expr::Total { kind, .. } => Some(kind.unit()),
+            Expr::Neg { value } | Expr::Abs { value } | Expr::Round { value, .. } => inner(*value),
+            Expr::PercentOf { value, .. } => inner(*value),
+            Expr::Arith { arith, left, right } => {
+                let (l, r) = (inner(*left), inner(*right));
+                match arith {
+                    ArithOp::Add | ArithOp::Sub => l.or(r),
+                    ArithOp::Mul => match (l, r) {
+                        (Some(a), Some(b)) => a.times(b),
+                        (a, b) => a.or(b),
+                    },
+                    ArithOp::Div => match (l, r) {
+                        (Some(a), Some(b)) => a.divided_by(b),
+                        (a, None) => a,
+                        (None, Some(_)) => None,
+                    },
+                }
+            }
+            Expr::Min { values } | Expr::Max { values } => values.iter().find_map(|v| inner(*v)),
+            Expr::Choose { choices, otherwise } => choices
+                .iter()
+                .map(|(_, v)| *v)
+                .chain([*otherwise])
+                .find_map(inner),
+            Expr::Number { .. }
+            | Expr::Bool { .. }
+            | Expr::Flag { .. }
+            | Expr::Compare { .. }
+            | Expr::And { .. }
+            | Expr::Or { .. }
+            | Expr::Not { .. }
+            | Expr::CodeIn { .. } => None,
+        }
+    }
+
     /// The steps an expression reads directly (not through other steps).
     pub fn steps_read(&self, root: ExprId) -> Vec<StepId> {
         let mut out = Vec::new();

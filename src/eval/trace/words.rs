@@ -59,61 +59,7 @@ pub(super) struct Words<'a> {
 impl Words<'_> {
     /// The unit an expression gives, `None` for a bare number.
     pub fn unit_of(&self, e: ExprId) -> Option<Unit> {
-        self.unit(e, 0)
-    }
-
-    /// The unit an expression gives, `None` for a bare number.
-    fn unit(&self, e: ExprId, depth: u32) -> Option<Unit> {
-        if depth > DEEPEST {
-            return None;
-        }
-        let m = self.m;
-        match m.exprs.get(e as usize)? {
-            Expr::Number { .. } | Expr::Bool { .. } | Expr::Flag { .. } => None,
-            Expr::Answer { question, slot } => match &m.questions.get(*question as usize)?.kind {
-                QuestionKind::Choice { units, .. } => units.get(*slot as usize).copied(),
-                QuestionKind::Number { unit, .. } => Some(*unit),
-                QuestionKind::YesNo { .. } => None,
-            },
-            Expr::Parameter { parameter } => m.parameters.get(*parameter as usize).map(|p| p.unit),
-            Expr::Step { step } => m.steps.get(*step as usize).map(|s| s.unit),
-            Expr::PlanCost => Some(Unit::Money),
-            Expr::Neg { value } | Expr::Abs { value } | Expr::Round { value, .. } => {
-                self.unit(*value, depth + 1)
-            }
-            Expr::PercentOf { value, .. } => self.unit(*value, depth + 1),
-            Expr::Arith { arith, left, right } => {
-                let (l, r) = (self.unit(*left, depth + 1), self.unit(*right, depth + 1));
-                match arith {
-                    ArithOp::Add | ArithOp::Sub => l.or(r),
-                    ArithOp::Mul => match (l, r) {
-                        (Some(a), Some(b)) => a.times(b),
-                        (a, b) => a.or(b),
-                    },
-                    ArithOp::Div => match (l, r) {
-                        (Some(a), Some(b)) => a.divided_by(b),
-                        (a, None) => a,
-                        (None, Some(_)) => None,
-                    },
-                }
-            }
-            Expr::Min { values } | Expr::Max { values } => {
-                values.iter().find_map(|v| self.unit(*v, depth + 1))
-            }
-            Expr::Count { .. } => Some(Unit::Number),
-            Expr::Band { band, .. } => m.bands.get(*band as usize).map(|b| b.unit),
-            Expr::Total { kind, .. } => Some(kind.unit()),
-            Expr::Choose { choices, otherwise } => choices
-                .iter()
-                .map(|(_, v)| *v)
-                .chain([*otherwise])
-                .find_map(|v| self.unit(v, depth + 1)),
-            Expr::Compare { .. }
-            | Expr::And { .. }
-            | Expr::Or { .. }
-            | Expr::Not { .. }
-            | Expr::CodeIn { .. } => None,
-        }
+        self.m.unit_of(e)
     }
 
     /// A calculation in words; `unit` is what a bare number in it stands for.
@@ -184,7 +130,7 @@ impl Words<'_> {
                 _ => format!("the size of {}", self.num(*value, unit, d)),
             },
             Expr::Arith { arith, left, right } => {
-                let (lu, ru) = (self.unit(*left, d), self.unit(*right, d));
+                let (lu, ru) = (self.unit_of(*left), self.unit_of(*right));
                 let (lh, rh) = match arith {
                     ArithOp::Add | ArithOp::Sub => (lu.or(ru).or(unit), lu.or(ru).or(unit)),
                     ArithOp::Mul | ArithOp::Div => (lu, ru),
@@ -392,7 +338,7 @@ impl Words<'_> {
                 left,
                 right,
             } => {
-                let unit = self.unit(*left, d).or(self.unit(*right, d));
+                let unit = self.unit_of(*left).or(self.unit_of(*right));
                 let how = match compare {
                     CompareOp::Lt => "is less than",
                     CompareOp::Le => "is at most",
