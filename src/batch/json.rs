@@ -187,6 +187,44 @@ fn slot_of(
     Some(slot)
 }
 
+/// The keys of an `answers` or `attributes` object: the slots found on
+/// earlier lines, and which slots this line has given (marked with its stamp).
+struct Keys<'k> {
+    known: &'k mut Vec<(String, u32)>,
+    seen: &'k mut [u32],
+    stamp: u32,
+}
+
+impl Keys<'_> {
+    /// Reads the object's members, handing each slot and its text to `take`;
+    /// `None` (read the line the slow way) for an unknown key, a key given
+    /// twice, or a value that is not a short scalar.
+    fn each(
+        self,
+        c: &mut Cursor<'_>,
+        look_up: impl Fn(&str) -> Option<u32>,
+        mut take: impl FnMut(u32, &str) -> Option<()>,
+    ) -> Option<()> {
+        let mut more = c.open()?;
+        let mut position = 0;
+        while more {
+            let key = c.string()?;
+            c.eat(b':')?;
+            let text = answer_text(c.scalar()?)?;
+            let slot = slot_of(self.known, position, key, &look_up)?;
+            position += 1;
+            let mark = self.seen.get_mut(slot as usize)?;
+            if *mark == self.stamp {
+                return None;
+            }
+            *mark = self.stamp;
+            take(slot, text)?;
+            more = c.next_member()?;
+        }
+        Some(())
+    }
+}
+
 impl JsonCases {
     pub(super) fn new(ev: &Evaluator<'_>) -> JsonCases {
         let model = &ev.plan().model;
@@ -286,36 +324,31 @@ impl JsonCases {
         ev: &Evaluator<'_>,
         input: &mut CaseInput,
     ) -> Option<()> {
-        let mut more = c.open()?;
-        let mut position = 0;
-        while more {
-            let key = c.string()?;
-            c.eat(b':')?;
-            let text = answer_text(c.scalar()?)?;
-            let q = slot_of(&mut self.answer_keys, position, key, |k| {
-                ev.question_index(k)
-            })?;
-            position += 1;
-            let mark = self.answered.get_mut(q as usize)?;
-            if *mark == self.stamp {
-                return None;
-            }
-            *mark = self.stamp;
-            let digit = match (text.as_bytes(), self.digits.get(q as usize)) {
-                ([d @ b'0'..=b'9'], Some(Some(table))) => Some(table[usize::from(d - b'0')]),
-                _ => None,
-            };
-            let answer = match digit {
-                Some(option) if option != NO_OPTION => Answer {
-                    value: AnswerValue::Choice(option),
-                    defaulted: false,
-                },
-                _ => ev.decode_answer(q, text).ok()?,
-            };
-            *input.answers.get_mut(q as usize)? = answer;
-            more = c.next_member()?;
-        }
-        Some(())
+        let digits = &self.digits;
+        let keys = Keys {
+            known: &mut self.answer_keys,
+            seen: &mut self.answered,
+            stamp: self.stamp,
+        };
+        keys.each(
+            c,
+            |k| ev.question_index(k),
+            |q, text| {
+                let digit = match (text.as_bytes(), digits.get(q as usize)) {
+                    ([d @ b'0'..=b'9'], Some(Some(table))) => Some(table[usize::from(d - b'0')]),
+                    _ => None,
+                };
+                let answer = match digit {
+                    Some(option) if option != NO_OPTION => Answer {
+                        value: AnswerValue::Choice(option),
+                        defaulted: false,
+                    },
+                    _ => ev.decode_answer(q, text).ok()?,
+                };
+                *input.answers.get_mut(q as usize)? = answer;
+                Some(())
+            },
+        )
     }
 
     fn attributes(
@@ -324,25 +357,19 @@ impl JsonCases {
         ev: &Evaluator<'_>,
         input: &mut CaseInput,
     ) -> Option<()> {
-        let mut more = c.open()?;
-        let mut position = 0;
-        while more {
-            let key = c.string()?;
-            c.eat(b':')?;
-            let text = answer_text(c.scalar()?)?;
-            let a = slot_of(&mut self.attribute_keys, position, key, |k| {
-                ev.attribute_index(k)
-            })?;
-            position += 1;
-            let mark = self.given.get_mut(a as usize)?;
-            if *mark == self.stamp {
-                return None;
-            }
-            *mark = self.stamp;
-            *input.attributes.get_mut(a as usize)? = Some(ev.decode_attribute(a, text).ok()?);
-            more = c.next_member()?;
-        }
-        Some(())
+        let keys = Keys {
+            known: &mut self.attribute_keys,
+            seen: &mut self.given,
+            stamp: self.stamp,
+        };
+        keys.each(
+            c,
+            |k| ev.attribute_index(k),
+            |a, text| {
+                *input.attributes.get_mut(a as usize)? = Some(ev.decode_attribute(a, text).ok()?);
+                Some(())
+            },
+        )
     }
 }
 
