@@ -10,6 +10,7 @@
 use super::ast::*;
 use super::errors::syntax_error;
 use super::parser::{RasParser, Rule};
+use super::quick;
 use super::recover::{self, Skipped};
 use super::scan::{self, code_chars, comment_start};
 use super::span::Span;
@@ -52,6 +53,13 @@ pub fn parse(source: &str) -> std::result::Result<File, Vec<Diagnostic>> {
 /// is reported and left out, and reading goes on at the next declaration
 /// keyword, so one run finds every syntax error.
 pub fn parse_recovering(source: &str) -> Parsed {
+    read_recovering(source, true)
+}
+
+/// [`parse_recovering`], with the calculation declarations that read cleanly
+/// read by [`quick`] (`quick`) or every declaration by pest: the two must
+/// agree, which `syntax::tests` checks.
+pub(super) fn read_recovering(source: &str, quick: bool) -> Parsed {
     let comments = collect_comments(source);
     // The parser, the checker and the evaluator recurse on nesting: refuse
     // what would exhaust the stack before it is read.
@@ -77,7 +85,19 @@ pub fn parse_recovering(source: &str) -> Parsed {
     let mut pos = 0;
     while pos <= source.len() {
         let rest = &source[pos..];
-        let seen = &rest[..recover::read_limit(rest, recover::item_start(rest))];
+        let start = recover::item_start(rest);
+        // The quick reader reads no further than pest would be shown: a
+        // declaration it reads never holds a declaration keyword where
+        // `read_limit` would stop (only as an option code after `is`, `in`,
+        // `[` or `,`), and it must end at one.
+        if quick {
+            if let Some((item, end)) = rest.get(start..).and_then(|s| quick::item(s, pos + start)) {
+                items.push(item);
+                pos = end;
+                continue;
+            }
+        }
+        let seen = &rest[..recover::read_limit(rest, start)];
         match RasParser::parse(Rule::next_item, seen) {
             Ok(mut pairs) => {
                 let item = pairs.next().and_then(|p| p.into_inner().next());
@@ -108,7 +128,6 @@ pub fn parse_recovering(source: &str) -> Parsed {
                 // parse in another thread.
                 pest::set_error_detail(true);
                 let detailed = RasParser::parse(Rule::next_item, seen).err().unwrap_or(e);
-                let start = recover::item_start(rest);
                 let (diagnostic, resume) = syntax_error(rest, detailed, |error_at| {
                     recover::resume_point(rest, start, error_at)
                 });
@@ -931,10 +950,10 @@ fn pratt() -> &'static PrattParser<Rule> {
 const MAX_NESTING: usize = 32;
 
 /// How many operators and values one calculation may chain at one level.
-const MAX_EXPR_TOKENS: usize = 400;
+pub(super) const MAX_EXPR_TOKENS: usize = 400;
 
 /// How deep the tree of one calculation may be.
-const MAX_EXPR_DEPTH: usize = 200;
+pub(super) const MAX_EXPR_DEPTH: usize = 200;
 
 /// Where brackets first nest more than [`MAX_NESTING`] deep (strings and
 /// comments aside).
@@ -956,7 +975,7 @@ pub(super) fn too_deeply_nested(source: &str) -> Option<usize> {
 }
 
 /// The depth of an expression tree, counted no further than `limit + 1`.
-fn depth(e: &Expr, limit: usize) -> usize {
+pub(super) fn depth(e: &Expr, limit: usize) -> usize {
     if limit == 0 {
         return 1;
     }

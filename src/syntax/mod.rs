@@ -11,6 +11,7 @@ mod errors;
 pub(crate) use errors::is_expectation;
 mod lower;
 pub(crate) mod parser;
+mod quick;
 mod recover;
 pub mod scan;
 pub mod span;
@@ -58,3 +59,45 @@ pub const RESERVED_WORDS: &[&str] = &[
     "expect",
     "require",
 ];
+
+/// Whether `word` is one of [`RESERVED_WORDS`] (read for every name in a
+/// file, so written as one `match`; a test keeps the two the same).
+pub fn is_reserved(word: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "or"
+            | "not"
+            | "of"
+            | "is"
+            | "in"
+            | "when"
+            | "otherwise"
+            | "total"
+            | "weighted"
+            | "choose"
+            | "else"
+            | "true"
+            | "false"
+            | "default"
+            | "let"
+            | "output"
+            | "deduction"
+            | "flag"
+            | "check"
+            | "question"
+            | "parameter"
+            | "bands"
+            | "domain"
+            | "attribute"
+            | "cohorts"
+            | "policy"
+            | "route"
+            | "eligibility"
+            | "test"
+            | "allow"
+            | "given"
+            | "expect"
+            | "require"
+    )
+}

@@ -128,6 +128,7 @@ fn the_reserved_words_are_the_ones_the_grammar_refuses_as_names() {
     };
     for word in super::RESERVED_WORDS {
         assert!(!is_name(word), "`{word}` read as a name");
+        assert!(super::is_reserved(word), "`{word}` not in `is_reserved`");
         // A word that only begins or ends like a reserved word is a name.
         for name in [format!("{word}_x"), format!("{word}s"), format!("x{word}")] {
             assert!(is_name(&name), "`{name}` not read as a name");
@@ -152,5 +153,272 @@ fn the_reserved_words_are_the_ones_the_grammar_refuses_as_names() {
         "outputs",
     ] {
         assert!(is_name(name), "`{name}` not read as a name");
+        assert!(!super::is_reserved(name), "`{name}` reserved");
+    }
+    // Every keyword of the grammar: reserved exactly when pest refuses it as a name.
+    let grammar = include_str!("../../grammar/ras.pest");
+    for line in grammar.lines().filter(|l| l.starts_with("k_")) {
+        let word = line.split('"').nth(1).unwrap();
+        if word.contains('/') {
+            continue; // `yes/no` is not a word
+        }
+        assert_eq!(super::is_reserved(word), !is_name(word), "`{word}`");
+    }
+}
+
+/// Every calculation declaration in the shipped files is read by the quick
+/// reader, to the syntax tree pest gives.
+#[test]
+fn the_quick_reader_reads_every_shipped_calculation() {
+    use super::ast::Decl;
+    let mut read = 0;
+    for (name, text) in variants(usize::MAX) {
+        if name.contains("without line") || name.contains("/err/") {
+            continue;
+        }
+        let file = parse(&text).unwrap();
+        for item in &file.items {
+            let calculation = matches!(
+                item.decl,
+                Decl::Let(_)
+                    | Decl::Output(_)
+                    | Decl::Deduction(_)
+                    | Decl::Flag(_)
+                    | Decl::Check(_)
+            );
+            if !calculation || !item.allows.is_empty() {
+                continue;
+            }
+            let rest = &text[item.span.start..];
+            let seen = &rest[..super::recover::read_limit(rest, 0)];
+            let quick = super::quick::item(seen, item.span.start);
+            let what = &text[item.span.start..item.span.end];
+            assert_eq!(quick.map(|q| q.0).as_ref(), Some(item), "{name}: `{what}`");
+            read += 1;
+        }
+    }
+    assert!(read > 50, "only {read} calculations read");
+}
+
+/// Files read with and without the quick reader: the same declarations,
+/// diagnostics and skipped text, for every shipped file and fixture and for
+/// each with a line deleted.
+#[test]
+fn the_quick_reader_agrees_with_pest_on_every_file() {
+    for (name, text) in variants(30) {
+        let quick = super::lower::read_recovering(&text, true);
+        let pest = super::lower::read_recovering(&text, false);
+        assert!(quick == pest, "{name}: the quick reader differs");
+    }
+}
+
+#[test]
+fn the_quick_reader_leaves_long_calculations_to_pest() {
+    // At the limit of pieces at one level, and one past it.
+    for n in [200, 201] {
+        let terms = vec!["a"; n].join(" + ");
+        let text = format!("let x = {terms}");
+        let quick = super::lower::read_recovering(&text, true);
+        assert!(quick == super::lower::read_recovering(&text, false));
+        assert_eq!(quick.diagnostics.len(), usize::from(n == 201));
+    }
+}
+
+mod generated {
+    use super::super::lower::read_recovering;
+    use proptest::prelude::*;
+
+    /// Words and marks a calculation is written with, right and wrong.
+    const TOKENS: &[&str] = &[
+        "a",
+        "b_2",
+        "cohort",
+        "plan_cost",
+        "total",
+        "points",
+        "hours",
+        "money",
+        "weighted",
+        "in",
+        "[",
+        "]",
+        ",",
+        "(",
+        ")",
+        "{",
+        "}",
+        "choose",
+        "when",
+        "otherwise",
+        "round",
+        "penny",
+        "pound",
+        "half_even",
+        "up",
+        "is",
+        "not",
+        "and",
+        "or",
+        "of",
+        "+",
+        "-",
+        "*",
+        "×",
+        "/",
+        "<=",
+        "≤",
+        ">=",
+        "≥",
+        "<",
+        ">",
+        "=",
+        "!=",
+        "≠",
+        "!",
+        "5",
+        "10",
+        "3.5",
+        "0.",
+        "007",
+        "2024-01-01",
+        "2024-02-30",
+        "2024-01-011",
+        "£4.88/pt",
+        "£1,100.00",
+        "£1,2345",
+        "£5/x",
+        "£5/ h",
+        "£-3",
+        "£",
+        "%",
+        "pts",
+        "h",
+        "night",
+        "true",
+        "false",
+        "\"label\"",
+        "\"a \\\" b\"",
+        "\"bad \\x\"",
+        "\"open",
+        "# note\n",
+        "\n",
+        "\r\n",
+        "\u{FEFF}",
+        "let",
+        "output",
+        "flag",
+        "check",
+        "stop",
+        "warn",
+        "deduction",
+        "for",
+        "informal",
+        "support",
+        "min",
+        "count",
+        "5pts",
+        "1e3",
+        "café",
+        "allow",
+        "test",
+        "_",
+        "x1",
+        "99999999999999999999999999999",
+        "1.0000000000000000000000000001",
+    ];
+
+    const HEADS: &[&str] = &[
+        "let x = ",
+        "let x \"Label\" = ",
+        "output o \"Out\" = ",
+        "deduction d \"Reason\" = ",
+        "deduction d \"Reason\" for informal support = ",
+        "flag f \"Flag\" when ",
+        "check c \"Check\" stop when ",
+        "let ",
+        "output o = ",
+        "",
+    ];
+
+    /// A calculation that reads: names, values, operators, calls, tests.
+    fn calculation() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::select(vec![
+            "a",
+            "b_2",
+            "10",
+            "3.5 h",
+            "38 pts",
+            "10%",
+            "10 %",
+            "£4.88/pt",
+            "£1,100.00",
+            "£-3",
+            "2024-04-01",
+            "true",
+            "total points",
+            "total weighted points in [a, b]",
+            "total hours in a",
+            "plan_cost",
+            "cohort in [older_people, working_age]",
+            "carer is not none",
+            "health is 3",
+            "a not in [x]",
+            "round",
+            "x # note\n",
+        ])
+        .prop_map(str::to_string);
+        leaf.prop_recursive(4, 24, 3, |inner| {
+            let op = prop::sample::select(vec![
+                "+", "-", "*", "×", "/", "of", "and", "or", "<", "<=", "≤", ">", ">=", "=", "!=",
+                "≠",
+            ]);
+            prop_oneof![
+                (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("{a} {o} {b}")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{a}-{b}")),
+                inner.clone().prop_map(|a| format!("-{a}")),
+                inner.clone().prop_map(|a| format!("not {a}")),
+                inner.clone().prop_map(|a| format!("({a})")),
+                inner.clone().prop_map(|a| format!("round({a}, pound)")),
+                inner
+                    .clone()
+                    .prop_map(|a| format!("round( {a} , penny half_even )")),
+                (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("min({a}, {b})")),
+                inner.clone().prop_map(|a| format!("count()+{a}")),
+                (inner.clone(), inner.clone(), inner.clone())
+                    .prop_map(|(a, b, c)| format!("choose {{ {a} when {b} {c} otherwise }}")),
+            ]
+        })
+    }
+
+    fn declaration(body: String) -> impl Strategy<Value = String> {
+        (prop::sample::select(HEADS), prop::option::of(calculation())).prop_map(
+            move |(head, when)| match when {
+                Some(w) => format!("{head}{body} when {w}\nlet z = 1"),
+                None => format!("{head}{body}"),
+            },
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(600))]
+
+        #[test]
+        fn token_soup_reads_as_pest_reads_it(
+            tokens in prop::collection::vec(prop::sample::select(TOKENS), 1..14),
+            gaps in prop::collection::vec(prop::sample::select(vec!["", " ", "\n", "  "]), 14),
+            head in prop::sample::select(HEADS),
+        ) {
+            let mut text = head.to_string();
+            for (t, g) in tokens.iter().zip(&gaps) {
+                text.push_str(t);
+                text.push_str(g);
+            }
+            prop_assert!(read_recovering(&text, true) == read_recovering(&text, false), "{}", text);
+        }
+
+        #[test]
+        fn calculations_read_as_pest_reads_them(text in calculation().prop_flat_map(declaration)) {
+            prop_assert!(read_recovering(&text, true) == read_recovering(&text, false), "{}", text);
+        }
     }
 }
