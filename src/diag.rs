@@ -346,6 +346,14 @@ fn list_briefly(diags: &[Diagnostic], file: &str, source: &str, out: &mut String
 
 /// `text` with each run of layout written as one space.
 fn push_one_line(out: &mut String, text: &str) {
+    // Most messages are one line already: single spaces, nothing at the ends.
+    let plain = text.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        && !text.contains("  ")
+        && !text.starts_with(' ')
+        && !text.ends_with(' ');
+    if plain {
+        return out.push_str(text);
+    }
     for (i, word) in text.split_whitespace().enumerate() {
         if i > 0 {
             out.push(' ');

@@ -134,7 +134,7 @@ pub fn did_you_mean<'a>(
     let limit = typo_limit(name)?;
     let name: Vec<char> = name.chars().collect();
     let mut rows = Rows::default();
-    closest(&name, limit, candidates, &mut rows)
+    closest(&name, limit, candidates.into_iter().enumerate(), &mut rows)
 }
 
 /// How many edits still count as a typo of `name`; `None` when no edit does.
@@ -151,35 +151,36 @@ fn typo_limit(name: &str) -> Option<usize> {
 }
 
 /// The candidate fewest edits from `name` (at most `limit`), the shorter on a
-/// tie, the first on a tie of both.
+/// tie, the first given (the lower `order`) on a tie of both; candidates may
+/// come in any order.
 fn closest<'a>(
     name: &[char],
     limit: usize,
-    candidates: impl IntoIterator<Item = &'a str>,
+    candidates: impl IntoIterator<Item = (usize, &'a str)>,
     rows: &mut Rows,
 ) -> Option<&'a str> {
-    let mut best: Option<(usize, usize, &'a str)> = None;
-    for c in candidates {
+    let mut best: Option<(usize, usize, usize, &'a str)> = None;
+    for (order, c) in candidates {
         let c_len = c.chars().count();
         // Each character more or less is one edit at least.
         if c_len.abs_diff(name.len()) > limit {
             continue;
         }
-        let bound = best.map_or(limit, |(d, _, _)| d.min(limit));
+        let bound = best.map_or(limit, |(d, ..)| d.min(limit));
         if rows.letters_apart(name, c) > bound {
             continue;
         }
         if let Some(d) = rows.distance_within(name, c, bound) {
             let better = match best {
                 None => true,
-                Some((bd, bl, _)) => (d, c.len()) < (bd, bl),
+                Some((bd, bl, bo, _)) => (d, c.len(), order) < (bd, bl, bo),
             };
             if better {
-                best = Some((d, c.len(), c));
+                best = Some((d, c.len(), order, c));
             }
         }
     }
-    best.map(|(_, _, c)| c)
+    best.map(|(.., c)| c)
 }
 
 /// Reused rows of the edit-distance table.
@@ -202,24 +203,33 @@ impl Rows {
         if !b.is_ascii() || !a.iter().all(char::is_ascii) {
             return 0;
         }
-        self.counts.clear();
-        self.counts.resize(128, 0);
+        let counts = &mut self.counts;
+        counts.clear();
+        counts.resize(128, 0);
         for c in a {
-            if let Some(n) = self.counts.get_mut(*c as usize) {
+            if let Some(n) = counts.get_mut(*c as usize) {
                 *n += 1;
             }
         }
         for c in b.bytes() {
-            if let Some(n) = self.counts.get_mut(usize::from(c)) {
+            if let Some(n) = counts.get_mut(usize::from(c)) {
                 *n -= 1;
             }
         }
+        // Each letter's surplus is taken once: from the first name it is in.
         let (mut more, mut fewer) = (0usize, 0usize);
-        for n in &self.counts {
-            if *n > 0 {
-                more += n.unsigned_abs() as usize;
-            } else {
-                fewer += n.unsigned_abs() as usize;
+        for c in a
+            .iter()
+            .map(|c| *c as usize)
+            .chain(b.bytes().map(usize::from))
+        {
+            if let Some(n) = counts.get_mut(c) {
+                if *n > 0 {
+                    more += n.unsigned_abs() as usize;
+                } else {
+                    fewer += n.unsigned_abs() as usize;
+                }
+                *n = 0;
             }
         }
         more.max(fewer)
@@ -310,16 +320,8 @@ impl<'a> Suggester<'a> {
             return None;
         }
         self.budget.set(left - wanted);
-        // Back in the order given, so ties go as they would over the list.
-        let mut candidates: Vec<(usize, &'a str)> = buckets.iter().flatten().copied().collect();
-        candidates.sort_unstable_by_key(|(order, _)| *order);
         let mut rows = self.rows.try_borrow_mut().ok()?;
-        closest(
-            &chars,
-            limit,
-            candidates.into_iter().map(|(_, c)| c),
-            &mut rows,
-        )
+        closest(&chars, limit, buckets.iter().flatten().copied(), &mut rows)
     }
 }
 

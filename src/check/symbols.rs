@@ -157,19 +157,22 @@ impl<'a> Symbols<'a> {
     /// collapsed to single spaces (for formulas shown in traces and hints).
     pub(crate) fn flat_text(&self, span: Span) -> String {
         let text = self.text(span);
-        let mut words: Vec<&str> = Vec::new();
+        let mut out = String::with_capacity(text.len());
         for piece in crate::syntax::scan::pieces(text) {
-            if piece.kind != crate::syntax::scan::PieceKind::Comment {
-                words.extend(text[piece.span.start..piece.span.end].split_whitespace());
+            if piece.kind == crate::syntax::scan::PieceKind::Comment {
+                continue;
+            }
+            for word in text[piece.span.start..piece.span.end].split_whitespace() {
+                // A line break just inside brackets reads as no space at all.
+                let joined =
+                    out.is_empty() || out.ends_with(['(', '[']) || word.starts_with([')', ']']);
+                if !joined {
+                    out.push(' ');
+                }
+                out.push_str(word);
             }
         }
-        // A line break just inside brackets reads as no space at all.
-        words
-            .join(" ")
-            .replace("( ", "(")
-            .replace(" )", ")")
-            .replace("[ ", "[")
-            .replace(" ]", "]")
+        out
     }
 
     /// The declared name closest to a misspelt one.

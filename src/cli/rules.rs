@@ -70,14 +70,12 @@ pub enum Show {
 
 /// Renders a file's diagnostics to standard error.
 pub fn show(ctx: &Context, file: &CheckedFile, which: Show) {
-    let diags: Vec<Diagnostic> = file
-        .checked
-        .diagnostics
-        .iter()
-        .filter(|d| which == Show::All || d.is_error())
-        .cloned()
-        .collect();
-    render(ctx, &file.name(), &file.source, &diags);
+    let all = &file.checked.diagnostics;
+    if which == Show::All || all.iter().all(Diagnostic::is_error) {
+        return render(ctx, &file.name(), &file.source, all);
+    }
+    let errors: Vec<Diagnostic> = all.iter().filter(|d| d.is_error()).cloned().collect();
+    render(ctx, &file.name(), &file.source, &errors);
 }
 
 /// Renders diagnostics about the file `name` to standard error.
