@@ -503,7 +503,7 @@ impl CaseReader {
                             line,
                             Current::Problem(RowProblem {
                                 column: None,
-                                code: "ras::bad-row",
+                                code: crate::diag::codes::BAD_ROW.name,
                                 message,
                                 case_id: None,
                             }),
@@ -570,7 +570,7 @@ fn csv_row<'s, R: std::io::BufRead>(
                 true,
                 RowProblem {
                     column: None,
-                    code: "ras::bad-row",
+                    code: crate::diag::codes::BAD_ROW.name,
                     message: format!("cannot read the row: {error}"),
                     case_id: None,
                 },
@@ -585,7 +585,7 @@ fn csv_row<'s, R: std::io::BufRead>(
             false,
             RowProblem {
                 column: None,
-                code: "ras::field-count",
+                code: crate::diag::codes::FIELD_COUNT.name,
                 message: format!(
                     "the row has {} fields but the header has {}",
                     source.ends().len(),
@@ -609,7 +609,7 @@ fn csv_row<'s, R: std::io::BufRead>(
                 false,
                 RowProblem {
                     column: bad.and_then(|i| header.get(i).cloned()),
-                    code: "ras::not-utf8",
+                    code: crate::diag::codes::NOT_UTF8.name,
                     message: "the field is not UTF-8 text".to_string(),
                     case_id: csv_case_id(header, source),
                 },
@@ -705,7 +705,7 @@ impl FileProblem {
 fn too_long() -> RowProblem {
     RowProblem {
         column: None,
-        code: "ras::row-too-long",
+        code: crate::diag::codes::ROW_TOO_LONG.name,
         message: format!(
             "the row is longer than {} MiB, the most a row may be",
             MAX_ROW_BYTES >> 20

@@ -440,7 +440,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         self.case_id.clear();
         let case = Case::from_json(line).map_err(|e| RowProblem {
             column: None,
-            code: "ras::bad-json",
+            code: crate::diag::codes::BAD_JSON.name,
             message: format!("not a case (column {}): {}", e.column, e.message),
             case_id: None,
         })?;
@@ -456,7 +456,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let Some(layout) = &self.layout else {
             return Err(RowProblem {
                 column: None,
-                code: "ras::bad-row",
+                code: crate::diag::codes::BAD_ROW.name,
                 message: "the row has no header to read it by".into(),
                 case_id: None,
             });
@@ -526,7 +526,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 if first_problem.is_none() {
                     first_problem = Some(RowProblem {
                         column: column(),
-                        code: "ras::not-utf8",
+                        code: crate::diag::codes::NOT_UTF8.name,
                         message: "the field is not UTF-8 text".to_string(),
                         case_id: None,
                     });
@@ -535,7 +535,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             };
             let result: Result<(), CaseError> = match field {
                 Field::CaseId if text.is_empty() => Err(CaseError::new(
-                    "ras::no-case-id",
+                    crate::diag::codes::NO_CASE_ID.name,
                     "the case_id is empty; every row needs its own id when the file has a `case_id` column".to_string(),
                     Some("case_id"),
                 )),
@@ -551,7 +551,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         Ok(())
                     }
                     None => Err(CaseError::new(
-                        "ras::bad-date",
+                        crate::diag::codes::BAD_DATE.name,
                         format!("`{text}` is not a date; write YYYY-MM-DD"),
                         Some("assessed"),
                     )),
@@ -759,7 +759,7 @@ pub fn decode_rows(
             RowContent::Json(_) => (
                 Err(RowProblem {
                     column: None,
-                    code: "ras::bad-row",
+                    code: crate::diag::codes::BAD_ROW.name,
                     message: "the row has no header to read it by".into(),
                     case_id: None,
                 }),

@@ -6,28 +6,28 @@
 //! part is not called missing when a broken declaration may be it, and
 //! warnings wait until the whole file reads.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{codes, Code, Diagnostic, Severity};
 use crate::syntax::Skipped;
 use std::collections::HashSet;
 
 /// Findings about a name that a left-out declaration may declare.
-const ABOUT_A_NAME: &[&str] = &[
-    "ras::unknown-name",
-    "ras::unknown-function",
-    "ras::unknown-code",
-    "ras::test-unknown-question",
-    "ras::test-unknown-code",
-    "ras::test-unknown-cohort",
+const ABOUT_A_NAME: &[Code] = &[
+    codes::UNKNOWN_NAME,
+    codes::UNKNOWN_FUNCTION,
+    codes::UNKNOWN_CODE,
+    codes::TEST_UNKNOWN_QUESTION,
+    codes::TEST_UNKNOWN_CODE,
+    codes::TEST_UNKNOWN_COHORT,
 ];
 
 /// Findings about the whole file, with the declarations that could settle
 /// them.
-const ABOUT_THE_FILE: &[(&str, &[&str])] = &[
-    ("ras::missing-header", &["policy", "cohorts"]),
-    ("ras::no-indicative", &["output"]),
-    ("ras::missing-cohort-value", &["cohorts", "attribute"]),
-    ("ras::missing-attribute-value", &["attribute"]),
-    ("ras::unknown-base-test", &["test"]),
+const ABOUT_THE_FILE: &[(Code, &[&str])] = &[
+    (codes::MISSING_HEADER, &["policy", "cohorts"]),
+    (codes::NO_INDICATIVE, &["output"]),
+    (codes::MISSING_COHORT_VALUE, &["cohorts", "attribute"]),
+    (codes::MISSING_ATTRIBUTE_VALUE, &["attribute"]),
+    (codes::UNKNOWN_BASE_TEST, &["test"]),
 ];
 
 /// What the left-out declarations may have said.
@@ -62,7 +62,7 @@ impl<'a> LeftOut<'a> {
         if diagnostic.severity == Severity::Warning {
             return false;
         }
-        if ABOUT_A_NAME.contains(&diagnostic.code) {
+        if ABOUT_A_NAME.iter().any(|c| c.name == diagnostic.code) {
             let name = diagnostic
                 .primary_span()
                 .and_then(|s| source.get(s.start..s.end))
@@ -76,7 +76,10 @@ impl<'a> LeftOut<'a> {
             // domains left out may carry them.
             return !self.may_be(&["question", "domain"]);
         }
-        if let Some((_, settled_by)) = ABOUT_THE_FILE.iter().find(|(c, _)| *c == diagnostic.code) {
+        if let Some((_, settled_by)) = ABOUT_THE_FILE
+            .iter()
+            .find(|(c, _)| c.name == diagnostic.code)
+        {
             return !self.may_be(settled_by);
         }
         true

@@ -10,7 +10,7 @@ use crate::batch::input::{CaseReader, FileProblem, InputFormat};
 use crate::batch::{DecodedRow, ErrorRecord, RunError, RunOptions};
 use crate::check::CheckOptions;
 use crate::date::Date;
-use crate::diag::Severity;
+use crate::diag::{codes, Severity};
 use crate::finance::table::{self, Cell, Table};
 use crate::model::Model;
 use crate::plan::Plan;
@@ -129,9 +129,9 @@ pub fn money_error(row: &DecodedRow, column: &str, text: &str) -> Option<ErrorRe
             case_id: row.case_id.clone(),
             column: column.to_string(),
             code: if text.trim().is_empty() {
-                "ras::missing-amount"
+                codes::MISSING_AMOUNT.name
             } else {
-                "ras::bad-amount"
+                codes::BAD_AMOUNT.name
             },
             message: if text.trim().is_empty() {
                 format!("the `{column}` column is empty; give the weekly amount in pounds")

@@ -7,6 +7,7 @@ use super::term::Context;
 use super::{values, CliError, ExitStatus};
 use crate::batch::ErrorRecord;
 use crate::date::Date;
+use crate::diag::codes;
 use crate::eval::{format_quantity, Evaluator, Scratch, Verdict};
 use crate::finance::accuracy::{self, Accuracy, AgreedCase, FinancialYear, Foi, Totals};
 use crate::finance::table::{Cell, Table};
@@ -185,7 +186,7 @@ fn read(args: &Args, rules: &finance::Rules) -> Result<Read, CliError> {
             Some(column) => {
                 let s = text(1).trim();
                 if s.is_empty() {
-                    out.errors.push((row.place.clone(), record(&row, column, "ras::missing-service-area", format!("the `{column}` column is empty; give the case's service area, e.g. Home care"))));
+                    out.errors.push((row.place.clone(), record(&row, column, codes::MISSING_SERVICE_AREA.name, format!("the `{column}` column is empty; give the case's service area, e.g. Home care"))));
                     continue;
                 }
                 s.to_string()
@@ -203,7 +204,7 @@ fn read(args: &Args, rules: &finance::Rules) -> Result<Read, CliError> {
                             record(
                                 &row,
                                 column,
-                                "ras::bad-year",
+                                codes::BAD_YEAR.name,
                                 format!("`{t}` is not a financial year; write it as 2024/25"),
                             ),
                         ));
@@ -214,7 +215,7 @@ fn read(args: &Args, rules: &finance::Rules) -> Result<Read, CliError> {
             None => match input.date {
                 Some(d) => FinancialYear::of(d),
                 None => {
-                    out.errors.push((row.place.clone(), record(&row, "assessed", "ras::no-year", "the case has no `assessed` date to tell its financial year; fill it in, or give `--year-column`".to_string())));
+                    out.errors.push((row.place.clone(), record(&row, "assessed", codes::NO_YEAR.name, "the case has no `assessed` date to tell its financial year; fill it in, or give `--year-column`".to_string())));
                     continue;
                 }
             },

@@ -45,55 +45,55 @@ impl fmt::Display for CaseError {
 
 impl std::error::Error for CaseError {}
 
-/// The stable codes of case errors.
+/// The stable codes of case errors, as [`CaseError::code`] holds them; each
+/// is declared, with what it means, in the registry ([`crate::diag::codes::CASE`]).
 pub mod codes {
-    /// A question the calculation needs has no answer (and no default).
-    pub const MISSING_ANSWER: &str = "ras::missing-answer";
-    /// An option code the question does not have, or a yes/no answer that is not `yes`/`no`.
-    pub const UNKNOWN_CODE: &str = "ras::unknown-code";
-    /// A number answer that is not a plain decimal.
-    pub const NOT_A_NUMBER: &str = "ras::not-a-number";
-    /// A number answer with more significant digits than are held exactly
-    /// (28), which would otherwise be rounded: `168.0000000000000000000000000001`.
-    pub const NUMBER_TOO_PRECISE: &str = crate::number::NumberError::TOO_PRECISE;
-    /// A plan cost below zero.
-    pub const NEGATIVE_AMOUNT: &str = crate::number::NumberError::NEGATIVE;
-    /// A number answer outside the question's range.
-    pub const OUT_OF_RANGE: &str = "ras::out-of-range";
-    /// A cohort the policy does not declare.
-    pub const UNKNOWN_COHORT: &str = "ras::unknown-cohort";
-    /// The case gives no cohort.
-    pub const MISSING_COHORT: &str = "ras::missing-cohort";
-    /// The case answers a question the policy does not ask.
-    pub const UNKNOWN_QUESTION: &str = "ras::unknown-question";
-    /// The case gives an attribute the policy does not declare.
-    pub const UNKNOWN_ATTRIBUTE: &str = "ras::unknown-attribute";
-    /// An attribute value the attribute does not have.
-    pub const UNKNOWN_ATTRIBUTE_VALUE: &str = "ras::unknown-attribute-value";
-    /// The calculation needs an attribute the case does not give.
-    pub const MISSING_ATTRIBUTE: &str = "ras::missing-attribute";
-    /// A dated parameter read for a date before its first value.
-    pub const NO_VALUE_IN_FORCE: &str = "ras::no-value-in-force";
-    /// A dated parameter read for a case with no assessment date.
-    pub const MISSING_DATE: &str = "ras::missing-date";
-    /// The calculation reads the costed plan but the case has none.
-    pub const MISSING_PLAN_COST: &str = "ras::missing-plan-cost";
-    /// A result too large for exact decimal arithmetic.
-    pub const OVERFLOW: &str = "ras::overflow";
-    /// A division by zero.
-    pub const DIVISION_BY_ZERO: &str = "ras::division-by-zero";
-    /// A value outside every row of a band table.
-    pub const OUTSIDE_BANDS: &str = "ras::outside-bands";
-    /// A money output came out below zero (a deduction larger than what it is
-    /// taken from, e.g. `output indicative "…" = gross - telecare` with
-    /// `gross` £0.00 and `telecare` £14.00).
-    pub const NEGATIVE_OUTPUT: &str = "ras::negative-output";
-    /// An answer check marked `stop` found the answers inconsistent.
-    pub const ANSWER_CHECK: &str = "ras::answer-check";
-    /// The case input does not fit the plan (a program built it wrongly).
-    pub const BAD_INPUT: &str = "ras::bad-input";
-    /// The plan contradicts itself (see [`crate::plan::PlanError`]).
-    pub const BAD_PLAN: &str = "ras::bad-plan";
+    use crate::diag::codes as registry;
+
+    /// See [`registry::MISSING_ANSWER`].
+    pub const MISSING_ANSWER: &str = registry::MISSING_ANSWER.name;
+    /// See [`registry::UNKNOWN_CODE`].
+    pub const UNKNOWN_CODE: &str = registry::UNKNOWN_CODE.name;
+    /// See [`registry::NOT_A_NUMBER`].
+    pub const NOT_A_NUMBER: &str = registry::NOT_A_NUMBER.name;
+    /// See [`registry::NUMBER_TOO_PRECISE`].
+    pub const NUMBER_TOO_PRECISE: &str = registry::NUMBER_TOO_PRECISE.name;
+    /// See [`registry::NEGATIVE_AMOUNT`].
+    pub const NEGATIVE_AMOUNT: &str = registry::NEGATIVE_AMOUNT.name;
+    /// See [`registry::OUT_OF_RANGE`].
+    pub const OUT_OF_RANGE: &str = registry::OUT_OF_RANGE.name;
+    /// See [`registry::UNKNOWN_COHORT`].
+    pub const UNKNOWN_COHORT: &str = registry::UNKNOWN_COHORT.name;
+    /// See [`registry::MISSING_COHORT`].
+    pub const MISSING_COHORT: &str = registry::MISSING_COHORT.name;
+    /// See [`registry::UNKNOWN_QUESTION`].
+    pub const UNKNOWN_QUESTION: &str = registry::UNKNOWN_QUESTION.name;
+    /// See [`registry::UNKNOWN_ATTRIBUTE`].
+    pub const UNKNOWN_ATTRIBUTE: &str = registry::UNKNOWN_ATTRIBUTE.name;
+    /// See [`registry::UNKNOWN_ATTRIBUTE_VALUE`].
+    pub const UNKNOWN_ATTRIBUTE_VALUE: &str = registry::UNKNOWN_ATTRIBUTE_VALUE.name;
+    /// See [`registry::MISSING_ATTRIBUTE`].
+    pub const MISSING_ATTRIBUTE: &str = registry::MISSING_ATTRIBUTE.name;
+    /// See [`registry::NO_VALUE_IN_FORCE`].
+    pub const NO_VALUE_IN_FORCE: &str = registry::NO_VALUE_IN_FORCE.name;
+    /// See [`registry::MISSING_DATE`].
+    pub const MISSING_DATE: &str = registry::MISSING_DATE.name;
+    /// See [`registry::MISSING_PLAN_COST`].
+    pub const MISSING_PLAN_COST: &str = registry::MISSING_PLAN_COST.name;
+    /// See [`registry::OVERFLOW`].
+    pub const OVERFLOW: &str = registry::OVERFLOW.name;
+    /// See [`registry::DIVISION_BY_ZERO`].
+    pub const DIVISION_BY_ZERO: &str = registry::DIVISION_BY_ZERO.name;
+    /// See [`registry::OUTSIDE_BANDS`].
+    pub const OUTSIDE_BANDS: &str = registry::OUTSIDE_BANDS.name;
+    /// See [`registry::NEGATIVE_OUTPUT`].
+    pub const NEGATIVE_OUTPUT: &str = registry::NEGATIVE_OUTPUT.name;
+    /// See [`registry::ANSWER_CHECK`].
+    pub const ANSWER_CHECK: &str = registry::ANSWER_CHECK.name;
+    /// See [`registry::BAD_INPUT`].
+    pub const BAD_INPUT: &str = registry::BAD_INPUT.name;
+    /// See [`registry::BAD_PLAN`].
+    pub const BAD_PLAN: &str = registry::BAD_PLAN.name;
 }
 
 /// A problem met while evaluating, before names are attached.

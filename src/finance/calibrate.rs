@@ -14,6 +14,7 @@
 
 use super::{half_up, pence, percent_of, within, MeanPercent};
 use crate::date::Date;
+use crate::diag::codes;
 use crate::eval::{CaseInput, Evaluator, Scratch, Verdict};
 use crate::model::{ArithOp, Expr, ExprId, Model, ParameterKey, ParameterValues, Step, StepKind};
 use crate::plan::{self, Plan};
@@ -93,12 +94,12 @@ impl CalibrateError {
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
         match self {
-            CalibrateError::UnknownParameter { .. } => "ras::unknown-parameter",
-            CalibrateError::Unusable(_) => "ras::parameter-not-calibratable",
-            CalibrateError::NoCases(_) => "ras::no-sample-cases",
-            CalibrateError::NoValue(_) => "ras::no-calibrated-value",
-            CalibrateError::CaseFailed { .. } => "ras::case-failed-in-calibration",
-            CalibrateError::Plan(_) => "ras::internal",
+            CalibrateError::UnknownParameter { .. } => codes::UNKNOWN_PARAMETER.name,
+            CalibrateError::Unusable(_) => codes::PARAMETER_NOT_CALIBRATABLE.name,
+            CalibrateError::NoCases(_) => codes::NO_SAMPLE_CASES.name,
+            CalibrateError::NoValue(_) => codes::NO_CALIBRATED_VALUE.name,
+            CalibrateError::CaseFailed { .. } => codes::CASE_FAILED_IN_CALIBRATION.name,
+            CalibrateError::Plan(_) => codes::INTERNAL.name,
         }
     }
 }

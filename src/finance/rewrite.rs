@@ -21,7 +21,7 @@ pub struct RewriteError(pub String);
 
 impl RewriteError {
     /// The stable code of this error.
-    pub const CODE: &'static str = "ras::cannot-write-calibrated";
+    pub const CODE: &'static str = crate::diag::codes::CANNOT_WRITE_CALIBRATED.name;
 }
 
 /// A sentence as a rule-file string (quotes and backslashes escaped).

@@ -137,9 +137,9 @@ pub enum PlanError {
 
 impl PlanError {
     /// The code of an unusable plan (not JSON, another version, inconsistent).
-    pub const CODE: &'static str = "ras::bad-plan";
+    pub const CODE: &'static str = crate::diag::codes::BAD_PLAN.name;
     /// The code of a plan changed after it was compiled.
-    pub const MODIFIED: &'static str = "ras::plan-modified";
+    pub const MODIFIED: &'static str = crate::diag::codes::PLAN_MODIFIED.name;
 
     /// The stable code of this error.
     pub fn code(&self) -> &'static str {
