@@ -333,13 +333,7 @@ impl LineStarts {
     /// The line starts of `source`.
     pub fn new(source: &str) -> Self {
         let starts = std::iter::once(0)
-            .chain(
-                source
-                    .bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
+            .chain(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1))
             .collect();
         LineStarts {
             starts,

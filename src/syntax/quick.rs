@@ -296,7 +296,7 @@ impl<'s> Reader<'s> {
                 if self.text.get(start) == Some(&b'-') {
                     self.at += 1;
                     pieces.push(Piece::Prefix(UnaryOp::Neg, self.span(start, self.at)));
-                } else if self.eat_word("not") {
+                } else if self.text.get(start) == Some(&b'n') && self.eat_word("not") {
                     pieces.push(Piece::Prefix(UnaryOp::Not, self.span(start, self.at)));
                 } else {
                     break;
@@ -600,6 +600,11 @@ impl<'s> Reader<'s> {
             }
             self.punct(b')')?;
             return Some(ExprKind::Call(id, args));
+        }
+        // A code test starts `is`, `in` or `not in`.
+        if !matches!(self.text.get(self.at), Some(b'i' | b'n')) {
+            self.at = save;
+            return Some(ExprKind::Name(id.name));
         }
         let negated = match self.word() {
             Some("is") => self.eat_word("not"),

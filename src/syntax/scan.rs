@@ -60,20 +60,19 @@ impl Iterator for Pieces<'_> {
         let bytes = self.source.as_bytes();
         let start = self.at;
         let first = *bytes.get(start)?;
-        let find = |from: usize, stop: &dyn Fn(u8) -> bool| {
-            bytes[from..]
-                .iter()
-                .position(|b| stop(*b))
-                .map_or(bytes.len(), |n| from + n)
-        };
+        let rest = bytes.get(start..).unwrap_or_default();
         let (kind, end) = match first {
             b'"' => (PieceKind::Text, string_end(bytes, start)),
-            b'#' => (PieceKind::Comment, find(start, &|b| b == b'\n')),
+            b'#' => (
+                PieceKind::Comment,
+                memchr::memchr(b'\n', rest).map_or(bytes.len(), |n| start + n),
+            ),
             // Code stops after each line break too, so that finding the end
             // of a piece never reads past the line it is on: reading a file a
             // declaration at a time stays linear in the file's length.
             _ => {
-                let stop = find(start, &|b| b == b'"' || b == b'#' || b == b'\n');
+                let stop =
+                    memchr::memchr3(b'"', b'#', b'\n', rest).map_or(bytes.len(), |n| start + n);
                 match bytes.get(stop) {
                     Some(b'\n') => (PieceKind::Code, stop + 1),
                     _ => (PieceKind::Code, stop),
