@@ -97,3 +97,19 @@ printf '\n'
 cargo bench --quiet --bench eval_speed 2>/dev/null | grep '^eval_speed:' || true
 printf '\nras check, files with many problems\n\n'
 cargo bench --quiet --bench check_speed 2>/dev/null
+
+# The same files through the command line, end to end (reading, checking,
+# drawing every diagnostic), as a policy officer runs it: median of 3.
+printf '\n`ras check` end to end, median of 3 runs\n\n| file | human report | --format json |\n|---|---|---|\n'
+cargo bench --quiet --bench check_speed -- --write "$work/check" >/dev/null 2>&1
+for f in "$work"/check/*.ras; do
+  for format in human json; do
+    rm -f "$work/check.times"
+    for _ in 1 2 3; do
+      /usr/bin/time -f '%e' -a -o "$work/check.times" "$ras" check --format "$format" "$f" >/dev/null 2>&1 || true
+    done
+    # (time also writes "Command exited with non-zero status 1": the files have errors)
+    grep -E '^[0-9.]+$' "$work/check.times" | sort -n | sed -n 2p > "$work/check.$format"
+  done
+  printf '| %s | %s s | %s s |\n' "$(basename "$f" .ras)" "$(cat "$work/check.human")" "$(cat "$work/check.json")"
+done
