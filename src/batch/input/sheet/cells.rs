@@ -8,7 +8,7 @@
 //! row is read past and the row is an error row.
 
 use super::book::{read_string, read_text, skip_to_close, Book};
-use super::xml::{attributes, local, Scanner, Token, XmlError};
+use super::xml::{attributes, decode, local, Scanner, Token, XmlError};
 use super::{cell_name, RowCells};
 use crate::batch::input::MAX_ROW_BYTES;
 use crate::date::Date;
@@ -154,7 +154,7 @@ impl<'b, R: Read> SheetCells<'b, R> {
         let mut formula = false;
         let mut value: Option<Result<(), String>> = None;
         let limit = if cells.too_long { 0 } else { MAX_ROW_BYTES };
-        if !empty {
+        if !empty && !self.usual_cell(attrs, cells, row, column, &mut value)? {
             loop {
                 match self.scanner.next()? {
                     Token::Open { name, empty, .. } => match local(self.scanner.bytes(&name)) {
@@ -234,6 +234,55 @@ impl<'b, R: Read> SheetCells<'b, R> {
         }
         cells.cells.push((column, read));
         Ok(())
+    }
+
+    /// Reads a cell's content straight from the scanner's buffer when it is
+    /// spelled as Excel and most programs spell it (`<v>…</v></c>` or
+    /// `<is><t>…</t></is></c>`, and all of it buffered); says whether it did.
+    fn usual_cell(
+        &mut self,
+        attrs: &CellAttrs,
+        cells: &mut RowCells,
+        row: u32,
+        column: u32,
+        value: &mut Option<Result<(), String>>,
+    ) -> Result<bool, XmlError> {
+        let rest = self.scanner.rest();
+        let (open, close, inline): (&[u8], &[u8], bool) = if rest.starts_with(b"<v>") {
+            (b"<v>", b"</v></c>", false)
+        } else if rest.starts_with(b"<is><t>") {
+            (b"<is><t>", b"</t></is></c>", true)
+        } else {
+            return Ok(false);
+        };
+        let body = rest.get(open.len()..).unwrap_or(&[]);
+        let Some(lt) = memchr::memchr(b'<', body) else {
+            return Ok(false);
+        };
+        if !body.get(lt..).is_some_and(|b| b.starts_with(close)) {
+            return Ok(false);
+        }
+        let text = body.get(..lt).unwrap_or(&[]);
+        let consumed = open.len() + lt + close.len();
+        let decoded = if inline {
+            if cells.too_long || cells.text.len() + text.len() > MAX_ROW_BYTES {
+                cells.too_long = true;
+                Ok(())
+            } else {
+                decode(text, &mut cells.text, true)
+            }
+        } else {
+            self.value.clear();
+            decode(text, &mut self.value, false)
+        };
+        decoded.map_err(|e| bad(&self.scanner, format!("it holds {e}")))?;
+        self.scanner.advance(consumed);
+        *value = if inline {
+            Some(Ok(()))
+        } else {
+            self.interpret(attrs, &mut cells.text, row, column)?
+        };
+        Ok(true)
     }
 
     /// A `<v>`'s text as the cell's value, added to `out`: `None` for a number

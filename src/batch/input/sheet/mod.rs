@@ -561,3 +561,6 @@ impl Heading {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

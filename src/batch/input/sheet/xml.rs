@@ -75,6 +75,17 @@ impl<R: Read> Scanner<R> {
         self.buf.get(range.clone()).unwrap_or(&[])
     }
 
+    /// What is buffered after the last token, for a caller that reads the
+    /// usual spellings straight from it (and [`Scanner::advance`]s past them).
+    pub(super) fn rest(&self) -> &[u8] {
+        self.buf.get(self.pos..self.end).unwrap_or(&[])
+    }
+
+    /// Moves past `n` bytes of [`Scanner::rest`].
+    pub(super) fn advance(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
+    }
+
     /// How far into the part the next token starts.
     pub(super) fn offset(&self) -> u64 {
         self.before + self.pos as u64
@@ -261,19 +272,21 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Where the `>` that ends the tag at the start of `rest` is: the first
-/// one outside a quoted attribute value.
+/// one outside a quoted attribute value. (A loop over bytes: tags are short.)
 fn tag_end(rest: &[u8]) -> Option<usize> {
-    let mut at = 1;
-    loop {
-        let tail = rest.get(at..)?;
-        let i = memchr::memchr3(b'>', b'"', b'\'', tail)?;
-        let quote = *tail.get(i)?;
-        if quote == b'>' {
-            return Some(at + i);
+    let mut quote = 0u8;
+    for (i, &b) in rest.iter().enumerate().skip(1) {
+        if quote != 0 {
+            if b == quote {
+                quote = 0;
+            }
+        } else if b == b'>' {
+            return Some(i);
+        } else if b == b'"' || b == b'\'' {
+            quote = b;
         }
-        let close = memchr(quote, tail.get(i + 1..)?)?;
-        at += i + 1 + close + 1;
     }
+    None
 }
 
 /// The end of `<!DOCTYPE …>` (its internal subset in brackets included).
@@ -309,28 +322,47 @@ impl<'a> Iterator for Attributes<'a> {
     type Item = Result<(&'a [u8], &'a [u8]), ()>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let start = self.rest.iter().position(|b| !b.is_ascii_whitespace())?;
-        let rest = self.rest.get(start..)?;
-        let parsed = (|| {
-            let eq = memchr(b'=', rest)?;
-            let name = rest.get(..eq)?.trim_ascii_end();
-            let after = rest.get(eq + 1..)?.trim_ascii_start();
-            let quote = *after.first()?;
-            if quote != b'"' && quote != b'\'' {
-                return None;
+        let rest = self.rest;
+        let mut i = 0;
+        while rest.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        rest.get(i)?;
+        let name_start = i;
+        while rest
+            .get(i)
+            .is_some_and(|&b| b != b'=' && !b.is_ascii_whitespace())
+        {
+            i += 1;
+        }
+        let name = rest.get(name_start..i).unwrap_or(&[]);
+        while rest.get(i).is_some_and(u8::is_ascii_whitespace) {
+            i += 1;
+        }
+        let quote = match (rest.get(i), rest.get(i + 1)) {
+            (Some(b'='), _) => {
+                i += 1;
+                while rest.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                rest.get(i).copied()
             }
-            let close = memchr(quote, after.get(1..)?)?;
-            let value = after.get(1..1 + close)?;
-            let consumed = rest.len() - after.len() + close + 2;
-            (!name.is_empty() && !name.iter().any(u8::is_ascii_whitespace))
-                .then_some((name, value, consumed))
-        })();
-        match parsed {
-            Some((name, value, consumed)) => {
-                self.rest = rest.get(consumed..).unwrap_or(&[]);
+            _ => None,
+        };
+        let value_start = i + 1;
+        let close = match quote {
+            Some(q @ (b'"' | b'\'')) => rest
+                .get(value_start..)
+                .and_then(|tail| tail.iter().position(|&b| b == q)),
+            _ => None,
+        };
+        match close {
+            Some(close) if !name.is_empty() => {
+                let value = rest.get(value_start..value_start + close).unwrap_or(&[]);
+                self.rest = rest.get(value_start + close + 1..).unwrap_or(&[]);
                 Some(Ok((name, value)))
             }
-            None => {
+            _ => {
                 self.rest = &[];
                 Some(Err(()))
             }
@@ -343,6 +375,10 @@ impl<'a> Iterator for Attributes<'a> {
 /// `excel_escapes`, also Excel's own `_x000D_` escapes (in cell text).
 /// Says which entity is unknown.
 pub(super) fn decode(text: &[u8], out: &mut Vec<u8>, excel_escapes: bool) -> Result<(), String> {
+    if memchr::memchr3(b'&', b'\r', b'_', text).is_none() {
+        out.extend_from_slice(text);
+        return Ok(());
+    }
     let mut rest = text;
     loop {
         let Some(amp) = memchr(b'&', rest) else {
