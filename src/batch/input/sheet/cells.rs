@@ -83,6 +83,21 @@ impl<'b, R: Read> SheetCells<'b, R> {
         let (mut row_index, mut col_index) = (0u32, 0u32);
         let mut current: Option<u32> = None;
         loop {
+            // A cell tag as Excel writes it, read straight from the buffer.
+            if let Some((cell, length, empty)) = usual_cell_tag(self.scanner.rest()) {
+                self.scanner.advance(length);
+                let (at_row, at_col) = cell.at.unwrap_or((row_index, col_index));
+                col_index = at_col.saturating_add(1);
+                if let Some(done) = current.filter(|&r| r != at_row) {
+                    if let Flow::Stop = row(cells, done) {
+                        return Ok(());
+                    }
+                    cells.clear();
+                }
+                current = Some(at_row);
+                self.cell(&cell, empty, cells, at_row, at_col)?;
+                continue;
+            }
             match self.scanner.next()? {
                 Token::Open { name, attrs, empty } => match local(self.scanner.bytes(&name)) {
                     b"row" => {
@@ -493,6 +508,50 @@ impl CellAttrs {
             }
         }
         Ok(cell)
+    }
+}
+
+/// A `<c>` tag at the start of `rest` whose attributes are one letter each
+/// (`r`, `s`, `t`) in double quotes: its attributes, its length and whether
+/// it is self-closing. `None` for any other spelling, read as tokens instead.
+fn usual_cell_tag(rest: &[u8]) -> Option<(CellAttrs, usize, bool)> {
+    if !rest.starts_with(b"<c ") {
+        return None;
+    }
+    let mut cell = CellAttrs {
+        at: None,
+        style: None,
+        kind: Kind::Unknown,
+        kind_text: Vec::new(),
+    };
+    let mut i = 2;
+    loop {
+        match rest.get(i..)? {
+            [b' ', ..] => i += 1,
+            [b'>', ..] => return Some((cell, i + 1, false)),
+            [b'/', b'>', ..] => return Some((cell, i + 2, true)),
+            [key @ (b'r' | b's' | b't'), b'=', b'"', tail @ ..] => {
+                let close = memchr::memchr(b'"', tail)?;
+                let value = tail.get(..close)?;
+                match key {
+                    b'r' => cell.at = Some(position(value)?),
+                    b's' => cell.style = Some(std::str::from_utf8(value).ok()?.parse().ok()?),
+                    _ => {
+                        cell.kind = match value {
+                            b"s" => Kind::Shared,
+                            b"inlineStr" | b"str" => Kind::Text,
+                            b"n" => Kind::Number,
+                            b"b" => Kind::Bool,
+                            b"e" => Kind::Error,
+                            b"d" => Kind::Date,
+                            _ => return None,
+                        }
+                    }
+                }
+                i += 3 + close + 1;
+            }
+            _ => return None,
+        }
     }
 }
 
