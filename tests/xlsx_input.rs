@@ -611,3 +611,45 @@ proptest! {
         agree(&path, &rows)?;
     }
 }
+
+/// A broken zip or broken sheet XML is a problem with the whole file that
+/// says where, never a panic.
+#[test]
+fn broken_workbooks_are_whole_file_problems_with_a_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = vec![vec![Cell::Number(1.0), Cell::Text("a".into())]; 50];
+    let path = dir.path().join("cases.xlsx");
+    write_with_xlsxwriter(&rows, 2, true, &path);
+    let whole = std::fs::read(&path).unwrap();
+    for cut in [10, whole.len() / 2, whole.len() - 10] {
+        std::fs::write(&path, &whole[..cut]).unwrap();
+        let problem = read_ours(&path).unwrap_err();
+        assert!(
+            problem.starts_with("cannot read `") && problem.contains("as an Excel workbook: "),
+            "{problem}"
+        );
+    }
+
+    let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>h0</t></is></c></row><row r="2"><c r="A2"><v>1</v></c></row><row r="3"><c r="A3"#;
+    let rels = r#"<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/></Relationships>"#;
+    let workbook = r#"<workbook xmlns:r="r"><sheets><sheet name="Cases" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+    write_zip(
+        &path,
+        &[
+            ("xl/workbook.xml", workbook.to_string()),
+            ("xl/_rels/workbook.xml.rels", rels.to_string()),
+            ("xl/worksheets/sheet1.xml", sheet.to_string()),
+        ],
+    );
+    // The row being read when the XML broke is not given: the run fails whole.
+    let mut reader = CaseReader::open(&path, InputFormat::Xlsx, None).unwrap();
+    while reader.next_row().is_some() {}
+    let path_name = path.display().to_string();
+    assert_eq!(
+        reader.take_fatal().unwrap().message,
+        format!(
+            "cannot read sheet `Cases` of `{path_name}`: it ends inside a tag, at byte {} of xl/worksheets/sheet1.xml, after row 1",
+            sheet.len() - 8
+        )
+    );
+}
