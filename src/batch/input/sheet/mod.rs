@@ -1,14 +1,18 @@
-//! One sheet of an Excel workbook, read cell by cell (calamine's cell reader)
-//! on a thread of its own, so memory does not grow with the sheet.
+//! One sheet of an Excel workbook, read as it is inflated, so memory does
+//! not grow with the sheet: `book` reads the workbook's list of sheets, its
+//! shared strings and its date styles; `xml` is the scanner of its XML;
+//! `cells` turns the sheet's XML into rows of cell texts.
 //!
-//! The thread owns the workbook (the cell reader borrows it) and sends rows in
-//! small batches through a bounded channel: it stops when the reader is
-//! dropped.
+//! Two threads of their own: one inflates the sheet's part of the zip, the
+//! other reads its cells and sends rows in small batches through a bounded
+//! channel. Both stop when the reader is dropped.
 
-use super::{FileProblem, RowProblem};
-use crate::date::Date;
-use calamine::{DataRef, Reader, Xlsx};
-use std::io::BufReader;
+mod book;
+mod cells;
+mod xml;
+
+use super::{too_long, FileProblem, RowProblem};
+use std::io::Read;
 use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -179,108 +183,237 @@ fn read_sheet(path: &Path, sheet: Option<&str>, tx: &Tx) {
 }
 
 fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), FileProblem> {
-    let name = path.display();
-    let mut book: Xlsx<BufReader<std::fs::File>> = calamine::open_workbook(path)
-        .map_err(|e| FileProblem::new(format!("cannot read `{name}` as an Excel workbook: {e}")))?;
-    let sheets = book.sheet_names();
-    let sheet_name = match sheet {
-        Some(s) if sheets.iter().any(|n| n == s) => s.to_string(),
-        Some(s) => {
-            return Err(
-                FileProblem::new(format!("`{name}` has no sheet called `{s}`"))
-                    .hint(format!("its sheets are: {}", sheets.join(", "))),
-            )
-        }
-        None => sheets
+    let name = path.display().to_string();
+    let mut archive = book::open_archive(path, &name)?;
+    let book = book::read_book(&mut archive, &name)?;
+    let (sheet_name, part) = match sheet {
+        Some(s) => match book.sheets.iter().find(|(n, _)| n == s) {
+            Some(found) => found.clone(),
+            None => {
+                let names: Vec<&str> = book.sheets.iter().map(|(n, _)| n.as_str()).collect();
+                return Err(
+                    FileProblem::new(format!("`{name}` has no sheet called `{s}`"))
+                        .hint(format!("its sheets are: {}", names.join(", "))),
+                );
+            }
+        },
+        None => book
+            .sheets
             .first()
             .cloned()
             .ok_or_else(|| FileProblem::new(format!("`{name}` has no sheets")))?,
     };
-    let cannot = |e: calamine::XlsxError| {
-        FileProblem::new(format!("cannot read sheet `{sheet_name}` of `{name}`: {e}"))
+    let cannot = |what: String| {
+        FileProblem::new(format!(
+            "cannot read sheet `{sheet_name}` of `{name}`: {what}"
+        ))
     };
-    let mut cells = book.worksheet_cells_reader(&sheet_name).map_err(cannot)?;
-    let total = u64::from(cells.dimensions().end.0) + 1;
-    // Cells come row by row, left to right; a row is complete when a cell of
-    // a later row (or the end) comes.
-    let mut row = RowCells::default();
-    let mut row_at: Option<u32> = None;
+    let zip_name = book::part_name(&archive, &part)
+        .ok_or_else(|| cannot(format!("the workbook has no part {part}")))?;
+    let inflated = Inflated::start(archive, zip_name).map_err(cannot)?;
+    let broken = |e: xml::XmlError, row: Option<u32>| {
+        let after = row.map_or(String::new(), |r| format!(", after row {}", r as u64 + 1));
+        cannot(format!("{}, at byte {} of {part}{after}", e.what, e.at))
+    };
+    let Some(mut sheet_cells) = cells::SheetCells::start(xml::Scanner::new(inflated), &book)
+        .map_err(|e| broken(e, None))?
+    else {
+        return Err(FileProblem::new(format!(
+            "sheet `{sheet_name}` of `{name}` is empty"
+        )));
+    };
+    let total = u64::from(sheet_cells.last_row) + 1;
     let mut header: Option<Heading> = None;
+    let mut problem: Option<FileProblem> = None;
+    let mut stopped = false;
+    let mut last: Option<u32> = None;
     let mut batch = Vec::with_capacity(BATCH);
-    loop {
-        let cell = cells.next_cell().map_err(cannot)?;
-        let next_at = cell.as_ref().map(|c| c.get_position().0);
-        if row_at.is_some() && next_at != row_at {
-            let at = row_at.unwrap_or(0);
-            match &header {
-                None => {
-                    let heading = Heading::new(&row, at, &sheet_name, &name.to_string())?;
-                    let start = Message::Start {
-                        header: heading.names.clone(),
-                        sheet: sheet_name.clone(),
-                        rows: total,
-                    };
-                    if tx.send(Ok(start)).is_err() {
-                        return Ok(());
+    let mut row_cells = RowCells::default();
+    let read = sheet_cells.rows(&mut row_cells, |row, at| {
+        last = Some(at);
+        match &header {
+            None => {
+                let heading = match Heading::new(row, at, &sheet_name, &name) {
+                    Ok(heading) => heading,
+                    Err(p) => {
+                        problem = Some(p);
+                        return cells::Flow::Stop;
                     }
-                    header = Some(heading);
+                };
+                let start = Message::Start {
+                    header: heading.names.clone(),
+                    sheet: sheet_name.clone(),
+                    rows: total,
+                };
+                if tx.send(Ok(start)).is_err() {
+                    stopped = true;
+                    return cells::Flow::Stop;
                 }
-                Some(heading) => {
-                    batch.push(heading.row(&row, at));
-                    if batch.len() == BATCH {
-                        let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                        if tx.send(Ok(Message::Rows(full))).is_err() {
-                            return Ok(());
-                        }
+                header = Some(heading);
+            }
+            Some(heading) => {
+                batch.push(heading.row(row, at));
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if tx.send(Ok(Message::Rows(full))).is_err() {
+                        stopped = true;
+                        return cells::Flow::Stop;
                     }
                 }
             }
-            row.clear();
         }
-        let Some(cell) = cell else { break };
-        let (r, c) = cell.get_position();
-        row_at = Some(r);
-        row.push(c, cell.get_value(), r);
+        cells::Flow::Go
+    });
+    if let Some(problem) = problem {
+        return Err(problem);
     }
+    if stopped {
+        return Ok(());
+    }
+    // The rows read before the XML broke are kept: they go before the problem.
+    let read = read.map_err(|e| broken(e, last));
     if header.is_none() {
+        read?;
         return Err(FileProblem::new(format!(
             "sheet `{sheet_name}` of `{name}` is empty"
         )));
     }
-    if tx.send(Ok(Message::Rows(batch))).is_ok() {
-        let _ = tx.send(Ok(Message::End));
+    if tx.send(Ok(Message::Rows(batch))).is_err() {
+        return Ok(());
     }
+    read?;
+    let _ = tx.send(Ok(Message::End));
     Ok(())
 }
 
+/// Pieces of inflated XML in flight between the two threads.
+const PIECES: usize = 4;
+/// The size of one piece.
+const PIECE: usize = 256 << 10;
+
+/// The sheet's part as it is inflated on a thread of its own: pieces come
+/// through a bounded channel and go back to be filled again.
+struct Inflated {
+    pieces: Receiver<std::io::Result<Vec<u8>>>,
+    empties: SyncSender<Vec<u8>>,
+    piece: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl Inflated {
+    fn start(mut archive: book::Archive, part: String) -> Result<Inflated, String> {
+        let (tx, pieces) = sync_channel(PIECES);
+        let (empties, returned) = sync_channel::<Vec<u8>>(PIECES + 2);
+        std::thread::Builder::new()
+            .name("ras-xlsx-inflate".into())
+            .spawn(move || {
+                let mut file = match archive.by_name(&part) {
+                    Ok(file) => file,
+                    Err(e) => {
+                        let _ = tx.send(Err(std::io::Error::other(e)));
+                        return;
+                    }
+                };
+                loop {
+                    let mut piece = returned.try_recv().unwrap_or_default();
+                    piece.resize(PIECE, 0);
+                    let mut filled = 0;
+                    let end = loop {
+                        match file.read(piece.get_mut(filled..).unwrap_or(&mut [])) {
+                            Ok(0) => break true,
+                            Ok(n) => {
+                                filled += n;
+                                if filled == PIECE {
+                                    break false;
+                                }
+                            }
+                            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                            Err(e) => {
+                                let _ = tx.send(Err(e));
+                                return;
+                            }
+                        }
+                    };
+                    piece.truncate(filled);
+                    // An empty piece is the end of the part.
+                    if !piece.is_empty() && tx.send(Ok(piece)).is_err() {
+                        return;
+                    }
+                    if end {
+                        let _ = tx.send(Ok(Vec::new()));
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| format!("cannot start inflating it: {e}"))?;
+        Ok(Inflated {
+            pieces,
+            empties,
+            piece: Vec::new(),
+            at: 0,
+            done: false,
+        })
+    }
+}
+
+impl Read for Inflated {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.piece.len() {
+            if self.done {
+                return Ok(0);
+            }
+            match self.pieces.recv() {
+                Ok(Ok(piece)) if piece.is_empty() => self.done = true,
+                Ok(Ok(piece)) => {
+                    let used = std::mem::replace(&mut self.piece, piece);
+                    let _ = self.empties.try_send(used);
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => {
+                    return Err(std::io::Error::other(
+                        "inflating the sheet stopped part way",
+                    ))
+                }
+            }
+        }
+        let rest = self.piece.get(self.at..).unwrap_or(&[]);
+        let n = rest.len().min(out.len());
+        out.get_mut(..n)
+            .unwrap_or(&mut [])
+            .copy_from_slice(rest.get(..n).unwrap_or(&[]));
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// The cells of one sheet row as read, reused from row to row: their texts
-/// one after another in one buffer (so a cell costs no allocation of ours).
+/// one after another in one buffer (so a cell costs no allocation).
 #[derive(Default)]
-struct RowCells {
-    text: String,
-    /// Each cell's column and its text in `text` (trimmed), or why it cannot be read.
+pub(super) struct RowCells {
+    text: Vec<u8>,
+    /// Each cell's column and its text in `text` (trimmed, UTF-8), or why it cannot be read.
     cells: Vec<(u32, Result<std::ops::Range<usize>, String>)>,
+    /// The row passed [`super::MAX_ROW_BYTES`]: its cells were read past.
+    too_long: bool,
 }
 
 impl RowCells {
     fn clear(&mut self) {
         self.text.clear();
         self.cells.clear();
-    }
-
-    fn push(&mut self, column: u32, value: &DataRef<'_>, row: u32) {
-        let start = self.text.len();
-        let read = push_cell_text(&mut self.text, value, row, column).map(|()| {
-            let written = self.text.get(start..).unwrap_or("");
-            let lead = written.len() - written.trim_start().len();
-            start + lead..start + written.trim_end().len()
-        });
-        self.cells.push((column, read));
+        self.too_long = false;
     }
 
     /// The text of a cell read.
     fn text(&self, range: &std::ops::Range<usize>) -> &str {
-        self.text.get(range.clone()).unwrap_or("")
+        // INVARIANT: a cell's range is pushed only once its text is UTF-8.
+        std::str::from_utf8(self.bytes(range)).unwrap_or("")
+    }
+
+    fn bytes(&self, range: &std::ops::Range<usize>) -> &[u8] {
+        self.text.get(range.clone()).unwrap_or(&[])
     }
 }
 
@@ -295,6 +428,13 @@ struct Heading {
 
 impl Heading {
     fn new(cells: &RowCells, at: u32, sheet: &str, file: &str) -> Result<Heading, FileProblem> {
+        if cells.too_long {
+            return Err(FileProblem::new(format!(
+                "`{file}`: row {} of sheet {sheet}, the header, is longer than {} MiB",
+                at as u64 + 1,
+                super::MAX_ROW_BYTES >> 20
+            )));
+        }
         let mut named = Vec::new();
         for (c, text) in &cells.cells {
             match text {
@@ -332,6 +472,12 @@ impl Heading {
     /// A data row as fields under the headings.
     fn row(&self, cells: &RowCells, at: u32) -> ReadRow {
         let sheet_row = at as u64 + 1;
+        if cells.too_long {
+            return ReadRow::Problem {
+                at: sheet_row,
+                problem: too_long(),
+            };
+        }
         // Each heading's cell, the last one given when a column comes twice.
         let mut slots: Vec<Option<&std::ops::Range<usize>>> = vec![None; self.names.len()];
         let mut problem: Option<RowProblem> = None;
@@ -373,7 +519,7 @@ impl Heading {
                 .get(i)
                 .copied()
                 .flatten()
-                .map_or("", |t| cells.text(t))
+                .map_or(&[][..], |t| cells.bytes(t))
         };
         match problem {
             Some(mut problem) => {
@@ -381,82 +527,40 @@ impl Heading {
                     .case_id
                     .map(field)
                     .filter(|id| !id.is_empty())
-                    .map(str::to_string);
+                    .map(|id| String::from_utf8_lossy(id).into_owned());
                 ReadRow::Problem {
                     at: sheet_row,
                     problem,
                 }
             }
             None => {
-                let mut text = String::with_capacity(cells.text.len());
+                let mut text = Vec::with_capacity(cells.text.len());
                 let mut ends = Vec::with_capacity(self.names.len());
                 for i in 0..self.names.len() {
-                    text.push_str(field(i));
+                    text.extend_from_slice(field(i));
                     ends.push(text.len());
                 }
-                ReadRow::Row {
-                    at: sheet_row,
-                    text,
-                    ends,
+                // INVARIANT: every field is a cell's text, checked to be UTF-8.
+                match String::from_utf8(text) {
+                    Ok(text) => ReadRow::Row {
+                        at: sheet_row,
+                        text,
+                        ends,
+                    },
+                    Err(_) => ReadRow::Problem {
+                        at: sheet_row,
+                        problem: RowProblem {
+                            column: None,
+                            code: "ras::bad-cell",
+                            message: "the row is not UTF-8 text".into(),
+                            case_id: None,
+                        },
+                    },
                 }
             }
         }
     }
 }
 
-/// Adds a cell to `out` as the text a CSV would hold: numbers in their
-/// shortest exact form, dates as YYYY-MM-DD; or says why it cannot be read.
-fn push_cell_text(
-    out: &mut String,
-    cell: &DataRef<'_>,
-    row: u32,
-    column: u32,
-) -> Result<(), String> {
-    use std::fmt::Write as _;
-    match cell {
-        // The cell reader gives only cells with content; one with no value
-        // is a formula whose result was never saved (as when a program
-        // writes a workbook without calculating it).
-        DataRef::Empty => {
-            return Err(format!(
-                "cell {} holds a formula with no saved value: open and save the workbook in a spreadsheet program",
-                cell_name(row, column)
-            ))
-        }
-        DataRef::String(s) => out.push_str(s),
-        DataRef::SharedString(s) => out.push_str(s),
-        DataRef::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
-        // Excel holds numbers as binary floating point; the shortest text that
-        // reads back to the same number is what the cell shows.
-        DataRef::Float(f) => {
-            let _ = write!(out, "{f}");
-        }
-        DataRef::Bool(b) => out.push_str(if *b { "yes" } else { "no" }),
-        DataRef::DateTime(dt) => {
-            // Serial day 25569 is 1970-01-01 in Excel's 1900 date system.
-            let serial = dt.as_f64().floor() as i64;
-            match Date::from_days_since_epoch(serial - 25_569) {
-                Some(d) => {
-                    let _ = write!(out, "{d}");
-                }
-                None => {
-                    return Err(format!(
-                        "cell {}: the date serial {serial} is not a calendar date",
-                        cell_name(row, column)
-                    ))
-                }
-            }
-        }
-        DataRef::DateTimeIso(s) => out.push_str(s.get(..10).unwrap_or(s)),
-        DataRef::DurationIso(s) => out.push_str(s),
-        DataRef::Error(e) => {
-            return Err(format!(
-                "cell {} holds the spreadsheet error {e}",
-                cell_name(row, column)
-            ))
-        }
-    }
-    Ok(())
-}
+#[cfg(test)]
+mod tests;
