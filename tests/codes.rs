@@ -10,10 +10,6 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Literals in files this branch leaves to their owners, each to be read
-/// from the registry in its turn: (file, code).
-const NOT_YET_FROM_THE_REGISTRY: &[(&str, &str)] = &[("src/batch/input/sheet.rs", "ras::bad-cell")];
-
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -157,10 +153,7 @@ fn codes_are_written_only_in_the_registry() {
     );
     let mut elsewhere = Vec::new();
     for (file, line, code) in found.iter().filter(|(f, _, _)| f != REGISTRY) {
-        let waiting = NOT_YET_FROM_THE_REGISTRY.contains(&(file.as_str(), code.as_str()));
-        if !waiting || codes::named(code).is_none() {
-            elsewhere.push(format!("{file}:{line}: `{code}`"));
-        }
+        elsewhere.push(format!("{file}:{line}: `{code}`"));
     }
     assert!(
         elsewhere.is_empty(),
@@ -168,12 +161,6 @@ fn codes_are_written_only_in_the_registry() {
          (`codes::X.name`):\n{}",
         elsewhere.join("\n")
     );
-    for (file, code) in NOT_YET_FROM_THE_REGISTRY {
-        assert!(
-            found.iter().any(|(f, _, c)| f == file && c == code),
-            "{file} no longer writes `{code}`: take it out of NOT_YET_FROM_THE_REGISTRY"
-        );
-    }
 }
 
 #[test]

@@ -491,7 +491,7 @@ impl Heading {
                 (Ok(t), None) => {
                     problem.get_or_insert(RowProblem {
                         column: None,
-                        code: "ras::bad-cell",
+                        code: crate::diag::codes::BAD_CELL.name,
                         message: format!(
                             "cell {} holds `{}` but its column has no heading",
                             cell_name(at, *c),
@@ -507,7 +507,7 @@ impl Heading {
                         .flatten();
                     problem.get_or_insert(RowProblem {
                         column,
-                        code: "ras::bad-cell",
+                        code: crate::diag::codes::BAD_CELL.name,
                         message: message.clone(),
                         case_id: None,
                     });
@@ -551,7 +551,7 @@ impl Heading {
                         at: sheet_row,
                         problem: RowProblem {
                             column: None,
-                            code: "ras::bad-cell",
+                            code: crate::diag::codes::BAD_CELL.name,
                             message: "the row is not UTF-8 text".into(),
                             case_id: None,
                         },
