@@ -30,9 +30,9 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     pub(super) steps: Vec<Decimal>,
-    /// Each step's value in the fixed-point lane, for the lane steps of a
-    /// case worked out there.
-    pub(super) fixed: Vec<Fixed>,
+    /// The fixed-point lane's registers: every lane node's value and every
+    /// lane step's, for a case worked out there (constants stay in theirs).
+    pub(super) regs: Vec<Fixed>,
     /// Position in the plan's order of each step, to tell which are done.
     position: Vec<u32>,
     /// How many steps of the order have been worked out.
@@ -58,7 +58,7 @@ impl Scratch {
         }
         Scratch {
             steps: vec![Decimal::ZERO; m.steps.len()],
-            fixed: vec![Fixed::ZERO; m.steps.len()],
+            regs: ev.program.lane.registers.clone(),
             position,
             done: 0,
             flags: vec![false; m.flags.len()],

@@ -2,6 +2,7 @@
 //! for byte: value, scale and the sign of a zero.
 
 use super::*;
+use crate::plan::fixed::{Ins, Lane, POW10};
 use crate::eval::expr::percent_of as decimal_percent_of;
 use crate::eval::fastdec;
 use proptest::prelude::*;
@@ -138,4 +139,28 @@ fn midpoints_round_as_the_decimal_path_does() {
 fn a_lane_result_is_two_words() {
     assert_eq!(std::mem::size_of::<L<Fixed>>(), 16);
     assert_eq!(std::mem::size_of::<crate::plan::fixed::LaneNode>(), 32);
+}
+
+/// An instruction is four words, so a step's code is a short run of memory.
+#[test]
+fn an_instruction_is_four_words() {
+    assert_eq!(std::mem::size_of::<Ins>(), 32);
+}
+
+/// The Shire plan compiles to straight code: no step or condition leaves
+/// the lane at compile time, and no node is walked at run time.
+#[test]
+fn every_shire_step_and_condition_is_compiled() {
+    let source = include_str!("../../../rules/shire-2025.ras");
+    let checked = crate::check::check_source(
+        source,
+        &crate::check::CheckOptions::new(crate::date::Date::new(2025, 6, 1).unwrap()),
+    );
+    let plan = crate::plan::compile(checked.model.unwrap(), source).unwrap();
+    let lane: &Lane = &plan.program.lane;
+    assert!(!lane.ins.contains(&Ins::Leave), "{:?}", lane.ins);
+    let compiled = lane.cond_code.iter().flatten().count();
+    // The flag and the route's two conditions.
+    assert_eq!(compiled, 3);
+    assert_eq!(lane.registers.len(), lane.nodes.len() + lane.steps.len());
 }
