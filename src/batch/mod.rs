@@ -423,6 +423,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             flags: figures.then_some(self.flags.as_slice()),
             route,
             case: self.input(),
+            scratch: figures.then_some(&self.scratch),
         })?;
         Ok(status)
     }

@@ -33,6 +33,10 @@ pub struct Scratch {
     /// The fixed-point lane's registers: every lane node's value and every
     /// lane step's, for a case worked out there (constants stay in theirs).
     pub(super) regs: Vec<Fixed>,
+    /// Where the steps' registers start, and each step's scale there
+    /// ([`crate::plan::fixed::OUT`] for a step on the `Decimal` path).
+    lane_base: usize,
+    lane_steps: Vec<u8>,
     /// Position in the plan's order of each step, to tell which are done.
     position: Vec<u32>,
     /// How many steps of the order have been worked out.
@@ -59,6 +63,8 @@ impl Scratch {
         Scratch {
             steps: vec![Decimal::ZERO; m.steps.len()],
             regs: ev.program.lane.registers.clone(),
+            lane_base: ev.program.lane.nodes.len(),
+            lane_steps: ev.program.lane.steps.clone(),
             position,
             done: 0,
             flags: vec![false; m.flags.len()],
@@ -88,6 +94,22 @@ impl Scratch {
         } else {
             None
         }
+    }
+
+    /// A step's value as the fixed-point lane left it, `(m, scale)` for
+    /// m x 10^-scale, when the last case was worked out there: the same
+    /// number as [`Scratch::step`], without making a `Decimal` of it.
+    #[inline]
+    pub(crate) fn lane_step(&self, step: u32) -> Option<(i64, u8)> {
+        if !self.in_lane {
+            return None;
+        }
+        let scale = *self.lane_steps.get(step as usize)?;
+        if scale >= crate::plan::fixed::BOOL || *self.position.get(step as usize)? >= self.done {
+            return None;
+        }
+        let f = self.regs.get(self.lane_base + step as usize)?;
+        Some((f.m, scale))
     }
 
     /// Whether a flag was raised, when flags were decided for the last case.
