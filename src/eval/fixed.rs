@@ -12,9 +12,9 @@ use super::input::{AnswerValue, CaseInput};
 use super::run::{Scratch, Verdict};
 use super::trace::NoTrace;
 use super::Evaluator;
-use crate::model::StepKind;
+use crate::model::{StepKind, Subject};
 use crate::plan::fixed::{
-    Code, Fixed, Ins, NEGATIVE_ZERO, NUMBER_SCALE, OUT, PLAN_COST_SCALE, SCALE_BITS,
+    Fixed, Ins, NEGATIVE_ZERO, NUMBER_SCALE, OUT, PLAN_COST_SCALE, SCALE_BITS,
 };
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
@@ -55,18 +55,22 @@ fn scaled(x: Fixed, up: i64) -> L<Fixed> {
 }
 
 impl Evaluator<'_> {
-    /// Runs one compiled step or condition over the case's registers.
-    fn exec(&self, code: Code, input: &CaseInput, steps: &[Decimal], regs: &mut [Fixed]) -> L<()> {
+    /// Runs [`Lane::ins`](crate::plan::fixed::Lane::ins) `start..end` (a
+    /// compiled condition, step or run of steps) over the case's registers.
+    fn exec(
+        &self,
+        (start, end): (u32, u32),
+        input: &CaseInput,
+        steps: &[Decimal],
+        regs: &mut [Fixed],
+    ) -> L<()> {
         let lane = &self.program.lane;
-        let ins = lane
-            .ins
-            .get(code.start as usize..code.end as usize)
-            .ok_or(Leave)?;
-        let mut pc = 0usize;
+        let ins = lane.ins.get(..end as usize).ok_or(Leave)?;
+        let mut pc = start as usize;
         while let Some(i) = ins.get(pc) {
             pc += 1;
-            match *i {
-                Ins::Add {
+            match i {
+                &Ins::Add {
                     dst,
                     a,
                     b,
@@ -77,31 +81,32 @@ impl Evaluator<'_> {
                     let v = add(get(regs, a)?, get(regs, b)?, up_a, up_b, subtract)?;
                     set(regs, dst, v)?;
                 }
-                Ins::Mul { dst, a, b } => set(regs, dst, mul(get(regs, a)?, get(regs, b)?)?)?,
-                Ins::PercentOf { dst, a, b } => {
+                &Ins::Mul { dst, a, b } => set(regs, dst, mul(get(regs, a)?, get(regs, b)?)?)?,
+                &Ins::PercentOf { dst, a, b } => {
                     set(regs, dst, percent_of(get(regs, a)?, get(regs, b)?)?)?
                 }
-                Ins::Round {
+                &Ins::Round {
                     dst,
                     a,
                     divisor,
                     places,
                     strategy,
                 } => set(regs, dst, round(get(regs, a)?, divisor, places, strategy)?)?,
-                Ins::Move { dst, a } => set(regs, dst, get(regs, a)?)?,
-                Ins::Zero { dst } => set(regs, dst, Fixed::ZERO)?,
-                Ins::JumpUnless { cond, to } => {
+                &Ins::Move { dst, a } => set(regs, dst, get(regs, a)?)?,
+                &Ins::Scale { dst, a, up } => set(regs, dst, scaled(get(regs, a)?, up)?)?,
+                &Ins::Zero { dst } => set(regs, dst, Fixed::ZERO)?,
+                &Ins::JumpUnless { cond, to } => {
                     if get(regs, cond)?.m == 0 {
                         pc = to as usize;
                     }
                 }
-                Ins::JumpIf { cond, to } => {
+                &Ins::JumpIf { cond, to } => {
                     if get(regs, cond)?.m != 0 {
                         pc = to as usize;
                     }
                 }
-                Ins::Jump { to } => pc = to as usize,
-                Ins::Compare {
+                &Ins::Jump { to } => pc = to as usize,
+                &Ins::Compare {
                     dst,
                     op,
                     a,
@@ -113,7 +118,20 @@ impl Evaluator<'_> {
                     let y = get(regs, b)?.m.checked_mul(up_b).ok_or(Leave)?;
                     set(regs, dst, truth(op.holds(x.cmp(&y))))?;
                 }
-                Ins::Choice {
+                &Ins::CodeIn {
+                    dst,
+                    subject,
+                    set: codes,
+                    negated,
+                } => {
+                    let code = match subject {
+                        Subject::Cohort => input.cohort,
+                        _ => self.ctx(input, steps).code(subject, &mut NoTrace)?,
+                    };
+                    let codes = self.program.code_sets.get(codes as usize).ok_or(Leave)?;
+                    set(regs, dst, truth(codes.contains(code) != negated))?;
+                }
+                &Ins::Choice {
                     dst,
                     question,
                     at,
@@ -127,12 +145,12 @@ impl Evaluator<'_> {
                     let at = at as usize + o as usize * stride as usize;
                     set(regs, dst, lane.option_values.get(at).copied().ok_or(Leave)?)?;
                 }
-                Ins::ParamAt { dst, at, by_cohort } => {
+                &Ins::ParamAt { dst, at, by_cohort } => {
                     let at = at as usize + if by_cohort { input.cohort as usize } else { 0 };
                     set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)?;
                 }
-                Ins::Total { dst, total } => set(regs, dst, self.total(input, total)?)?,
-                ins => self.exec_rare(ins, input, steps, regs)?,
+                &Ins::Total { dst, total } => set(regs, dst, self.total(input, total)?)?,
+                ins => self.exec_rare(ins, input, regs)?,
             }
         }
         Ok(())
@@ -141,15 +159,9 @@ impl Evaluator<'_> {
     /// The instructions a case meets less often, out of the loop so that it
     /// stays small.
     #[inline(never)]
-    fn exec_rare(
-        &self,
-        ins: Ins,
-        input: &CaseInput,
-        steps: &[Decimal],
-        regs: &mut [Fixed],
-    ) -> L<()> {
+    fn exec_rare(&self, ins: &Ins, input: &CaseInput, regs: &mut [Fixed]) -> L<()> {
         let lane = &self.program.lane;
-        match ins {
+        match *ins {
             Ins::Param { dst, param } => {
                 let (_, _, at) = parameter_slot(self.program, input, param)?;
                 set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)
@@ -183,7 +195,6 @@ impl Evaluator<'_> {
             }
             Ins::Neg { dst, a } => set(regs, dst, neg(get(regs, a)?)?),
             Ins::Abs { dst, a } => set(regs, dst, abs(get(regs, a)?)?),
-            Ins::Scale { dst, a, up } => set(regs, dst, scaled(get(regs, a)?, up)?),
             Ins::Least { dst, a, up } => {
                 let x = scaled(get(regs, a)?, up)?;
                 if x.m < get(regs, dst)?.m {
@@ -206,16 +217,6 @@ impl Evaluator<'_> {
                 let same = (get(regs, a)?.m != 0) == (get(regs, b)?.m != 0);
                 set(regs, dst, truth(same == equal))
             }
-            Ins::CodeIn {
-                dst,
-                subject,
-                set: codes,
-                negated,
-            } => {
-                let code = self.ctx(input, steps).code(subject, &mut NoTrace)?;
-                let codes = self.program.code_sets.get(codes as usize).ok_or(Leave)?;
-                set(regs, dst, truth(codes.contains(code) != negated))
-            }
             Ins::Not { dst, a } => set(regs, dst, truth(get(regs, a)?.m == 0)),
             _ => Err(Leave),
         }
@@ -224,8 +225,8 @@ impl Evaluator<'_> {
     /// The index of the option a choice question was answered with.
     #[inline(always)]
     fn choice(&self, input: &CaseInput, question: u32) -> L<u32> {
-        match input.answers.get(question as usize).map(|a| a.value) {
-            Some(AnswerValue::Choice(o)) => Ok(o),
+        match input.answers.get(question as usize).map(|a| &a.value) {
+            Some(AnswerValue::Choice(o)) => Ok(*o),
             _ => Err(Leave),
         }
     }
@@ -397,7 +398,7 @@ impl Evaluator<'_> {
         let lane = &self.program.lane;
         match lane.cond_code.get(c as usize).copied().flatten() {
             Some(code) => {
-                self.exec(code, input, &s.steps, &mut s.regs)?;
+                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
                 Ok(get(&s.regs, code.result)?.m != 0)
             }
             None => self
@@ -408,10 +409,22 @@ impl Evaluator<'_> {
     }
 
     fn lane_steps(&self, order: &[u32], input: &CaseInput, s: &mut Scratch) -> L<()> {
-        let m = &self.plan.model;
         let lane = &self.program.lane;
+        if let (true, Some(first), Some(last)) = (lane.every_step, order.first(), order.last()) {
+            // The steps' codes follow one another: one run for them all.
+            let code = |s: &u32| lane.step_code.get(*s as usize).ok_or(Leave);
+            let range = (code(first)?.start, code(last)?.end);
+            self.exec(range, input, &s.steps, &mut s.regs)?;
+            for &id in order {
+                let code = code(&id)?;
+                let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
+                let value = get(&s.regs, code.result)?.to_decimal(rep).ok_or(Leave)?;
+                self.lane_step_done(id, value, s)?;
+            }
+            return Ok(());
+        }
         for &id in order {
-            let step = m.steps.get(id as usize).ok_or(Leave)?;
+            let step = self.plan.model.steps.get(id as usize).ok_or(Leave)?;
             let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
             let value = if rep == OUT {
                 let ctx = self.ctx(input, &s.steps);
@@ -426,19 +439,25 @@ impl Evaluator<'_> {
                 }
             } else {
                 let code = lane.step_code.get(id as usize).copied().ok_or(Leave)?;
-                self.exec(code, input, &s.steps, &mut s.regs)?;
+                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
                 get(&s.regs, code.result)?.to_decimal(rep).ok_or(Leave)?
             };
-            if let Some(slot) = s.steps.get_mut(id as usize) {
-                *slot = value;
-            }
-            s.done += 1;
-            // A money output below zero is an error, named on the Decimal path.
-            if value.is_sign_negative()
-                && !value.is_zero()
-                && matches!(step.kind, StepKind::Output { .. })
-                && step.unit == Unit::Money
-            {
+            self.lane_step_done(id, value, s)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a step's value; a money output below zero leaves the lane, to
+    /// be named as an error on the `Decimal` path.
+    #[inline]
+    fn lane_step_done(&self, id: u32, value: Decimal, s: &mut Scratch) -> L<()> {
+        if let Some(slot) = s.steps.get_mut(id as usize) {
+            *slot = value;
+        }
+        s.done += 1;
+        if value.is_sign_negative() && !value.is_zero() {
+            let step = self.plan.model.steps.get(id as usize).ok_or(Leave)?;
+            if matches!(step.kind, StepKind::Output { .. }) && step.unit == Unit::Money {
                 return Err(Leave);
             }
         }

@@ -242,6 +242,8 @@ pub(crate) struct Lane {
     pub registers: Vec<Fixed>,
     /// Per step, its code (for the steps in the lane).
     pub step_code: Vec<Code>,
+    /// Whether every step is in the lane, so that a run of steps is one code.
+    pub every_step: bool,
     /// Per node, the code of a condition the lane decides (answer checks,
     /// eligibility, flags, route rules).
     pub cond_code: Vec<Option<Code>>,

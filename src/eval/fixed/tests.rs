@@ -2,9 +2,9 @@
 //! for byte: value, scale and the sign of a zero.
 
 use super::*;
-use crate::plan::fixed::{Ins, Lane, POW10};
 use crate::eval::expr::percent_of as decimal_percent_of;
 use crate::eval::fastdec;
+use crate::plan::fixed::{Ins, Lane, POW10};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -37,17 +37,42 @@ pub(crate) enum Ins {
     },
     /// An undated parameter read by the case's cohort (`by_cohort`) or not:
     /// [`Lane::param_values`] at `at` (plus the cohort).
-    ParamAt { dst: Reg, at: u32, by_cohort: bool },
+    ParamAt {
+        dst: Reg,
+        at: u32,
+        by_cohort: bool,
+    },
     /// Any other parameter, through its schedule.
-    Param { dst: Reg, param: u32 },
-    PlanCost { dst: Reg },
-    NumberAnswer { dst: Reg, question: u32 },
+    Param {
+        dst: Reg,
+        param: u32,
+    },
+    PlanCost {
+        dst: Reg,
+    },
+    NumberAnswer {
+        dst: Reg,
+        question: u32,
+    },
     /// [`Program::totals`] `total`, whose fast form is there.
-    Total { dst: Reg, total: u32 },
+    Total {
+        dst: Reg,
+        total: u32,
+    },
     /// [`Lane::bands`] `band` looked up with `value`.
-    Band { dst: Reg, value: Reg, band: u32 },
-    Neg { dst: Reg, a: Reg },
-    Abs { dst: Reg, a: Reg },
+    Band {
+        dst: Reg,
+        value: Reg,
+        band: u32,
+    },
+    Neg {
+        dst: Reg,
+        a: Reg,
+    },
+    Abs {
+        dst: Reg,
+        a: Reg,
+    },
     /// `a * up_a ± b * up_b`, as [`LaneNode::Add`].
     Add {
         dst: Reg,
@@ -57,8 +82,16 @@ pub(crate) enum Ins {
         up_b: i64,
         subtract: bool,
     },
-    Mul { dst: Reg, a: Reg, b: Reg },
-    PercentOf { dst: Reg, a: Reg, b: Reg },
+    Mul {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
+    PercentOf {
+        dst: Reg,
+        a: Reg,
+        b: Reg,
+    },
     Round {
         dst: Reg,
         a: Reg,
@@ -67,15 +100,32 @@ pub(crate) enum Ins {
         strategy: RoundingStrategy,
     },
     /// `a` brought to a larger scale (`up` is 1 for a condition).
-    Scale { dst: Reg, a: Reg, up: i64 },
+    Scale {
+        dst: Reg,
+        a: Reg,
+        up: i64,
+    },
     /// `a` at a larger scale, kept in `dst` when below it (above, for `max`):
     /// the first of equal values stays.
-    Least { dst: Reg, a: Reg, up: i64 },
-    Most { dst: Reg, a: Reg, up: i64 },
+    Least {
+        dst: Reg,
+        a: Reg,
+        up: i64,
+    },
+    Most {
+        dst: Reg,
+        a: Reg,
+        up: i64,
+    },
     /// `dst` is zero (a step whose condition does not hold, a count).
-    Zero { dst: Reg },
+    Zero {
+        dst: Reg,
+    },
     /// Adds one to `dst` when condition `a` holds.
-    CountIf { dst: Reg, a: Reg },
+    CountIf {
+        dst: Reg,
+        a: Reg,
+    },
     Compare {
         dst: Reg,
         op: CompareOp,
@@ -96,17 +146,32 @@ pub(crate) enum Ins {
         set: u32,
         negated: bool,
     },
-    Not { dst: Reg, a: Reg },
-    Move { dst: Reg, a: Reg },
-    /// Goes on at instruction `to` of the code (counted from its start)
-    /// when condition `cond` does not hold, or when it does.
-    JumpUnless { cond: Reg, to: u32 },
-    JumpIf { cond: Reg, to: u32 },
-    Jump { to: u32 },
+    Not {
+        dst: Reg,
+        a: Reg,
+    },
+    Move {
+        dst: Reg,
+        a: Reg,
+    },
+    /// Goes on at instruction `to` of [`Lane::ins`] when condition `cond`
+    /// does not hold, or when it does.
+    JumpUnless {
+        cond: Reg,
+        to: u32,
+    },
+    JumpIf {
+        cond: Reg,
+        to: u32,
+    },
+    Jump {
+        to: u32,
+    },
 }
 
 /// A compiled step or condition: [`Lane::ins`] `start..end`, leaving its
-/// value in register `result`.
+/// value in register `result`. The steps' codes follow one another in the
+/// plan's order, so the code of a run of lane steps is one range too.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Code {
     pub start: u32,
@@ -153,8 +218,7 @@ pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], co
             skip = Some(e.ins.len());
             e.push(Ins::JumpUnless { cond: c, to: 0 });
         }
-        let value = e.operand(step.expr);
-        e.push(Ins::Move { dst, a: value });
+        e.value_into(step.expr, dst);
         let end = e.ins.len();
         if let Some(Ins::JumpUnless { to, .. }) = skip.and_then(|at| e.ins.get_mut(at)) {
             *to = end as u32;
@@ -178,6 +242,7 @@ pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], co
     lane.ins = ins;
     lane.registers = registers;
     lane.step_code = step_code;
+    lane.every_step = lane.steps.iter().all(|r| *r != OUT);
     lane.cond_code = cond_code;
 }
 
@@ -193,16 +258,9 @@ impl Emit<'_> {
         self.ins.push(i);
     }
 
-    /// Makes the jumps of the code from `start` count from there.
     fn finish(&mut self, start: usize, result: Reg) -> Code {
-        let base = start as u32;
-        for i in self.ins.get_mut(start..).unwrap_or(&mut []) {
-            if let Ins::JumpUnless { to, .. } | Ins::JumpIf { to, .. } | Ins::Jump { to } = i {
-                *to = to.saturating_sub(base);
-            }
-        }
         Code {
-            start: base,
+            start: start as u32,
             end: self.ins.len() as u32,
             result,
         }
@@ -223,10 +281,27 @@ impl Emit<'_> {
                 self.operand(c)
             }
             _ => {
-                if self.node(id).is_none() {
+                if self.node(id, id).is_none() {
                     self.push(Ins::Leave);
                 }
                 id
+            }
+        }
+    }
+
+    /// Emits what leaves node `id`'s value in register `dst` (a step's).
+    fn value_into(&mut self, id: u32, dst: Reg) {
+        match self.lane.nodes.get(id as usize) {
+            Some(
+                LaneNode::Const(_) | LaneNode::Bool(_) | LaneNode::Step(_) | LaneNode::Flag(_),
+            ) => {
+                let a = self.operand(id);
+                self.push(Ins::Move { dst, a });
+            }
+            _ => {
+                if self.node(id, dst).is_none() {
+                    self.push(Ins::Leave);
+                }
             }
         }
     }
@@ -253,22 +328,26 @@ impl Emit<'_> {
             .to_vec()
     }
 
-    /// `a` brought to the scale of node `id`, into `id`'s register (`first`)
-    /// or kept there when it is the least or most so far.
-    fn scaled_into(&mut self, id: u32, kid: u32, how: fn(Reg, Reg, i64) -> Ins) -> Option<()> {
+    /// Node `kid`'s value brought to the scale of node `id`, into `dst`, or
+    /// kept there when it is the least or most so far (`how` says which).
+    fn scaled_into(
+        &mut self,
+        (id, dst): (u32, Reg),
+        kid: u32,
+        how: fn(Reg, Reg, i64) -> Ins,
+    ) -> Option<()> {
         let a = self.operand(kid);
         let up = self.up(id, kid)?;
-        self.push(how(id, a, up));
+        self.push(how(dst, a, up));
         Some(())
     }
 
-    /// Emits the code that leaves node `id`'s value in its register; `None`
-    /// when it cannot be compiled.
-    fn node(&mut self, id: u32) -> Option<()> {
+    /// Emits the code that leaves node `id`'s value in register `dst` (its
+    /// own, or a step's); `None` when it cannot be compiled.
+    fn node(&mut self, id: u32, dst: Reg) -> Option<()> {
         if self.ins.len() > MAX_INSTRUCTIONS {
             return None;
         }
-        let dst = id;
         let node = self.lane.nodes.get(id as usize)?.clone();
         let i = match node {
             LaneNode::Out => return None,
@@ -380,12 +459,12 @@ impl Emit<'_> {
                 let most = matches!(node, LaneNode::Max(_));
                 let kids = self.kids(span);
                 let (first, rest) = kids.split_first()?;
-                self.scaled_into(id, *first, |dst, a, up| Ins::Scale { dst, a, up })?;
+                self.scaled_into((id, dst), *first, |dst, a, up| Ins::Scale { dst, a, up })?;
                 for kid in rest {
                     if most {
-                        self.scaled_into(id, *kid, |dst, a, up| Ins::Most { dst, a, up })?;
+                        self.scaled_into((id, dst), *kid, |dst, a, up| Ins::Most { dst, a, up })?;
                     } else {
-                        self.scaled_into(id, *kid, |dst, a, up| Ins::Least { dst, a, up })?;
+                        self.scaled_into((id, dst), *kid, |dst, a, up| Ins::Least { dst, a, up })?;
                     }
                 }
                 return Some(());
@@ -397,7 +476,7 @@ impl Emit<'_> {
                     let cond = self.operand(*c);
                     let skip = self.ins.len();
                     self.push(Ins::JumpUnless { cond, to: 0 });
-                    self.scaled_into(id, *v, |dst, a, up| Ins::Scale { dst, a, up })
+                    self.scaled_into((id, dst), *v, |dst, a, up| Ins::Scale { dst, a, up })
                         .unwrap_or_else(|| self.push(Ins::Leave));
                     to_end.push(self.ins.len());
                     self.push(Ins::Jump { to: 0 });
@@ -406,7 +485,7 @@ impl Emit<'_> {
                         *to = next;
                     }
                 }
-                self.scaled_into(id, otherwise, |dst, a, up| Ins::Scale { dst, a, up })
+                self.scaled_into((id, dst), otherwise, |dst, a, up| Ins::Scale { dst, a, up })
                     .unwrap_or_else(|| self.push(Ins::Leave));
                 let end = self.ins.len() as u32;
                 for at in to_end {
