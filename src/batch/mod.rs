@@ -353,6 +353,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let (status, eligible) = match &verdict {
             Ok(Verdict::Figures) => (Status::Ok, Some(true)),
             Ok(Verdict::NotEligible) => {
+                self.scratch.settle();
                 let steps = self.scratch.all_steps();
                 for (i, r) in self
                     .scratch

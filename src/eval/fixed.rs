@@ -415,6 +415,26 @@ impl Evaluator<'_> {
             let code = |s: &u32| lane.step_code.get(*s as usize).ok_or(Leave);
             let range = (code(first)?.start, code(last)?.end);
             self.exec(range, input, &s.steps, &mut s.regs)?;
+            if lane.whole {
+                // Nothing reads the `Decimal`s while the case runs: they are
+                // made only if asked for (`Scratch::settle`).
+                for &id in order {
+                    let code = code(&id)?;
+                    let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
+                    let value = get(&s.regs, code.result)?;
+                    if !value.fits(rep) {
+                        return Err(Leave);
+                    }
+                    if value.m < 0 {
+                        let value = value.to_decimal(rep).ok_or(Leave)?;
+                        self.lane_step_done(id, value, s)?;
+                    } else {
+                        s.done += 1;
+                    }
+                }
+                s.unsettled = true;
+                return Ok(());
+            }
             for &id in order {
                 let code = code(&id)?;
                 let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);

@@ -48,6 +48,9 @@ pub struct Scratch {
     pub(super) warnings: Vec<u32>,
     /// Whether the last case was worked out in the fixed-point lane.
     pub(super) in_lane: bool,
+    /// Whether the lane left its steps' values in its registers only, not
+    /// yet in `steps` ([`Scratch::settle`] puts them there).
+    pub(super) unsettled: bool,
 }
 
 impl Scratch {
@@ -73,11 +76,13 @@ impl Scratch {
             failed: Vec::with_capacity(m.eligibility.len()),
             warnings: Vec::with_capacity(m.checks.len()),
             in_lane: false,
+            unsettled: false,
         }
     }
 
     pub(super) fn reset(&mut self) {
         self.in_lane = false;
+        self.unsettled = false;
         self.done = 0;
         self.flags_done = false;
         self.route = None;
@@ -89,10 +94,42 @@ impl Scratch {
     #[inline]
     pub fn step(&self, step: u32) -> Option<Decimal> {
         let pos = *self.position.get(step as usize)?;
-        if pos < self.done {
-            self.steps.get(step as usize).copied()
-        } else {
-            None
+        if pos >= self.done {
+            return None;
+        }
+        if self.unsettled {
+            return self.lane_decimal(step);
+        }
+        self.steps.get(step as usize).copied()
+    }
+
+    /// A lane step's value as the `Decimal` path gives it.
+    fn lane_decimal(&self, step: u32) -> Option<Decimal> {
+        let scale = *self.lane_steps.get(step as usize)?;
+        self.regs
+            .get(self.lane_base + step as usize)?
+            .to_decimal(scale)
+    }
+
+    /// Puts the values the lane left in its registers into `steps`, where
+    /// [`Scratch::all_steps`] reads them.
+    pub(crate) fn settle(&mut self) {
+        if !self.unsettled {
+            return;
+        }
+        self.unsettled = false;
+        for step in 0..self.steps.len() as u32 {
+            let done = self
+                .position
+                .get(step as usize)
+                .is_some_and(|p| *p < self.done);
+            // INVARIANT: the lane checked that each of its values makes a
+            // `Decimal` (`Fixed::fits`) before it left them unsettled.
+            if let (true, Some(d)) = (done, self.lane_decimal(step)) {
+                if let Some(slot) = self.steps.get_mut(step as usize) {
+                    *slot = d;
+                }
+            }
         }
     }
 
@@ -138,6 +175,9 @@ impl Scratch {
         &self.warnings
     }
 
+    /// Every step's value, by step: after [`Scratch::settle`] when the
+    /// last case ran in the lane (until then the lane steps' values are
+    /// only in its registers, where [`Scratch::lane_step`] reads them).
     pub(crate) fn all_steps(&self) -> &[Decimal] {
         &self.steps
     }

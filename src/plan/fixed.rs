@@ -116,6 +116,14 @@ impl Fixed {
         self.flags() & SCALE_BITS
     }
 
+    /// Whether [`Fixed::to_decimal`] gives a `Decimal` for this value at
+    /// scale `rep`: what it checks, without making one.
+    #[inline(always)]
+    pub(crate) fn fits(self, rep: u8) -> bool {
+        rep.checked_sub(self.scale())
+            .is_some_and(|d| usize::from(d) < POW10.len())
+    }
+
     /// The `Decimal` the `Decimal` path gives, from a value at scale `rep`.
     #[inline]
     pub(crate) fn to_decimal(self, rep: u8) -> Option<Decimal> {
@@ -244,6 +252,9 @@ pub(crate) struct Lane {
     pub step_code: Vec<Code>,
     /// Whether every step is in the lane, so that a run of steps is one code.
     pub every_step: bool,
+    /// Whether every step and every condition is, so that no `Decimal` is
+    /// read while a case runs: the steps' values can stay in the registers.
+    pub whole: bool,
     /// Per node, the code of a condition the lane decides (answer checks,
     /// eligibility, flags, route rules).
     pub cond_code: Vec<Option<Code>>,

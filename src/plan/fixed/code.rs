@@ -244,6 +244,10 @@ pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], co
     lane.step_code = step_code;
     lane.every_step = lane.steps.iter().all(|r| *r != OUT);
     lane.cond_code = cond_code;
+    lane.whole = lane.every_step
+        && conditions
+            .iter()
+            .all(|c| lane.cond_code.get(*c as usize).is_some_and(Option::is_some));
 }
 
 struct Emit<'a> {
