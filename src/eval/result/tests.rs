@@ -56,3 +56,41 @@ fn lane_values_at_the_edges_are_written_as_decimals() {
         assert_eq!(String::from_utf8(out).unwrap(), text);
     }
 }
+
+proptest::proptest! {
+    /// The 64-bit printer writes what the general one does.
+    #[test]
+    fn sixty_four_bit_figures_are_written_as_the_general_printer_writes_them(
+        n in proptest::prelude::any::<u64>(),
+        scale in 0u32..29,
+        negative in proptest::prelude::any::<bool>(),
+        least in 0u32..3,
+    ) {
+        let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+        push_scaled_u64(&mut ours, n, scale, negative, least);
+        push_scaled(&mut theirs, u128::from(n), scale, negative, least);
+        proptest::prop_assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
+}
+
+#[test]
+fn sixty_four_bit_figures_at_the_edges() {
+    for (n, scale, least, text) in [
+        (0, 0, 0, "0"),
+        (0, 0, 2, "0.00"),
+        (0, 5, 2, "0.00"),
+        (5, 1, 2, "0.50"),
+        (5, 3, 0, "0.005"),
+        (100, 2, 2, "1.00"),
+        (u64::MAX, 0, 0, "18446744073709551615"),
+        (u64::MAX, 20, 2, "0.18446744073709551615"),
+        (u64::MAX, 28, 2, "0.0000000018446744073709551615"),
+    ] {
+        let mut out = Vec::new();
+        push_scaled_u64(&mut out, n, scale, false, least);
+        assert_eq!(String::from_utf8(out).unwrap(), text, "{n} {scale}");
+    }
+}
