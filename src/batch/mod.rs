@@ -581,11 +581,24 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         *slot = Some(v);
                     }
                 }),
-                Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
-                    if let Some(slot) = input.answers.get_mut(q as usize) {
-                        *slot = answer;
+                Field::Question(q) => match ev.choice_code(q, text) {
+                    // A code of a choice question, read without the general
+                    // decoder, which gives the default or the error otherwise.
+                    Some(option) => {
+                        if let Some(slot) = input.answers.get_mut(q as usize) {
+                            *slot = Answer {
+                                value: AnswerValue::Choice(option),
+                                defaulted: false,
+                            };
+                        }
+                        Ok(())
                     }
-                }),
+                    None => ev.decode_answer(q, text).map(|answer| {
+                        if let Some(slot) = input.answers.get_mut(q as usize) {
+                            *slot = answer;
+                        }
+                    }),
+                },
                 Field::Ignored => Ok(()),
             };
             if let Err(e) = result {
