@@ -44,7 +44,7 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
     let least_decimals = least_decimals(unit);
     // Almost every figure fits in 64 bits, where division is far cheaper.
     match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(n) => push_scaled_u64(out, n, value.scale(), negative, least_decimals),
+        Ok(n) => push_scaled(out, n, value.scale(), negative, least_decimals),
         Err(_) => push_scaled(
             out,
             mantissa.unsigned_abs(),
@@ -58,56 +58,13 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
 /// Appends [`push_value`]'s text of m x 10^-scale (a value of the
 /// fixed-point lane), without making a `Decimal` of it.
 pub(crate) fn push_fixed(out: &mut Vec<u8>, m: i64, scale: u8, unit: Unit) {
-    push_scaled_u64(
+    push_scaled(
         out,
         m.unsigned_abs(),
         u32::from(scale),
         m < 0,
         least_decimals(unit),
     );
-}
-
-/// [`push_scaled`] for the figures that fit in 64 bits (almost all): the
-/// digits written front to back from the whole part and the fraction, with
-/// no index arithmetic per digit.
-#[inline]
-fn push_scaled_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimals: u32) {
-    let (mut n, mut scale) = (n, scale);
-    while scale > 0 && n % 10 == 0 {
-        n /= 10;
-        scale -= 1;
-    }
-    // 10^20 does not fit in a u64: a scale that large has a whole part of 0.
-    let Some(unit) = 10u64.checked_pow(scale) else {
-        return push_scaled(out, n, scale, negative, least_decimals);
-    };
-    if negative {
-        out.push(b'-');
-    }
-    push_digits(out, n / unit, 1);
-    if scale.max(least_decimals) > 0 {
-        out.push(b'.');
-        push_digits(out, n % unit, scale as usize);
-        for _ in scale..least_decimals {
-            out.push(b'0');
-        }
-    }
-}
-
-/// `n` in decimal, padded with zeros to at least `width` digits (at most 20).
-#[inline]
-fn push_digits(out: &mut Vec<u8>, mut n: u64, width: usize) {
-    let mut text = [b'0'; 20];
-    let mut len = 0;
-    for slot in text.iter_mut().rev() {
-        if n == 0 && len >= width {
-            break;
-        }
-        *slot = b'0' + (n % 10) as u8;
-        n /= 10;
-        len += 1;
-    }
-    out.extend_from_slice(text.get(text.len() - len..).unwrap_or(&[]));
 }
 
 /// Writes `n / 10^scale` without trailing fractional zeros but with at least
