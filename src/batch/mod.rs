@@ -353,6 +353,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let (status, eligible) = match &verdict {
             Ok(Verdict::Figures) => (Status::Ok, Some(true)),
             Ok(Verdict::NotEligible) => {
+                self.scratch.settle();
                 let steps = self.scratch.all_steps();
                 for (i, r) in self
                     .scratch
@@ -423,6 +424,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             flags: figures.then_some(self.flags.as_slice()),
             route,
             case: self.input(),
+            scratch: figures.then_some(&self.scratch),
         })?;
         Ok(status)
     }
@@ -579,11 +581,24 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                         *slot = Some(v);
                     }
                 }),
-                Field::Question(q) => ev.decode_answer(q, text).map(|answer| {
-                    if let Some(slot) = input.answers.get_mut(q as usize) {
-                        *slot = answer;
+                Field::Question(q) => match ev.choice_code(q, text) {
+                    // A code of a choice question, read without the general
+                    // decoder, which gives the default or the error otherwise.
+                    Some(option) => {
+                        if let Some(slot) = input.answers.get_mut(q as usize) {
+                            *slot = Answer {
+                                value: AnswerValue::Choice(option),
+                                defaulted: false,
+                            };
+                        }
+                        Ok(())
                     }
-                }),
+                    None => ev.decode_answer(q, text).map(|answer| {
+                        if let Some(slot) = input.answers.get_mut(q as usize) {
+                            *slot = answer;
+                        }
+                    }),
+                },
                 Field::Ignored => Ok(()),
             };
             if let Err(e) = result {

@@ -183,6 +183,24 @@ pub struct RowView<'a> {
     pub route: Option<&'a str>,
     /// The case as decoded, when it could be (for the case's own columns).
     pub case: Option<&'a crate::eval::CaseInput>,
+    /// The evaluator's figures, when `steps` are its: a value the
+    /// fixed-point lane worked out is written from there, the same text
+    /// with no `Decimal` made.
+    pub scratch: Option<&'a crate::eval::Scratch>,
+}
+
+/// Writes step `s` of `row`, when it has one.
+#[inline]
+fn push_step(out: &mut Vec<u8>, row: &RowView<'_>, s: StepId, units: &[Unit]) -> bool {
+    let Some(v) = row.steps.and_then(|v| v.get(s as usize)) else {
+        return false;
+    };
+    let unit = units.get(s as usize).copied().unwrap_or(Unit::Number);
+    match row.scratch.and_then(|scratch| scratch.lane_step(s)) {
+        Some((m, scale)) => crate::eval::push_fixed(out, m, scale, unit),
+        None => push_value(out, *v, unit),
+    }
+    true
 }
 
 /// Writes result rows.
@@ -374,13 +392,7 @@ fn push_csv_cell(
     match column {
         Column::CaseId => push_csv_field(out, row.case_id),
         Column::Step(s) => {
-            if let Some(v) = row.steps.and_then(|v| v.get(s as usize)) {
-                push_value(
-                    out,
-                    *v,
-                    units.get(s as usize).copied().unwrap_or(Unit::Number),
-                );
-            }
+            push_step(out, row, s, units);
         }
         Column::Flag(f) => {
             if let Some(b) = row.flags.and_then(|v| v.get(f as usize)) {
@@ -413,18 +425,15 @@ fn push_json_cell(
 ) {
     match column {
         Column::CaseId => push_json_string(out, row.case_id),
-        Column::Step(s) => match row.steps.and_then(|v| v.get(s as usize)) {
-            Some(v) => {
+        Column::Step(s) => {
+            out.push(b'"');
+            if push_step(out, row, s, units) {
                 out.push(b'"');
-                push_value(
-                    out,
-                    *v,
-                    units.get(s as usize).copied().unwrap_or(Unit::Number),
-                );
-                out.push(b'"');
+            } else {
+                out.pop();
+                out.extend_from_slice(b"null");
             }
-            None => out.extend_from_slice(b"null"),
-        },
+        }
         Column::Flag(f) => match row.flags.and_then(|v| v.get(f as usize)) {
             Some(true) => out.extend_from_slice(b"true"),
             Some(false) => out.extend_from_slice(b"false"),

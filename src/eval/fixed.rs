@@ -7,20 +7,18 @@
 //! the error with its place. So the lane only ever returns the `Decimal`
 //! path's figures.
 
-use super::expr::{parameter_slot, Ctx};
+use super::expr::parameter_slot;
 use super::input::{AnswerValue, CaseInput};
 use super::run::{Scratch, Verdict};
 use super::trace::NoTrace;
 use super::Evaluator;
-use crate::model::StepKind;
+use crate::model::{StepKind, Subject};
 use crate::plan::fixed::{
-    Fixed, Lane, LaneNode, BOOL, NEGATIVE_ZERO, NUMBER_SCALE, OUT, PLAN_COST_SCALE, POW10,
-    SCALE_BITS,
+    Fixed, Ins, NEGATIVE_ZERO, NUMBER_SCALE, OUT, PLAN_COST_SCALE, SCALE_BITS,
 };
-use crate::plan::program::Span;
 use crate::units::Unit;
 use crate::vocabulary::CheckAction;
-use rust_decimal::RoundingStrategy;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 /// The case leaves the lane, to be worked out on the `Decimal` path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,12 +32,21 @@ impl From<super::err::Fault> for Leave {
 
 type L<T> = Result<T, Leave>;
 
-/// What a lane expression can see.
-struct Lx<'a> {
-    lane: &'a Lane,
-    ctx: Ctx<'a>,
-    /// The lane values of the steps worked out so far.
-    fixed: &'a [Fixed],
+/// The register `r` of a case's register file.
+#[inline(always)]
+fn get(regs: &[Fixed], r: u32) -> L<Fixed> {
+    regs.get(r as usize).copied().ok_or(Leave)
+}
+
+#[inline(always)]
+fn set(regs: &mut [Fixed], r: u32, v: Fixed) -> L<()> {
+    *regs.get_mut(r as usize).ok_or(Leave)? = v;
+    Ok(())
+}
+
+#[inline(always)]
+fn truth(b: bool) -> Fixed {
+    Fixed::new(i64::from(b), 0)
 }
 
 #[inline(always)]
@@ -47,214 +54,202 @@ fn scaled(x: Fixed, up: i64) -> L<Fixed> {
     Ok(Fixed::new(x.m.checked_mul(up).ok_or(Leave)?, x.flags()))
 }
 
-impl Lx<'_> {
-    #[inline]
-    fn kids(&self, span: Span) -> &[u32] {
-        let start = span.start as usize;
-        self.ctx
-            .prog
-            .kids
-            .get(start..start + span.len as usize)
-            .unwrap_or(&[])
-    }
-
-    /// Brings the value of `kid` to the scale of `id`.
-    #[inline]
-    fn num_at(&self, kid: u32, id: u32) -> L<Fixed> {
-        let x = self.num(kid)?;
-        let to = self.lane.rep.get(id as usize).copied().unwrap_or(OUT);
-        let from = self.lane.rep.get(kid as usize).copied().unwrap_or(OUT);
-        let up = POW10
-            .get(usize::from(to.checked_sub(from).ok_or(Leave)?))
-            .ok_or(Leave)?;
-        scaled(x, *up)
-    }
-
-    /// The value of an operand: constants and steps (most operands) are read
-    /// here without a call.
-    #[inline(always)]
-    fn operand(&self, id: u32) -> L<Fixed> {
-        match self.lane.nodes.get(id as usize) {
-            Some(LaneNode::Const(f)) => Ok(*f),
-            Some(LaneNode::Step(s)) => self.fixed.get(*s as usize).copied().ok_or(Leave),
-            _ => self.num(id),
-        }
-    }
-
-    /// The value of a number node in the lane, at its scale: arithmetic
-    /// here, look-ups in [`Lx::look_up`], so that this stays small.
-    fn num(&self, id: u32) -> L<Fixed> {
-        match self.lane.nodes.get(id as usize).ok_or(Leave)? {
-            LaneNode::Const(f) => Ok(*f),
-            LaneNode::Step(s) => self.fixed.get(*s as usize).copied().ok_or(Leave),
-            LaneNode::Neg(v) => neg(self.operand(*v)?),
-            LaneNode::Abs(v) => abs(self.operand(*v)?),
-            LaneNode::Add {
-                left,
-                right,
-                up_left,
-                up_right,
-                subtract,
-            } => {
-                let (a, b) = (self.operand(*left)?, self.operand(*right)?);
-                add(a, b, *up_left, *up_right, *subtract)
-            }
-            LaneNode::Mul(l, r) => mul(self.operand(*l)?, self.operand(*r)?),
-            LaneNode::PercentOf(p, x) => percent_of(self.operand(*p)?, self.operand(*x)?),
-            LaneNode::Round {
-                value,
-                divisor,
-                places,
-                strategy,
-            } => {
-                let x = self.operand(*value)?;
-                round(x, *divisor, *places, *strategy)
-            }
-            _ => self.look_up(id),
-        }
-    }
-
-    /// The value of a number node that reads the case or a table.
-    #[inline(never)]
-    fn look_up(&self, id: u32) -> L<Fixed> {
-        let input = self.ctx.input;
-        match self.lane.nodes.get(id as usize).ok_or(Leave)? {
-            LaneNode::Choice { question, slot } => {
-                let o = self.ctx.choice_index(*question, &mut NoTrace)?;
-                let table = self
-                    .ctx
-                    .prog
-                    .questions
-                    .get(*question as usize)
-                    .ok_or(Leave)?;
-                if o >= table.options || *slot >= table.stride {
-                    return Err(Leave);
+impl Evaluator<'_> {
+    /// Runs [`Lane::ins`](crate::plan::fixed::Lane::ins) `start..end` (a
+    /// compiled condition, step or run of steps) over the case's registers.
+    fn exec(
+        &self,
+        (start, end): (u32, u32),
+        input: &CaseInput,
+        steps: &[Decimal],
+        regs: &mut [Fixed],
+    ) -> L<()> {
+        let lane = &self.program.lane;
+        let ins = lane.ins.get(..end as usize).ok_or(Leave)?;
+        let mut pc = start as usize;
+        while let Some(i) = ins.get(pc) {
+            pc += 1;
+            match i {
+                &Ins::Add {
+                    dst,
+                    a,
+                    b,
+                    up_a,
+                    up_b,
+                    subtract,
+                } => {
+                    let v = add(get(regs, a)?, get(regs, b)?, up_a, up_b, subtract)?;
+                    set(regs, dst, v)?;
                 }
-                let at = table.base as usize + (o * table.stride + slot) as usize;
-                self.lane.option_values.get(at).copied().ok_or(Leave)
+                &Ins::Mul { dst, a, b } => set(regs, dst, mul(get(regs, a)?, get(regs, b)?)?)?,
+                &Ins::PercentOf { dst, a, b } => {
+                    set(regs, dst, percent_of(get(regs, a)?, get(regs, b)?)?)?
+                }
+                &Ins::Round {
+                    dst,
+                    a,
+                    divisor,
+                    places,
+                    strategy,
+                } => set(regs, dst, round(get(regs, a)?, divisor, places, strategy)?)?,
+                &Ins::Move { dst, a } => set(regs, dst, get(regs, a)?)?,
+                &Ins::Scale { dst, a, up } => set(regs, dst, scaled(get(regs, a)?, up)?)?,
+                &Ins::Zero { dst } => set(regs, dst, Fixed::ZERO)?,
+                &Ins::JumpUnless { cond, to } => {
+                    if get(regs, cond)?.m == 0 {
+                        pc = to as usize;
+                    }
+                }
+                &Ins::JumpIf { cond, to } => {
+                    if get(regs, cond)?.m != 0 {
+                        pc = to as usize;
+                    }
+                }
+                &Ins::Jump { to } => pc = to as usize,
+                &Ins::Compare {
+                    dst,
+                    op,
+                    a,
+                    b,
+                    up_a,
+                    up_b,
+                } => {
+                    let x = get(regs, a)?.m.checked_mul(up_a).ok_or(Leave)?;
+                    let y = get(regs, b)?.m.checked_mul(up_b).ok_or(Leave)?;
+                    set(regs, dst, truth(op.holds(x.cmp(&y))))?;
+                }
+                &Ins::CodeIn {
+                    dst,
+                    subject,
+                    set: codes,
+                    negated,
+                } => {
+                    let code = match subject {
+                        Subject::Cohort => input.cohort,
+                        _ => self.ctx(input, steps).code(subject, &mut NoTrace)?,
+                    };
+                    let codes = self.program.code_sets.get(codes as usize).ok_or(Leave)?;
+                    set(regs, dst, truth(codes.contains(code) != negated))?;
+                }
+                &Ins::Choice {
+                    dst,
+                    question,
+                    at,
+                    stride,
+                    options,
+                } => {
+                    let o = self.choice(input, question)?;
+                    if o >= options {
+                        return Err(Leave);
+                    }
+                    let at = at as usize + o as usize * stride as usize;
+                    set(regs, dst, lane.option_values.get(at).copied().ok_or(Leave)?)?;
+                }
+                &Ins::ParamAt { dst, at, by_cohort } => {
+                    let at = at as usize + if by_cohort { input.cohort as usize } else { 0 };
+                    set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)?;
+                }
+                &Ins::Total { dst, total } => set(regs, dst, self.total(input, total)?)?,
+                ins => self.exec_rare(ins, input, regs)?,
             }
-            LaneNode::NumberAnswer(q) => match input.answers.get(*q as usize).map(|a| a.value) {
-                Some(AnswerValue::Number(n)) => Fixed::from_decimal(n, NUMBER_SCALE).ok_or(Leave),
-                _ => Err(Leave),
-            },
-            LaneNode::Parameter(p) => {
-                let (_, _, at) = parameter_slot(self.ctx.prog, input, *p)?;
-                self.lane.param_values.get(at).copied().ok_or(Leave)
+        }
+        Ok(())
+    }
+
+    /// The instructions a case meets less often, out of the loop so that it
+    /// stays small.
+    #[inline(never)]
+    fn exec_rare(&self, ins: &Ins, input: &CaseInput, regs: &mut [Fixed]) -> L<()> {
+        let lane = &self.program.lane;
+        match *ins {
+            Ins::Param { dst, param } => {
+                let (_, _, at) = parameter_slot(self.program, input, param)?;
+                set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)
             }
-            LaneNode::PlanCost => {
-                Fixed::from_decimal(input.plan_cost.ok_or(Leave)?, PLAN_COST_SCALE).ok_or(Leave)
+            Ins::PlanCost { dst } => {
+                let cost = input.plan_cost.ok_or(Leave)?;
+                set(
+                    regs,
+                    dst,
+                    Fixed::from_decimal(cost, PLAN_COST_SCALE).ok_or(Leave)?,
+                )
             }
-            LaneNode::Band { band, value } => {
-                let x = self.num(*value)?;
-                let table = self.lane.bands.get(*band as usize).ok_or(Leave)?;
+            Ins::NumberAnswer { dst, question } => {
+                match input.answers.get(question as usize).map(|a| a.value) {
+                    Some(AnswerValue::Number(n)) => set(
+                        regs,
+                        dst,
+                        Fixed::from_decimal(n, NUMBER_SCALE).ok_or(Leave)?,
+                    ),
+                    _ => Err(Leave),
+                }
+            }
+            Ins::Band { dst, value, band } => {
+                let x = get(regs, value)?;
+                let table = lane.bands.get(band as usize).ok_or(Leave)?;
                 let k = x.m.checked_mul(table.up_value).ok_or(Leave)?;
                 let row = table.rows.iter().find(|(from, to, _)| {
                     from.map_or(true, |f| f <= k) && to.map_or(true, |t| k < t)
                 });
-                row.map(|r| r.2).ok_or(Leave)
+                set(regs, dst, row.map(|r| r.2).ok_or(Leave)?)
             }
-            LaneNode::Total(i) => {
-                let fast = self
-                    .ctx
-                    .prog
-                    .totals
-                    .get(*i as usize)
-                    .and_then(|t| t.fast.as_ref())
-                    .ok_or(Leave)?;
-                let mut sum: i64 = 0;
-                for (q, start, len) in &fast.terms {
-                    let o = self.ctx.choice_index(*q, &mut NoTrace)?;
-                    if o >= *len {
-                        return Err(Leave);
-                    }
-                    let v = fast.values.get((start + o) as usize).ok_or(Leave)?;
-                    sum = sum.checked_add(*v).ok_or(Leave)?;
+            Ins::Neg { dst, a } => set(regs, dst, neg(get(regs, a)?)?),
+            Ins::Abs { dst, a } => set(regs, dst, abs(get(regs, a)?)?),
+            Ins::Least { dst, a, up } => {
+                let x = scaled(get(regs, a)?, up)?;
+                if x.m < get(regs, dst)?.m {
+                    set(regs, dst, x)?;
                 }
-                Ok(Fixed::new(sum, fast.scale as u8))
+                Ok(())
             }
-            LaneNode::Count(span) => {
-                let mut n = 0i64;
-                for c in self.kids(*span) {
-                    n += i64::from(self.cond(*c)?);
+            Ins::Most { dst, a, up } => {
+                let x = scaled(get(regs, a)?, up)?;
+                if x.m > get(regs, dst)?.m {
+                    set(regs, dst, x)?;
                 }
-                Ok(Fixed::new(n, 0))
+                Ok(())
             }
-            LaneNode::Min(span) | LaneNode::Max(span) => {
-                let min = matches!(self.lane.nodes.get(id as usize), Some(LaneNode::Min(_)));
-                let mut acc: Option<Fixed> = None;
-                for v in self.kids(*span) {
-                    let x = self.num_at(*v, id)?;
-                    // The first of equal values is kept, as on the Decimal path.
-                    acc = Some(match acc {
-                        Some(a) if (min && x.m < a.m) || (!min && x.m > a.m) => x,
-                        Some(a) => a,
-                        None => x,
-                    });
-                }
-                acc.ok_or(Leave)
+            Ins::CountIf { dst, a } => {
+                let n = get(regs, dst)?.m + i64::from(get(regs, a)?.m != 0);
+                set(regs, dst, Fixed::new(n, 0))
             }
-            LaneNode::Choose { pairs, otherwise } => {
-                let taken = self.choose(*pairs)?.unwrap_or(*otherwise);
-                self.num_at(taken, id)
+            Ins::CompareBool { dst, equal, a, b } => {
+                let same = (get(regs, a)?.m != 0) == (get(regs, b)?.m != 0);
+                set(regs, dst, truth(same == equal))
             }
+            Ins::Not { dst, a } => set(regs, dst, truth(get(regs, a)?.m == 0)),
             _ => Err(Leave),
         }
     }
 
-    /// The value of a condition in the lane.
-    fn cond(&self, id: u32) -> L<bool> {
-        match self.lane.nodes.get(id as usize).ok_or(Leave)? {
-            LaneNode::Bool(b) => Ok(*b),
-            LaneNode::Flag(c) => self.cond(*c),
-            LaneNode::Not(v) => Ok(!self.cond(*v)?),
-            LaneNode::And(l, r) => Ok(self.cond(*l)? && self.cond(*r)?),
-            LaneNode::Or(l, r) => Ok(self.cond(*l)? || self.cond(*r)?),
-            LaneNode::Compare {
-                op,
-                left,
-                right,
-                up_left,
-                up_right,
-            } => {
-                let a = self.operand(*left)?.m.checked_mul(*up_left).ok_or(Leave)?;
-                let b = self
-                    .operand(*right)?
-                    .m
-                    .checked_mul(*up_right)
-                    .ok_or(Leave)?;
-                let order = a.cmp(&b);
-                Ok(op.holds(order))
-            }
-            LaneNode::CompareBool { equal, left, right } => {
-                Ok((self.cond(*left)? == self.cond(*right)?) == *equal)
-            }
-            LaneNode::CodeIn {
-                subject,
-                set,
-                negated,
-            } => {
-                let code = self.ctx.code(*subject, &mut NoTrace)?;
-                let set = self.ctx.prog.code_sets.get(*set as usize).ok_or(Leave)?;
-                Ok(set.contains(code) != *negated)
-            }
-            LaneNode::Choose { pairs, otherwise } => {
-                let taken = self.choose(*pairs)?.unwrap_or(*otherwise);
-                self.cond(taken)
-            }
+    /// The index of the option a choice question was answered with.
+    #[inline(always)]
+    fn choice(&self, input: &CaseInput, question: u32) -> L<u32> {
+        match input.answers.get(question as usize).map(|a| &a.value) {
+            Some(AnswerValue::Choice(o)) => Ok(*o),
             _ => Err(Leave),
         }
     }
 
-    /// The value node of the first pair whose condition holds.
-    fn choose(&self, pairs: Span) -> L<Option<u32>> {
-        for pair in self.kids(pairs).chunks_exact(2) {
-            if let [c, v] = pair {
-                if self.cond(*c)? {
-                    return Ok(Some(*v));
-                }
+    /// A total whose fast form is in the program: whole numbers added.
+    #[inline]
+    fn total(&self, input: &CaseInput, total: u32) -> L<Fixed> {
+        let fast = self
+            .program
+            .totals
+            .get(total as usize)
+            .and_then(|t| t.fast.as_ref())
+            .ok_or(Leave)?;
+        let mut sum: i64 = 0;
+        for (q, start, len) in &fast.terms {
+            let o = self.choice(input, *q)?;
+            if o >= *len {
+                return Err(Leave);
             }
+            let v = fast.values.get((start + o) as usize).ok_or(Leave)?;
+            sum = sum.checked_add(*v).ok_or(Leave)?;
         }
-        Ok(None)
+        Ok(Fixed::new(sum, fast.scale as u8))
     }
 }
 
@@ -399,29 +394,60 @@ impl Evaluator<'_> {
         Ok(Verdict::Figures)
     }
 
-    fn lane_cond(&self, c: u32, input: &CaseInput, s: &Scratch) -> L<bool> {
+    fn lane_cond(&self, c: u32, input: &CaseInput, s: &mut Scratch) -> L<bool> {
         let lane = &self.program.lane;
-        let ctx = self.ctx(input, &s.steps);
-        if lane.rep.get(c as usize) == Some(&BOOL) {
-            Lx {
-                lane,
-                ctx,
-                fixed: &s.fixed,
+        match lane.cond_code.get(c as usize).copied().flatten() {
+            Some(code) => {
+                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
+                Ok(get(&s.regs, code.result)?.m != 0)
             }
-            .cond(c)
-        } else {
-            ctx.cond(c, &mut NoTrace).map_err(Leave::from)
+            None => self
+                .ctx(input, &s.steps)
+                .cond(c, &mut NoTrace)
+                .map_err(Leave::from),
         }
     }
 
     fn lane_steps(&self, order: &[u32], input: &CaseInput, s: &mut Scratch) -> L<()> {
-        let m = &self.plan.model;
         let lane = &self.program.lane;
+        if let (true, Some(first), Some(last)) = (lane.every_step, order.first(), order.last()) {
+            // The steps' codes follow one another: one run for them all.
+            let code = |s: &u32| lane.step_code.get(*s as usize).ok_or(Leave);
+            let range = (code(first)?.start, code(last)?.end);
+            self.exec(range, input, &s.steps, &mut s.regs)?;
+            if lane.whole {
+                // Nothing reads the `Decimal`s while the case runs: they are
+                // made only if asked for (`Scratch::settle`).
+                for &id in order {
+                    let code = code(&id)?;
+                    let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
+                    let value = get(&s.regs, code.result)?;
+                    if !value.fits(rep) {
+                        return Err(Leave);
+                    }
+                    if value.m < 0 {
+                        let value = value.to_decimal(rep).ok_or(Leave)?;
+                        self.lane_step_done(id, value, s)?;
+                    } else {
+                        s.done += 1;
+                    }
+                }
+                s.unsettled = true;
+                return Ok(());
+            }
+            for &id in order {
+                let code = code(&id)?;
+                let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
+                let value = get(&s.regs, code.result)?.to_decimal(rep).ok_or(Leave)?;
+                self.lane_step_done(id, value, s)?;
+            }
+            return Ok(());
+        }
         for &id in order {
-            let step = m.steps.get(id as usize).ok_or(Leave)?;
+            let step = self.plan.model.steps.get(id as usize).ok_or(Leave)?;
             let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
-            let ctx = self.ctx(input, &s.steps);
             let value = if rep == OUT {
+                let ctx = self.ctx(input, &s.steps);
                 let applies = match &step.kind {
                     StepKind::Deduction { when: Some(w), .. } => ctx.cond(*w, &mut NoTrace)?,
                     _ => true,
@@ -429,38 +455,29 @@ impl Evaluator<'_> {
                 if applies {
                     ctx.num(step.expr, &mut NoTrace)?
                 } else {
-                    rust_decimal::Decimal::ZERO
+                    Decimal::ZERO
                 }
             } else {
-                let lx = Lx {
-                    lane,
-                    ctx,
-                    fixed: &s.fixed,
-                };
-                let applies = match &step.kind {
-                    StepKind::Deduction { when: Some(w), .. } => lx.cond(*w)?,
-                    _ => true,
-                };
-                let v = if applies {
-                    lx.num(step.expr)?
-                } else {
-                    Fixed::ZERO
-                };
-                if let Some(slot) = s.fixed.get_mut(id as usize) {
-                    *slot = v;
-                }
-                v.to_decimal(rep).ok_or(Leave)?
+                let code = lane.step_code.get(id as usize).copied().ok_or(Leave)?;
+                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
+                get(&s.regs, code.result)?.to_decimal(rep).ok_or(Leave)?
             };
-            if let Some(slot) = s.steps.get_mut(id as usize) {
-                *slot = value;
-            }
-            s.done += 1;
-            // A money output below zero is an error, named on the Decimal path.
-            if value.is_sign_negative()
-                && !value.is_zero()
-                && matches!(step.kind, StepKind::Output { .. })
-                && step.unit == Unit::Money
-            {
+            self.lane_step_done(id, value, s)?;
+        }
+        Ok(())
+    }
+
+    /// Keeps a step's value; a money output below zero leaves the lane, to
+    /// be named as an error on the `Decimal` path.
+    #[inline]
+    fn lane_step_done(&self, id: u32, value: Decimal, s: &mut Scratch) -> L<()> {
+        if let Some(slot) = s.steps.get_mut(id as usize) {
+            *slot = value;
+        }
+        s.done += 1;
+        if value.is_sign_negative() && !value.is_zero() {
+            let step = self.plan.model.steps.get(id as usize).ok_or(Leave)?;
+            if matches!(step.kind, StepKind::Output { .. }) && step.unit == Unit::Money {
                 return Err(Leave);
             }
         }

@@ -161,6 +161,21 @@ impl Evaluator<'_> {
         }
     }
 
+    /// The option a non-empty code names, when `question` is a choice
+    /// question and `text` one of its codes (surrounding spaces ignored);
+    /// `None` otherwise, for [`Evaluator::decode_answer`] to read.
+    #[inline]
+    pub fn choice_code(&self, question: QuestionId, text: &str) -> Option<u32> {
+        let q = self.plan.model.questions.get(question as usize)?;
+        if !matches!(q.kind, QuestionKind::Choice { .. }) || text.trim_ascii().is_empty() {
+            return None;
+        }
+        self.program
+            .question_codes
+            .get(question as usize)?
+            .get(text.as_bytes())
+    }
+
     /// Decodes the answer to one question. Empty text means "not answered",
     /// which gives the question's default (shown as a default) or missing.
     pub fn decode_answer(&self, question: QuestionId, text: &str) -> Result<Answer, CaseError> {

@@ -29,6 +29,7 @@ mod trace;
 pub use err::{codes as error_codes, CaseError};
 pub use input::{Answer, AnswerValue, CaseInput};
 pub use render::render_human;
+pub(crate) use result::push_fixed;
 pub use result::{
     format_quantity, format_value, push_value, EvalResult, Named, ParameterUsed, PolicyInfo,
     Quantity, Status,

@@ -55,6 +55,18 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
     }
 }
 
+/// Appends [`push_value`]'s text of m x 10^-scale (a value of the
+/// fixed-point lane), without making a `Decimal` of it.
+pub(crate) fn push_fixed(out: &mut Vec<u8>, m: i64, scale: u8, unit: Unit) {
+    push_scaled(
+        out,
+        m.unsigned_abs(),
+        u32::from(scale),
+        m < 0,
+        least_decimals(unit),
+    );
+}
+
 /// Writes `n / 10^scale` without trailing fractional zeros but with at least
 /// `least_decimals` decimals, assembled right to left on the stack.
 fn push_scaled<N>(out: &mut Vec<u8>, mut n: N, scale: u32, negative: bool, least_decimals: u32)

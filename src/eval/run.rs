@@ -30,9 +30,13 @@ pub enum Verdict {
 #[derive(Debug, Clone)]
 pub struct Scratch {
     pub(super) steps: Vec<Decimal>,
-    /// Each step's value in the fixed-point lane, for the lane steps of a
-    /// case worked out there.
-    pub(super) fixed: Vec<Fixed>,
+    /// The fixed-point lane's registers: every lane node's value and every
+    /// lane step's, for a case worked out there (constants stay in theirs).
+    pub(super) regs: Vec<Fixed>,
+    /// Where the steps' registers start, and each step's scale there
+    /// ([`crate::plan::fixed::OUT`] for a step on the `Decimal` path).
+    lane_base: usize,
+    lane_steps: Vec<u8>,
     /// Position in the plan's order of each step, to tell which are done.
     position: Vec<u32>,
     /// How many steps of the order have been worked out.
@@ -44,6 +48,9 @@ pub struct Scratch {
     pub(super) warnings: Vec<u32>,
     /// Whether the last case was worked out in the fixed-point lane.
     pub(super) in_lane: bool,
+    /// Whether the lane left its steps' values in its registers only, not
+    /// yet in `steps` ([`Scratch::settle`] puts them there).
+    pub(super) unsettled: bool,
 }
 
 impl Scratch {
@@ -58,7 +65,9 @@ impl Scratch {
         }
         Scratch {
             steps: vec![Decimal::ZERO; m.steps.len()],
-            fixed: vec![Fixed::ZERO; m.steps.len()],
+            regs: ev.program.lane.registers.clone(),
+            lane_base: ev.program.lane.nodes.len(),
+            lane_steps: ev.program.lane.steps.clone(),
             position,
             done: 0,
             flags: vec![false; m.flags.len()],
@@ -67,11 +76,13 @@ impl Scratch {
             failed: Vec::with_capacity(m.eligibility.len()),
             warnings: Vec::with_capacity(m.checks.len()),
             in_lane: false,
+            unsettled: false,
         }
     }
 
     pub(super) fn reset(&mut self) {
         self.in_lane = false;
+        self.unsettled = false;
         self.done = 0;
         self.flags_done = false;
         self.route = None;
@@ -83,11 +94,59 @@ impl Scratch {
     #[inline]
     pub fn step(&self, step: u32) -> Option<Decimal> {
         let pos = *self.position.get(step as usize)?;
-        if pos < self.done {
-            self.steps.get(step as usize).copied()
-        } else {
-            None
+        if pos >= self.done {
+            return None;
         }
+        if self.unsettled {
+            return self.lane_decimal(step);
+        }
+        self.steps.get(step as usize).copied()
+    }
+
+    /// A lane step's value as the `Decimal` path gives it.
+    fn lane_decimal(&self, step: u32) -> Option<Decimal> {
+        let scale = *self.lane_steps.get(step as usize)?;
+        self.regs
+            .get(self.lane_base + step as usize)?
+            .to_decimal(scale)
+    }
+
+    /// Puts the values the lane left in its registers into `steps`, where
+    /// [`Scratch::all_steps`] reads them.
+    pub(crate) fn settle(&mut self) {
+        if !self.unsettled {
+            return;
+        }
+        self.unsettled = false;
+        for step in 0..self.steps.len() as u32 {
+            let done = self
+                .position
+                .get(step as usize)
+                .is_some_and(|p| *p < self.done);
+            // INVARIANT: the lane checked that each of its values makes a
+            // `Decimal` (`Fixed::fits`) before it left them unsettled.
+            if let (true, Some(d)) = (done, self.lane_decimal(step)) {
+                if let Some(slot) = self.steps.get_mut(step as usize) {
+                    *slot = d;
+                }
+            }
+        }
+    }
+
+    /// A step's value as the fixed-point lane left it, `(m, scale)` for
+    /// m x 10^-scale, when the last case was worked out there: the same
+    /// number as [`Scratch::step`], without making a `Decimal` of it.
+    #[inline]
+    pub(crate) fn lane_step(&self, step: u32) -> Option<(i64, u8)> {
+        if !self.in_lane {
+            return None;
+        }
+        let scale = *self.lane_steps.get(step as usize)?;
+        if scale >= crate::plan::fixed::BOOL || *self.position.get(step as usize)? >= self.done {
+            return None;
+        }
+        let f = self.regs.get(self.lane_base + step as usize)?;
+        Some((f.m, scale))
     }
 
     /// Whether a flag was raised, when flags were decided for the last case.
@@ -116,6 +175,9 @@ impl Scratch {
         &self.warnings
     }
 
+    /// Every step's value, by step: after [`Scratch::settle`] when the
+    /// last case ran in the lane (until then the lane steps' values are
+    /// only in its registers, where [`Scratch::lane_step`] reads them).
     pub(crate) fn all_steps(&self) -> &[Decimal] {
         &self.steps
     }

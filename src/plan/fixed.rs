@@ -20,6 +20,10 @@
 //! rust_decimal would give it (which follows its inputs: `0 + x` keeps the
 //! scale of `x`, a product that is zero has scale 0) and its sign when zero.
 
+mod code;
+
+pub(crate) use code::{Code, Ins};
+
 use super::program::{Node, Program, Span};
 use crate::model::{ArithOp, BandTable, CompareOp, Model, QuestionKind, StepKind, Subject};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -110,6 +114,14 @@ impl Fixed {
     #[inline(always)]
     pub(crate) fn scale(self) -> u8 {
         self.flags() & SCALE_BITS
+    }
+
+    /// Whether [`Fixed::to_decimal`] gives a `Decimal` for this value at
+    /// scale `rep`: what it checks, without making one.
+    #[inline(always)]
+    pub(crate) fn fits(self, rep: u8) -> bool {
+        rep.checked_sub(self.scale())
+            .is_some_and(|d| usize::from(d) < POW10.len())
     }
 
     /// The `Decimal` the `Decimal` path gives, from a value at scale `rep`.
@@ -230,6 +242,22 @@ pub(crate) struct Lane {
     pub steps: Vec<u8>,
     /// Whether any step or condition is in the lane (else it is not run).
     pub used: bool,
+    /// The lane steps and conditions compiled to register instructions
+    /// ([`code`]): what a case runs.
+    pub ins: Vec<Ins>,
+    /// A case's register file before it runs: each node's register (at its
+    /// id), then each step's; constants already in theirs.
+    pub registers: Vec<Fixed>,
+    /// Per step, its code (for the steps in the lane).
+    pub step_code: Vec<Code>,
+    /// Whether every step is in the lane, so that a run of steps is one code.
+    pub every_step: bool,
+    /// Whether every step and every condition is, so that no `Decimal` is
+    /// read while a case runs: the steps' values can stay in the registers.
+    pub whole: bool,
+    /// Per node, the code of a condition the lane decides (answer checks,
+    /// eligibility, flags, route rules).
+    pub cond_code: Vec<Option<Code>>,
 }
 
 /// The largest scale among `values`, when each fits in the lane at it.
@@ -306,11 +334,12 @@ impl Lane {
             )
             .collect::<Vec<_>>();
         let mut any_condition = false;
-        for c in conditions {
-            any_condition |= b.cond(c, 0);
+        for c in &conditions {
+            any_condition |= b.cond(*c, 0);
         }
         let mut lane = b.lane;
         lane.used = any_condition || lane.steps.iter().any(|r| *r != OUT);
+        code::compile(&mut lane, m, p, order, &conditions);
         lane
     }
 }

@@ -4,6 +4,7 @@
 use super::*;
 use crate::eval::expr::percent_of as decimal_percent_of;
 use crate::eval::fastdec;
+use crate::plan::fixed::{Ins, Lane, POW10};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -138,4 +139,94 @@ fn midpoints_round_as_the_decimal_path_does() {
 fn a_lane_result_is_two_words() {
     assert_eq!(std::mem::size_of::<L<Fixed>>(), 16);
     assert_eq!(std::mem::size_of::<crate::plan::fixed::LaneNode>(), 32);
+}
+
+/// An instruction is four words, so a step's code is a short run of memory.
+#[test]
+fn an_instruction_is_four_words() {
+    assert_eq!(std::mem::size_of::<Ins>(), 32);
+}
+
+/// The Shire plan compiles to straight code: no step or condition leaves
+/// the lane at compile time, and no node is walked at run time.
+#[test]
+fn every_shire_step_and_condition_is_compiled() {
+    let plan = plan_of(include_str!("../../../rules/shire-2025.ras"));
+    let lane: &Lane = &plan.program.lane;
+    assert!(lane.whole);
+    assert!(!lane.ins.contains(&Ins::Leave), "{:?}", lane.ins);
+    let compiled = lane.cond_code.iter().flatten().count();
+    // The flag and the route's two conditions.
+    assert_eq!(compiled, 3);
+    assert_eq!(lane.registers.len(), lane.nodes.len() + lane.steps.len());
+}
+
+fn plan_of(source: &str) -> crate::plan::Plan {
+    let checked = crate::check::check_source(
+        source,
+        &crate::check::CheckOptions::new(crate::date::Date::new(2025, 6, 1).unwrap()),
+    );
+    crate::plan::compile(checked.model.unwrap(), source).unwrap()
+}
+
+/// A plan wholly in the lane leaves its steps in the registers; settling
+/// them gives the `Decimal` path's values, which the reasons for a failed
+/// requirement are worded from.
+#[test]
+fn settled_steps_are_the_decimal_paths() {
+    let source = r#"
+policy "Settle" {
+  council "Test Council"  version "1"
+  effective 2024-04-01  review 2030-04-01
+  period weekly  rounding penny half_up
+}
+cohorts { older_people "Older people" }
+question need "Need" {
+  1 "Low"   1.5 pts
+  2 "High"  30 pts
+}
+parameter price_per_point "Price per point" £/pt = £4.88/pt
+let points = total points
+eligibility {
+  require points >= 10 pts
+    else "points: {points}; at least 10 are needed"
+}
+output indicative "Indicative weekly personal budget" = round(points * price_per_point)
+"#;
+    let plan = plan_of(source);
+    let lane: &Lane = &plan.program.lane;
+    assert!(lane.whole, "{lane:?}");
+    let ev = Evaluator::new(&plan);
+    for code in ["1", "2"] {
+        let case = crate::case::Case::from_json(&format!(
+            r#"{{"cohort": "older_people", "answers": {{"need": "{code}"}}}}"#
+        ))
+        .unwrap();
+        let input = ev.decode(&case, None).unwrap();
+        let (mut lane, mut decimal) = (Scratch::new(&ev), Scratch::new(&ev));
+        let a = ev.run(&input, &mut lane).unwrap();
+        let b = ev.run_decimal(&input, &mut decimal).unwrap();
+        assert_eq!(a, b);
+        assert!(lane.in_fixed_lane() && lane.unsettled);
+        for step in 0..plan.model.steps.len() as u32 {
+            assert_eq!(lane.step(step), decimal.step(step), "step {step}");
+        }
+        lane.settle();
+        assert!(!lane.unsettled);
+        let done = |s: &Scratch| -> Vec<_> {
+            (0..plan.model.steps.len())
+                .filter(|i| s.step(*i as u32).is_some())
+                .map(|i| s.all_steps()[i].serialize())
+                .collect()
+        };
+        assert_eq!(done(&lane), done(&decimal), "need {code}");
+        let reasons = |s: &Scratch| -> Vec<String> {
+            plan.model
+                .eligibility
+                .iter()
+                .map(|r| crate::eval::requirement_reason(&plan.model, r, s.all_steps()))
+                .collect()
+        };
+        assert_eq!(reasons(&lane), reasons(&decimal));
+    }
 }
