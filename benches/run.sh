@@ -101,6 +101,7 @@ cargo bench --quiet --bench check_speed 2>/dev/null
 # The same files through the command line, end to end (reading, checking,
 # drawing every diagnostic), as a policy officer runs it: median of 3.
 printf '\n`ras check` end to end, median of 3 runs\n\n| file | human report | --format json |\n|---|---|---|\n'
+mkdir -p "$work/check"
 cargo bench --quiet --bench check_speed -- --write "$work/check" >/dev/null 2>&1
 for f in "$work"/check/*.ras; do
   for format in human json; do
