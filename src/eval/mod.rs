@@ -29,6 +29,8 @@ mod trace;
 pub use err::{codes as error_codes, CaseError};
 pub use input::{Answer, AnswerValue, CaseInput};
 pub use render::render_human;
+// The caseload writer's: `ras run` prints the lane's figures straight from it.
+#[cfg(feature = "cli")]
 pub(crate) use result::push_fixed;
 pub use result::{
     format_quantity, format_value, push_value, EvalResult, Named, ParameterUsed, PolicyInfo,

@@ -57,6 +57,7 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
 
 /// Appends [`push_value`]'s text of m x 10^-scale (a value of the
 /// fixed-point lane), without making a `Decimal` of it.
+#[cfg(feature = "cli")]
 pub(crate) fn push_fixed(out: &mut Vec<u8>, m: i64, scale: u8, unit: Unit) {
     push_scaled(
         out,

@@ -113,6 +113,7 @@ impl Scratch {
 
     /// Puts the values the lane left in its registers into `steps`, where
     /// [`Scratch::all_steps`] reads them.
+    #[cfg(feature = "cli")]
     pub(crate) fn settle(&mut self) {
         if !self.unsettled {
             return;
@@ -136,6 +137,7 @@ impl Scratch {
     /// A step's value as the fixed-point lane left it, `(m, scale)` for
     /// m x 10^-scale, when the last case was worked out there: the same
     /// number as [`Scratch::step`], without making a `Decimal` of it.
+    #[cfg(feature = "cli")]
     #[inline]
     pub(crate) fn lane_step(&self, step: u32) -> Option<(i64, u8)> {
         if !self.in_lane {
