@@ -531,22 +531,11 @@ impl<'s> Reader<'s> {
     fn total(&mut self) -> Option<ExprKind> {
         let weighted = self.eat_word("weighted");
         let kind = ValueKind::from_keyword(self.word()?)?;
-        let mut domains = Vec::new();
-        if self.eat_word("in") {
-            if self.next_is(b'[') {
-                self.at += 1;
-                loop {
-                    domains.push(self.ident()?);
-                    if !self.next_is(b',') {
-                        break;
-                    }
-                    self.at += 1;
-                }
-                self.punct(b']')?;
-            } else {
-                domains.push(self.ident()?);
-            }
-        }
+        let domains = if self.eat_word("in") {
+            self.one_or_list(Self::ident)?
+        } else {
+            Vec::new()
+        };
         Some(ExprKind::Total {
             weighted,
             kind,
@@ -618,25 +607,30 @@ impl<'s> Reader<'s> {
                 return Some(ExprKind::Name(id.name));
             }
         };
-        let mut codes = Vec::new();
-        if self.next_is(b'[') {
-            self.at += 1;
-            loop {
-                codes.push(self.code()?);
-                if !self.next_is(b',') {
-                    break;
-                }
-                self.at += 1;
-            }
-            self.punct(b']')?;
-        } else {
-            codes.push(self.code()?);
-        }
+        let codes = self.one_or_list(Self::code)?;
         Some(ExprKind::CodeTest {
             subject: id,
             negated,
             codes,
         })
+    }
+
+    /// `[a, b, …]` or a single `a` (`domain_set`, `code_set`).
+    fn one_or_list<T>(&mut self, one: fn(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        if !self.next_is(b'[') {
+            return Some(vec![one(self)?]);
+        }
+        self.at += 1;
+        let mut all = Vec::new();
+        loop {
+            all.push(one(self)?);
+            if !self.next_is(b',') {
+                break;
+            }
+            self.at += 1;
+        }
+        self.punct(b']')?;
+        Some(all)
     }
 
     /// `code`: digits, or a word (reserved or not).
