@@ -24,6 +24,23 @@ pub(super) enum Flow {
     Stop,
 }
 
+/// Where reading is: the row and column the next cell without an `r` takes,
+/// and the row whose cells are being gathered (0-based).
+#[derive(Default)]
+struct Place {
+    row: u32,
+    column: u32,
+    current: Option<u32>,
+}
+
+impl Place {
+    /// After a `</row>` or an empty `<row/>`.
+    fn next_row(&mut self) {
+        self.row = self.row.saturating_add(1);
+        self.column = 0;
+    }
+}
+
 /// Where the sheet's cells are, and its last row as its `<dimension>` says.
 pub(super) struct SheetCells<'b, R> {
     scanner: Scanner<R>,
@@ -80,22 +97,14 @@ impl<'b, R: Read> SheetCells<'b, R> {
         cells: &mut RowCells,
         mut row: impl FnMut(&RowCells, u32) -> Flow,
     ) -> Result<(), XmlError> {
-        let (mut row_index, mut col_index) = (0u32, 0u32);
-        let mut current: Option<u32> = None;
+        let mut at = Place::default();
         loop {
             // A cell tag as Excel writes it, read straight from the buffer.
             if let Some((cell, length, empty)) = usual_cell_tag(self.scanner.rest()) {
                 self.scanner.advance(length);
-                let (at_row, at_col) = cell.at.unwrap_or((row_index, col_index));
-                col_index = at_col.saturating_add(1);
-                if let Some(done) = current.filter(|&r| r != at_row) {
-                    if let Flow::Stop = row(cells, done) {
-                        return Ok(());
-                    }
-                    cells.clear();
+                if let Flow::Stop = self.take_cell(&cell, empty, cells, &mut at, &mut row)? {
+                    return Ok(());
                 }
-                current = Some(at_row);
-                self.cell(&cell, empty, cells, at_row, at_col)?;
                 continue;
             }
             match self.scanner.next()? {
@@ -106,7 +115,7 @@ impl<'b, R: Read> SheetCells<'b, R> {
                             .find(|(key, _)| *key == b"r")
                             .map(|(_, value)| value);
                         if let Some(r) = r {
-                            row_index = row_number(r).ok_or_else(|| {
+                            at.row = row_number(r).ok_or_else(|| {
                                 bad(
                                     &self.scanner,
                                     format!("it numbers a row `{}`", String::from_utf8_lossy(r)),
@@ -114,31 +123,22 @@ impl<'b, R: Read> SheetCells<'b, R> {
                             })?;
                         }
                         if empty {
-                            row_index = row_index.saturating_add(1);
-                            col_index = 0;
+                            at.next_row();
                         }
                     }
                     b"c" => {
                         let attrs = self.scanner.bytes(&attrs);
                         let cell = CellAttrs::of(attrs).map_err(|what| bad(&self.scanner, what))?;
-                        let (at_row, at_col) = cell.at.unwrap_or((row_index, col_index));
-                        col_index = at_col.saturating_add(1);
-                        if let Some(done) = current.filter(|&r| r != at_row) {
-                            if let Flow::Stop = row(cells, done) {
-                                return Ok(());
-                            }
-                            cells.clear();
+                        if let Flow::Stop =
+                            self.take_cell(&cell, empty, cells, &mut at, &mut row)?
+                        {
+                            return Ok(());
                         }
-                        current = Some(at_row);
-                        self.cell(&cell, empty, cells, at_row, at_col)?;
                     }
                     _ => {}
                 },
                 Token::Close { name } => match local(self.scanner.bytes(&name)) {
-                    b"row" => {
-                        row_index = row_index.saturating_add(1);
-                        col_index = 0;
-                    }
+                    b"row" => at.next_row(),
                     b"sheetData" => break,
                     _ => {}
                 },
@@ -146,10 +146,35 @@ impl<'b, R: Read> SheetCells<'b, R> {
                 Token::End => return Err(bad(&self.scanner, "it ends before its sheetData does")),
             }
         }
-        if let Some(r) = current {
+        if let Some(r) = at.current {
             row(cells, r);
         }
         Ok(())
+    }
+
+    /// A cell whose tag has just been read: the row before it is handed to
+    /// `row` when the cell starts a new one (`Flow::Stop` if `row` says so),
+    /// then the cell is read into `cells`.
+    fn take_cell(
+        &mut self,
+        cell: &CellAttrs,
+        empty: bool,
+        cells: &mut RowCells,
+        at: &mut Place,
+        row: &mut impl FnMut(&RowCells, u32) -> Flow,
+    ) -> Result<Flow, XmlError> {
+        // A cell without `r` is the next one along.
+        let (at_row, at_col) = cell.at.unwrap_or((at.row, at.column));
+        at.column = at_col.saturating_add(1);
+        if let Some(done) = at.current.filter(|&r| r != at_row) {
+            if let Flow::Stop = row(cells, done) {
+                return Ok(Flow::Stop);
+            }
+            cells.clear();
+        }
+        at.current = Some(at_row);
+        self.cell(cell, empty, cells, at_row, at_col)?;
+        Ok(Flow::Go)
     }
 
     /// Reads one cell (its tag just read) into `cells`.
