@@ -145,7 +145,7 @@ impl StepBounds {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
 
@@ -153,7 +153,8 @@ mod tests {
         Decimal::new(m, s.min(28))
     }
 
-    fn strategy() -> impl Strategy<Value = RoundingStrategy> {
+    /// Every rounding rule the language has (the fixed-point lane's tests use it too).
+    pub(crate) fn strategy() -> impl Strategy<Value = RoundingStrategy> {
         prop_oneof![
             Just(RoundingStrategy::MidpointAwayFromZero),
             Just(RoundingStrategy::MidpointNearestEven),

@@ -42,14 +42,7 @@ fn up(to: u8, from: u8) -> i64 {
     POW10[usize::from(to - from)]
 }
 
-fn strategy() -> impl Strategy<Value = RoundingStrategy> {
-    prop_oneof![
-        Just(RoundingStrategy::MidpointAwayFromZero),
-        Just(RoundingStrategy::MidpointNearestEven),
-        Just(RoundingStrategy::AwayFromZero),
-        Just(RoundingStrategy::ToZero),
-    ]
-}
+use crate::eval::fastdec::tests::strategy;
 
 proptest! {
     #[test]
