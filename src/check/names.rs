@@ -53,16 +53,18 @@ impl Symbol {
 /// Names the language itself defines.
 pub const BUILTIN_NAMES: &[&str] = &["cohort", "plan_cost", "assessed", "case_id"];
 
-/// A namespace: name -> (what, where declared).
+/// A namespace: name -> (what, where declared). The names are the rule
+/// file's own text, borrowed: a file of 100,000 declarations makes no copy
+/// of them.
 #[derive(Debug)]
-pub struct Namespace<T> {
-    entries: HashMap<String, (T, Span)>,
-    order: Vec<String>,
+pub struct Namespace<'a, T> {
+    entries: HashMap<&'a str, (T, Span)>,
+    order: Vec<&'a str>,
     /// Names declared more than once (the first declaration is kept).
-    duplicated: std::collections::HashSet<String>,
+    duplicated: std::collections::HashSet<&'a str>,
 }
 
-impl<T> Default for Namespace<T> {
+impl<T> Default for Namespace<'_, T> {
     fn default() -> Self {
         Namespace {
             entries: HashMap::new(),
@@ -72,42 +74,44 @@ impl<T> Default for Namespace<T> {
     }
 }
 
-impl<T: Copy> Namespace<T> {
+impl<'a, T: Copy> Namespace<'a, T> {
     /// Declares a name; a second declaration is reported and ignored.
-    pub fn declare(&mut self, id: &Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
-        if let Some((_, first)) = self.entries.get(&id.name) {
+    pub fn declare(&mut self, id: &'a Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
+        let name = id.name.as_str();
+        // A language name is never entered, so it is never a first declaration.
+        if BUILTIN_NAMES.contains(&name) {
             diags.push(
                 Diagnostic::new(
                     codes::DUPLICATE_NAME,
-                    format!("`{}` is declared twice", id.name),
-                )
-                .label(id.span, format!("this {what} reuses the name"))
-                .label(*first, "first declared here")
-                .hint(match what {
-                    "domain" | "cohort" | "answer check" => format!("give each {what} its own name"),
-                    _ => "give each its own name: questions, attributes, parameters, bands, steps and flags share one set of names".to_string(),
-                }),
-            );
-            self.duplicated.insert(id.name.clone());
-            return;
-        }
-        if BUILTIN_NAMES.contains(&id.name.as_str()) {
-            diags.push(
-                Diagnostic::new(
-                    codes::DUPLICATE_NAME,
-                    format!("`{}` is a name the language already uses", id.name),
+                    format!("`{name}` is a name the language already uses"),
                 )
                 .label(id.span, "choose another name")
                 .hint(format!(
-                    "`{}` always means the case's own {}",
-                    id.name,
-                    id.name.replace('_', " ")
+                    "`{name}` always means the case's own {}",
+                    name.replace('_', " ")
                 )),
             );
             return;
         }
-        self.entries.insert(id.name.clone(), (value, id.span));
-        self.order.push(id.name.clone());
+        match self.entries.entry(name) {
+            std::collections::hash_map::Entry::Occupied(first) => {
+                let first = first.get().1;
+                diags.push(
+                    Diagnostic::new(codes::DUPLICATE_NAME, format!("`{name}` is declared twice"))
+                        .label(id.span, format!("this {what} reuses the name"))
+                        .label(first, "first declared here")
+                        .hint(match what {
+                            "domain" | "cohort" | "answer check" => format!("give each {what} its own name"),
+                            _ => "give each its own name: questions, attributes, parameters, bands, steps and flags share one set of names".to_string(),
+                        }),
+                );
+                self.duplicated.insert(name);
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert((value, id.span));
+                self.order.push(name);
+            }
+        }
     }
 
     /// What a name refers to.
@@ -120,9 +124,9 @@ impl<T: Copy> Namespace<T> {
         self.duplicated.contains(name)
     }
 
-    /// Every declared name, in declaration order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.order.iter().map(String::as_str)
+    /// Every declared name, each once, in declaration order.
+    pub fn names(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.order.iter().copied()
     }
 }
 

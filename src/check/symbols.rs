@@ -67,9 +67,9 @@ pub(crate) struct Symbols<'a> {
     pub(crate) decls: Declarations<'a>,
     /// Questions, attributes, parameters, bands, steps and flags share one
     /// set of names.
-    pub(crate) names: Namespace<Symbol>,
-    pub(crate) domain_names: Namespace<u32>,
-    pub(crate) cohort_names: Namespace<u32>,
+    pub(crate) names: Namespace<'a, Symbol>,
+    pub(crate) domain_names: Namespace<'a, u32>,
+    pub(crate) cohort_names: Namespace<'a, u32>,
     /// "Did you mean" over `names`, built at the first unknown name: a file
     /// without one never pays for it.
     suggester: std::cell::OnceCell<Suggester<'a>>,
@@ -132,7 +132,7 @@ impl<'a> Symbols<'a> {
             }
         }
         // Answer checks are never referred to, but a case reports them by name.
-        let mut check_names: Namespace<u32> = Namespace::default();
+        let mut check_names: Namespace<'_, u32> = Namespace::default();
         for (n, (_, c)) in d.checks.iter().enumerate() {
             check_names.declare(&c.id, n as u32, "answer check", &mut diags);
         }
@@ -178,24 +178,9 @@ impl<'a> Symbols<'a> {
     /// The declared name closest to a misspelt one.
     pub(crate) fn suggest_name(&self, name: &str) -> Option<&'a str> {
         let suggester = self.suggester.get_or_init(|| {
-            let decls = &self.decls;
-            // The names as the namespace holds them: in the order declared,
-            // each once, the language's own names left out.
-            let declared = decls
-                .questions
-                .iter()
-                .map(|(_, q)| q.id.name.as_str())
-                .chain(decls.attributes.iter().map(|(_, a)| a.id.name.as_str()))
-                .chain(decls.parameters.iter().map(|(_, p)| p.id.name.as_str()))
-                .chain(decls.bands.iter().map(|(_, b)| b.id.name.as_str()))
-                .chain(decls.steps.iter().map(|(_, s)| s.id().name.as_str()))
-                .chain(decls.flags.iter().map(|(_, f)| f.id.name.as_str()));
-            let mut seen = std::collections::HashSet::new();
-            let names: Vec<&'a str> = declared
-                .filter(|n| self.names.get(n).is_some() && seen.insert(*n))
-                .chain(["plan_cost"])
-                .collect();
-            Suggester::new(names)
+            // The names as the namespace holds them: by family in the order
+            // declared, each once, the language's own names left out.
+            Suggester::new(self.names.names().chain(["plan_cost"]))
         });
         suggester.suggest(name)
     }
@@ -269,7 +254,17 @@ impl Findings {
 
     /// Adds what a later pass found.
     pub(crate) fn add(&mut self, other: Findings) {
-        self.errors.extend(other.errors);
-        self.warnings.extend(other.warnings);
+        append(&mut self.errors, other.errors);
+        append(&mut self.warnings, other.warnings);
+    }
+}
+
+/// `more` after `list`; when `list` is empty, `more` itself, not a copy (one
+/// pass may find 100,000 problems).
+fn append<T>(list: &mut Vec<T>, more: Vec<T>) {
+    if list.is_empty() {
+        *list = more;
+    } else {
+        list.extend(more);
     }
 }
