@@ -83,6 +83,9 @@ impl Diagnostic {
 
     /// Adds a place with a note.
     pub fn label(mut self, span: Span, text: impl Into<String>) -> Self {
+        // Most diagnostics have one label or two: room for four each (what
+        // `push` would make) is most of the memory of a file with 100,000.
+        self.labels.reserve_exact(1);
         self.labels.push(Label {
             span,
             text: Some(text.into()),
@@ -292,6 +295,26 @@ pub const DRAWN_IN_FULL: usize = 100;
 /// after the first [`DRAWN_IN_FULL`], one line each (`file:line:column`), so
 /// that every problem is still listed.
 pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOptions) -> String {
+    let mut out = String::new();
+    render_in_pieces(diags, file, source, options, &mut |piece| {
+        out.push_str(piece)
+    });
+    out
+}
+
+/// Text [`render_in_pieces`] hands on at a time: a report of 100,000
+/// problems is written as it is made, never held whole.
+const PIECE: usize = 64 * 1024;
+
+/// [`render`]'s text, handed to `write` a piece at a time (each piece whole
+/// lines), so that a long report goes out as it is made.
+pub fn render_in_pieces(
+    diags: &[Diagnostic],
+    file: &str,
+    source: &str,
+    options: RenderOptions,
+    write: &mut dyn FnMut(&str),
+) {
     let theme = if options.color {
         miette::GraphicalTheme::unicode()
     } else {
@@ -309,15 +332,32 @@ pub fn render(diags: &[Diagnostic], file: &str, source: &str, options: RenderOpt
             len,
         };
         render_one(&handler, &report, &mut out);
+        hand_on(&mut out, write);
     }
     if !listed.is_empty() {
-        list_briefly(listed, file, source.text, &mut out);
+        list_briefly(listed, file, source.text, &mut out, write);
     }
-    out
+    if !out.is_empty() {
+        write(&out);
+    }
+}
+
+/// Passes `out` to `write` and empties it, once it holds a piece's worth.
+fn hand_on(out: &mut String, write: &mut dyn FnMut(&str)) {
+    if out.len() >= PIECE {
+        write(out);
+        out.clear();
+    }
 }
 
 /// One line per diagnostic: `file:line:column: error[code]: message (hint)`.
-fn list_briefly(diags: &[Diagnostic], file: &str, source: &str, out: &mut String) {
+fn list_briefly(
+    diags: &[Diagnostic],
+    file: &str,
+    source: &str,
+    out: &mut String,
+    write: &mut dyn FnMut(&str),
+) {
     use std::fmt::Write as _;
     let lines = LineStarts::new(source);
     let _ = writeln!(
@@ -341,6 +381,7 @@ fn list_briefly(diags: &[Diagnostic], file: &str, source: &str, out: &mut String
             out.push(')');
         }
         out.push('\n');
+        hand_on(out, write);
     }
 }
 
@@ -407,28 +448,34 @@ pub struct JsonPosition {
 
 /// Converts diagnostics to their JSON form.
 pub fn to_json(diags: &[Diagnostic], file: &str, source: &str) -> Vec<JsonDiagnostic> {
+    json_each(diags, file, source).collect()
+}
+
+/// [`to_json`] one diagnostic at a time, for a long list written as it is made.
+pub fn json_each<'a>(
+    diags: &'a [Diagnostic],
+    file: &'a str,
+    source: &'a str,
+) -> impl Iterator<Item = JsonDiagnostic> + 'a {
     let lines = LineStarts::new(source);
-    diags
-        .iter()
-        .map(|d| {
-            let span = d.primary_span().unwrap_or_default();
-            let (line, column) = lines.line_col(source, span.start);
-            let (end_line, end_column) = lines.line_col(source, span.end);
-            JsonDiagnostic {
-                file: file.to_string(),
-                line,
-                column,
-                end: JsonPosition {
-                    line: end_line,
-                    column: end_column,
-                },
-                severity: d.severity,
-                code: d.code,
-                message: d.message.clone(),
-                hint: d.hint.clone(),
-            }
-        })
-        .collect()
+    diags.iter().map(move |d| {
+        let span = d.primary_span().unwrap_or_default();
+        let (line, column) = lines.line_col(source, span.start);
+        let (end_line, end_column) = lines.line_col(source, span.end);
+        JsonDiagnostic {
+            file: file.to_string(),
+            line,
+            column,
+            end: JsonPosition {
+                line: end_line,
+                column: end_column,
+            },
+            severity: d.severity,
+            code: d.code,
+            message: d.message.clone(),
+            hint: d.hint.clone(),
+        }
+    })
 }
 
 /// How many single-character edits turn `a` into `b` (Levenshtein), for

@@ -87,7 +87,7 @@ pub fn render(ctx: &Context, name: &str, source: &str, diags: &[Diagnostic]) {
         color: ctx.color_stderr(),
         ..RenderOptions::default()
     };
-    note(&diag::render(diags, name, source, options));
+    diag::render_in_pieces(diags, name, source, options, &mut |piece| note(piece));
 }
 
 /// Reads, checks and compiles a rule file, showing its diagnostics. A file
