@@ -118,35 +118,35 @@ pub struct Allow {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decl {
     /// `policy "…" { … }`
-    Policy(Policy),
+    Policy(Box<Policy>),
     /// `cohorts { … }`
     Cohorts(Cohorts),
     /// `attribute setting "…" { … }`
-    Attribute(Attribute),
+    Attribute(Box<Attribute>),
     /// `domain personal_care "…" weight 1.5`
-    Domain(Domain),
+    Domain(Box<Domain>),
     /// `question … `
-    Question(Question),
+    Question(Box<Question>),
     /// `parameter …`
-    Parameter(Parameter),
+    Parameter(Box<Parameter>),
     /// `bands …`
-    Bands(Bands),
+    Bands(Box<Bands>),
     /// `let name = expr`
-    Let(LetStep),
+    Let(Box<LetStep>),
     /// `deduction name "reason" = expr when cond`
-    Deduction(Deduction),
+    Deduction(Box<Deduction>),
     /// `output name "label" = expr`
-    Output(Output),
+    Output(Box<Output>),
     /// `flag name "sentence" when cond`
-    Flag(Flag),
+    Flag(Box<Flag>),
     /// `check name "message" stop|warn when cond`
-    Check(AnswerCheck),
+    Check(Box<AnswerCheck>),
     /// `eligibility { require … else "…" }`
-    Eligibility(Eligibility),
+    Eligibility(Box<Eligibility>),
     /// `route name { … }`
-    Route(Route),
+    Route(Box<Route>),
     /// `test "name" { given … expect … }`
-    Test(Test),
+    Test(Box<Test>),
 }
 
 /// The policy header.

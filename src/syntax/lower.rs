@@ -469,7 +469,7 @@ fn lower_item(pair: Pair<'_, Rule>) -> Result<Item> {
 
 fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
     Ok(match pair.as_rule() {
-        Rule::policy => Decl::Policy(policy(pair)?),
+        Rule::policy => Decl::Policy(Box::new(policy(pair)?)),
         Rule::cohorts => {
             let mut cohorts = Vec::new();
             for c in Inner::of(pair).rest() {
@@ -500,7 +500,7 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                     label: text(vi.next("label")?),
                 });
             }
-            Decl::Attribute(Attribute { id, label, values })
+            Decl::Attribute(Box::new(Attribute { id, label, values }))
         }
         Rule::domain => {
             let mut inner = Inner::of(pair);
@@ -510,17 +510,17 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                 Some(w) => Some(number(Inner::of(w).next("weight")?)?),
                 None => None,
             };
-            Decl::Domain(Domain { id, label, weight })
+            Decl::Domain(Box::new(Domain { id, label, weight }))
         }
-        Rule::question => Decl::Question(question(pair)?),
-        Rule::parameter => Decl::Parameter(parameter(pair)?),
-        Rule::bands => Decl::Bands(bands(pair)?),
+        Rule::question => Decl::Question(Box::new(question(pair)?)),
+        Rule::parameter => Decl::Parameter(Box::new(parameter(pair)?)),
+        Rule::bands => Decl::Bands(Box::new(bands(pair)?)),
         Rule::let_step => {
             let mut inner = Inner::of(pair);
             let id = ident(inner.next("name")?);
             let label = inner.next_if(Rule::string).map(text);
             let expr = expr(inner.next("calculation")?)?;
-            Decl::Let(LetStep { id, label, expr })
+            Decl::Let(Box::new(LetStep { id, label, expr }))
         }
         Rule::deduction => {
             let mut inner = Inner::of(pair);
@@ -532,27 +532,27 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                 Some(w) => Some(expr(Inner::of(w).next("condition")?)?),
                 None => None,
             };
-            Decl::Deduction(Deduction {
+            Decl::Deduction(Box::new(Deduction {
                 id,
                 reason,
                 informal_support,
                 amount,
                 when,
-            })
+            }))
         }
         Rule::output => {
             let mut inner = Inner::of(pair);
             let id = ident(inner.next("name")?);
             let label = text(inner.next("label")?);
             let expr = expr(inner.next("calculation")?)?;
-            Decl::Output(Output { id, label, expr })
+            Decl::Output(Box::new(Output { id, label, expr }))
         }
         Rule::flag => {
             let mut inner = Inner::of(pair);
             let id = ident(inner.next("name")?);
             let t = text(inner.next("sentence")?);
             let when = expr(inner.next("condition")?)?;
-            Decl::Flag(Flag { id, text: t, when })
+            Decl::Flag(Box::new(Flag { id, text: t, when }))
         }
         Rule::answer_check => {
             let mut inner = Inner::of(pair);
@@ -563,12 +563,12 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                 _ => CheckAction::Warn,
             };
             let when = expr(inner.next("condition")?)?;
-            Decl::Check(AnswerCheck {
+            Decl::Check(Box::new(AnswerCheck {
                 id,
                 message,
                 action,
                 when,
-            })
+            }))
         }
         Rule::eligibility => {
             let at = span(&pair);
@@ -585,10 +585,10 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                     span: rs,
                 });
             }
-            Decl::Eligibility(Eligibility {
+            Decl::Eligibility(Box::new(Eligibility {
                 requirements,
                 keyword,
-            })
+            }))
         }
         Rule::route => {
             let mut inner = Inner::of(pair);
@@ -612,9 +612,9 @@ fn lower_decl(pair: Pair<'_, Rule>) -> Result<Decl> {
                     span: rs,
                 });
             }
-            Decl::Route(Route { id, label, rules })
+            Decl::Route(Box::new(Route { id, label, rules }))
         }
-        Rule::test => Decl::Test(test(pair)?),
+        Rule::test => Decl::Test(Box::new(test(pair)?)),
         _ => return Err(internal(span(&pair), "declaration")),
     })
 }

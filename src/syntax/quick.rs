@@ -39,14 +39,14 @@ pub(super) fn item(text: &str, offset: usize) -> Option<(Item, usize)> {
             };
             r.punct(b'=')?;
             let expr = r.expr()?;
-            Decl::Let(LetStep { id, label, expr })
+            Decl::Let(Box::new(LetStep { id, label, expr }))
         }
         "output" => {
             let id = r.ident()?;
             let label = r.string()?;
             r.punct(b'=')?;
             let expr = r.expr()?;
-            Decl::Output(Output { id, label, expr })
+            Decl::Output(Box::new(Output { id, label, expr }))
         }
         "deduction" => {
             let id = r.ident()?;
@@ -55,20 +55,20 @@ pub(super) fn item(text: &str, offset: usize) -> Option<(Item, usize)> {
             r.punct(b'=')?;
             let amount = r.expr()?;
             let when = r.when_clause()?;
-            Decl::Deduction(Deduction {
+            Decl::Deduction(Box::new(Deduction {
                 id,
                 reason,
                 informal_support,
                 amount,
                 when,
-            })
+            }))
         }
         "flag" => {
             let id = r.ident()?;
             let text = r.string()?;
             r.keyword("when")?;
             let when = r.expr()?;
-            Decl::Flag(Flag { id, text, when })
+            Decl::Flag(Box::new(Flag { id, text, when }))
         }
         "check" => {
             let id = r.ident()?;
@@ -80,12 +80,12 @@ pub(super) fn item(text: &str, offset: usize) -> Option<(Item, usize)> {
             };
             r.keyword("when")?;
             let when = r.expr()?;
-            Decl::Check(AnswerCheck {
+            Decl::Check(Box::new(AnswerCheck {
                 id,
                 message,
                 action,
                 when,
-            })
+            }))
         }
         _ => return None,
     };
