@@ -302,3 +302,51 @@ fn ok_fixtures_check_cleanly() {
         assert!(checked.model.is_some(), "ok/{name}.ras produced no model");
     }
 }
+
+/// `ras run`, `eval`, `test` and `sample` check without the interval
+/// analysis, whose findings are all warnings: every fixture and shipped rule
+/// file must give them the same errors and the same model as `ras check`.
+#[test]
+fn checking_for_errors_only_finds_the_same_errors_and_model() {
+    use ras::check::check_source_for_errors;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = fixtures("err");
+    files.extend(fixtures("ok"));
+    for dir in [
+        "rules",
+        "rules/lancashire",
+        "rules/leicestershire",
+        "rules/oldham",
+    ] {
+        let mut more: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
+            .expect("a shipped folder")
+            .map(|e| e.expect("a readable entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "ras"))
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
+    let mut with_range_warnings = 0;
+    for path in &files {
+        let source = read(path);
+        let all = check_source(&source, &options());
+        let errors_only = check_source_for_errors(&source, &options());
+        let errors = |c: &Checked| -> Vec<Diagnostic> {
+            c.diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .cloned()
+                .collect()
+        };
+        assert_eq!(errors(&all), errors(&errors_only), "{}", path.display());
+        assert_eq!(all.model, errors_only.model, "{}", path.display());
+        if all.diagnostics.len() != errors_only.diagnostics.len() {
+            with_range_warnings += 1;
+        }
+    }
+    // The comparison means something only if some file has such warnings.
+    assert!(
+        with_range_warnings > 0,
+        "no file has a warning of the interval analysis"
+    );
+}

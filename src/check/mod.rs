@@ -110,13 +110,25 @@ fn check_with(file: &ast::File, source: &str, options: &CheckOptions, ranges: bo
 /// the broken ones say (see `partial.rs`). A file with a syntax error has no
 /// model.
 pub fn check_source(source: &str, options: &CheckOptions) -> Checked {
+    check_source_with(source, options, true)
+}
+
+/// [`check_source`] without the warnings of the interval analysis, the one
+/// pass that costs real time on a large file: for the commands that show
+/// errors only (`run`, `eval`, `test`, `sample`). Every finding of that pass
+/// is a warning, so the errors and the model are the same.
+pub fn check_source_for_errors(source: &str, options: &CheckOptions) -> Checked {
+    check_source_with(source, options, false)
+}
+
+fn check_source_with(source: &str, options: &CheckOptions, ranges: bool) -> Checked {
     let parsed = crate::syntax::parse_recovering(source);
     if parsed.diagnostics.is_empty() {
-        return check(&parsed.file, source, options);
+        return check_with(&parsed.file, source, options, ranges);
     }
     let mut diagnostics = parsed.diagnostics;
     if !parsed.file.items.is_empty() {
-        let checked = check(&parsed.file, source, options);
+        let checked = check_with(&parsed.file, source, options, ranges);
         let left_out = partial::LeftOut::new(&parsed.skipped);
         diagnostics.extend(
             checked

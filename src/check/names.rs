@@ -75,6 +75,15 @@ impl<T> Default for Namespace<'_, T> {
 }
 
 impl<'a, T: Copy> Namespace<'a, T> {
+    /// A namespace with room for `n` names, so that it never grows by rehashing.
+    pub fn with_capacity(n: usize) -> Self {
+        Namespace {
+            entries: HashMap::with_capacity(n),
+            order: Vec::with_capacity(n),
+            duplicated: std::collections::HashSet::new(),
+        }
+    }
+
     /// Declares a name; a second declaration is reported and ignored.
     pub fn declare(&mut self, id: &'a Ident, value: T, what: &str, diags: &mut Vec<Diagnostic>) {
         let name = id.name.as_str();

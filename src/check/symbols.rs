@@ -100,7 +100,14 @@ impl<'a> Symbols<'a> {
             }
         }
         let mut diags = Vec::new();
-        let mut names = Namespace::default();
+        let mut names = Namespace::with_capacity(
+            d.questions.len()
+                + d.attributes.len()
+                + d.parameters.len()
+                + d.bands.len()
+                + d.steps.len()
+                + d.flags.len(),
+        );
         for (n, (_, q)) in d.questions.iter().enumerate() {
             names.declare(&q.id, Symbol::Question(n as u32), "question", &mut diags);
         }

@@ -39,9 +39,23 @@ impl CheckedFile {
 
 /// Reads, parses and checks one rule file.
 pub fn check_file(path: &Path, options: &CheckOptions) -> Result<CheckedFile, CliError> {
+    check_file_showing(path, options, Show::All)
+}
+
+/// [`check_file`] for a command that shows `which` diagnostics: one that
+/// shows errors only is spared the checks that can only warn.
+fn check_file_showing(
+    path: &Path,
+    options: &CheckOptions,
+    which: Show,
+) -> Result<CheckedFile, CliError> {
     let bytes = read_bytes(path)?;
+    let check = match which {
+        Show::All => crate::check::check_source,
+        Show::Errors => crate::check::check_source_for_errors,
+    };
     let (source, checked) = match crate::syntax::encoding::decode(&bytes) {
-        Ok(text) => (text.to_string(), crate::check::check_source(text, options)),
+        Ok(text) => (text.to_string(), check(text, options)),
         Err(not_utf8) => (
             not_utf8.shown,
             Checked {
@@ -98,7 +112,7 @@ pub fn load_plan(
     options: &CheckOptions,
     which: Show,
 ) -> Result<Plan, CliError> {
-    let file = check_file(path, options)?;
+    let file = check_file_showing(path, options, which)?;
     show(ctx, &file, which);
     let errors = file.count(Severity::Error);
     let name = file.name();
