@@ -22,7 +22,7 @@
 
 mod code;
 
-pub(crate) use code::{Code, Ins};
+pub(crate) use code::{Code, Ins, StepEnd};
 
 use super::program::{Node, Program, Span};
 use crate::model::{ArithOp, BandTable, CompareOp, Model, QuestionKind, StepKind, Subject};
@@ -250,6 +250,11 @@ pub(crate) struct Lane {
     pub registers: Vec<Fixed>,
     /// Per step, its code (for the steps in the lane).
     pub step_code: Vec<Code>,
+    /// Per step, what is checked of its value once the code has run.
+    pub step_end: Vec<StepEnd>,
+    /// The values of `choose`s that test one subject's code against
+    /// constants ([`Ins::ByCode`]), a run per `choose`, by code.
+    pub code_values: Vec<Fixed>,
     /// Whether every step is in the lane, so that a run of steps is one code.
     pub every_step: bool,
     /// Whether every step and every condition is, so that no `Decimal` is
