@@ -214,7 +214,11 @@ impl Evaluator<'_> {
                         set(regs, dst, x)?;
                     }
                 }
-                ins => self.exec_rare(ins, input, regs)?,
+                ins @ (Ins::Param { .. }
+                | Ins::NumberAnswer { .. }
+                | Ins::CountIf { .. }
+                | Ins::CompareBool { .. }) => self.exec_rare(ins, input, regs)?,
+                Ins::Leave => return Err(Leave),
             }
         }
         Ok(())
@@ -264,22 +268,20 @@ impl Evaluator<'_> {
     /// A total whose fast form is in the program: whole numbers added.
     #[inline]
     fn total(&self, input: &CaseInput, total: u32) -> L<Fixed> {
-        let fast = self
+        let total = self
             .program
+            .lane
             .totals
             .get(total as usize)
-            .and_then(|t| t.fast.as_ref())
+            .and_then(Option::as_ref)
             .ok_or(Leave)?;
         let mut sum: i64 = 0;
-        for (q, start, len) in &fast.terms {
+        for (q, values) in &total.terms {
             let o = self.choice(input, *q)?;
-            if o >= *len {
-                return Err(Leave);
-            }
-            let v = fast.values.get((start + o) as usize).ok_or(Leave)?;
+            let v = values.get(o as usize).ok_or(Leave)?;
             sum = sum.checked_add(*v).ok_or(Leave)?;
         }
-        Ok(Fixed::new(sum, fast.scale as u8))
+        Ok(Fixed::new(sum, total.scale))
     }
 }
 

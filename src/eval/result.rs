@@ -115,14 +115,15 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
         fraction *= 10;
         places += 1;
     }
-    // A sign, 20 digits, a point and 19 decimals (or 2, padded) fit.
-    let mut text = [0u8; 48];
+    // A sign, 20 digits, a point and 19 decimals (or 2, padded) fit; places
+    // are taken modulo the buffer's length, so that no index is checked.
+    let mut text = [0u8; TEXT];
     text[0] = b'-';
     let digits = whole.checked_ilog10().map_or(1, |d| d as usize + 1);
     let mut end = usize::from(negative) + digits;
     put_digits(&mut text, end, whole, digits);
     if places > 0 {
-        text[end] = b'.';
+        text[end % TEXT] = b'.';
         end += 1 + places as usize;
         put_digits(&mut text, end, fraction, places as usize);
     }
@@ -131,20 +132,24 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
     out.truncate(start + end);
 }
 
+/// The length of [`push_u64`]'s buffer: a power of two.
+const TEXT: usize = 64;
+
 /// Writes the last `count` digits of `n` (zeros in front where it has fewer)
 /// so that they end before `text[end]`.
 #[inline(always)]
-fn put_digits(text: &mut [u8; 48], mut end: usize, mut n: u64, mut count: usize) {
+fn put_digits(text: &mut [u8; TEXT], end: usize, mut n: u64, mut count: usize) {
+    let mut at = end;
     while count >= 2 {
         let [tens, ones] = DIGIT_PAIRS[(n % 100) as usize];
         n /= 100;
-        end -= 2;
-        text[end] = tens;
-        text[end + 1] = ones;
+        at = at.wrapping_sub(2);
+        text[at % TEXT] = tens;
+        text[at.wrapping_add(1) % TEXT] = ones;
         count -= 2;
     }
     if count == 1 {
-        text[end - 1] = b'0' + (n % 10) as u8;
+        text[at.wrapping_sub(1) % TEXT] = b'0' + (n % 10) as u8;
     }
 }
 
