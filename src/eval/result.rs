@@ -119,10 +119,25 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
     // are taken modulo the buffer's length, so that no index is checked.
     let mut text = [0u8; TEXT];
     text[0] = b'-';
-    let digits = whole.checked_ilog10().map_or(1, |d| d as usize + 1);
+    // Most figures are below 100,000: their digits counted without a log.
+    let digits = match whole {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        10000..=99999 => 5,
+        _ => whole.checked_ilog10().map_or(1, |d| d as usize + 1),
+    };
     let mut end = usize::from(negative) + digits;
     put_digits(&mut text, end, whole, digits);
-    if places > 0 {
+    if places == 2 {
+        // Pence, the usual fraction: one pair.
+        let [tens, ones] = DIGIT_PAIRS[(fraction % 100) as usize];
+        text[end % TEXT] = b'.';
+        text[(end + 1) % TEXT] = tens;
+        text[(end + 2) % TEXT] = ones;
+        end += 3;
+    } else if places > 0 {
         text[end % TEXT] = b'.';
         end += 1 + places as usize;
         put_digits(&mut text, end, fraction, places as usize);
