@@ -357,3 +357,78 @@ flag high "High" when daily > £4
     assert!(agree(&ev, &input));
     assert_eq!(step(&ev, &input, "indicative").0, "68.32");
 }
+
+/// A `choose` that tests one subject's code against constants is one
+/// lookup by code in the lane: it gives what trying its conditions in turn
+/// gives, for every code (overlapping sets, `not in`, a yes/no question, an
+/// attribute, the cohort), and a missing attribute still leaves the lane.
+#[test]
+fn a_choose_by_code_agrees_with_its_conditions_tried_in_turn() {
+    let plan = edge_plan(
+        r#"
+attribute setting "Where the person lives" {
+  own_home         "Own home"
+  supported_living "Supported living"
+  shared_lives     "Shared Lives"
+}
+question need "Need" {
+  1 "None"     0 pts
+  2 "Low"      1 pts
+  3 "Some"     2.5 pts
+  4 "High"     7 pts
+  5 "Highest"  12 pts
+}
+question willing "Is the carer willing?" yes/no
+let points = total points
+let rate = choose {
+  15% when need is 2
+  30% when need in [2, 3, 4]
+  5%  when need not in [1, 2, 3, 4]
+  0%  otherwise
+}
+let bonus = choose {
+  2.5 pts when willing is yes
+  1 pts otherwise
+}
+let area = choose {
+  3 pts when setting in [supported_living, shared_lives]
+  0.25 pts otherwise
+}
+let group = choose {
+  1 pts when cohort is working_age
+  0 pts otherwise
+}
+output indicative "Indicative weekly personal budget" = round((rate of points + bonus + area + group) * £4.88/pt)
+"#,
+    );
+    let ev = Evaluator::new(&plan);
+    assert_eq!(ev.fixed_lane_steps().len(), plan.model().steps.len());
+    let mut looked_up = 0;
+    for cohort in ["older_people", "working_age"] {
+        for setting in ["own_home", "supported_living", "shared_lives"] {
+            for need in 1..=5 {
+                for willing in ["yes", "no"] {
+                    let input = case(
+                        &ev,
+                        &format!(
+                            r#"{{"cohort": "{cohort}", "attributes": {{"setting": "{setting}"}},
+                                "answers": {{"need": {need}, "willing": "{willing}"}}}}"#
+                        ),
+                    );
+                    assert!(agree(&ev, &input), "{cohort} {setting} {need} {willing}");
+                    looked_up += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(looked_up, 60);
+    let mut input = case(
+        &ev,
+        r#"{"cohort": "older_people", "attributes": {"setting": "own_home"},
+            "answers": {"need": 3, "willing": "yes"}}"#,
+    );
+    assert_eq!(step(&ev, &input, "rate"), ("30".into(), true));
+    assert_eq!(step(&ev, &input, "area"), ("0.25".into(), true));
+    input.attributes = vec![None];
+    assert!(!agree(&ev, &input), "a missing attribute leaves the lane");
+}

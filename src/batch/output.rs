@@ -5,6 +5,7 @@ pub mod xlsx;
 
 use super::input::FileProblem;
 use crate::check::did_you_mean;
+use crate::eval::LaneFigures;
 use crate::model::{Model, StepId};
 use crate::units::Unit;
 use rust_decimal::Decimal;
@@ -189,14 +190,21 @@ pub struct RowView<'a> {
     pub scratch: Option<&'a crate::eval::Scratch>,
 }
 
-/// Writes step `s` of `row`, when it has one.
-#[inline]
-fn push_step(out: &mut Vec<u8>, row: &RowView<'_>, s: StepId, units: &[Unit]) -> bool {
+/// Writes step `s` of `row`, when it has one; `lane` is the row's
+/// [`crate::eval::Scratch::lane_figures`].
+#[inline(always)]
+fn push_step(
+    out: &mut Vec<u8>,
+    row: &RowView<'_>,
+    lane: Option<&LaneFigures<'_>>,
+    s: StepId,
+    units: &[Unit],
+) -> bool {
     let Some(v) = row.steps.and_then(|v| v.get(s as usize)) else {
         return false;
     };
     let unit = units.get(s as usize).copied().unwrap_or(Unit::Number);
-    match row.scratch.and_then(|scratch| scratch.lane_step(s)) {
+    match lane.and_then(|lane| lane.step(s)) {
         Some((m, scale)) => crate::eval::push_fixed(out, m, scale, unit),
         None => push_value(out, *v, unit),
     }
@@ -343,11 +351,18 @@ impl<W: Write> ResultWriter<W> {
         self.line.clear();
         match self.format {
             OutputFormat::Csv => {
+                let lane = row.scratch.and_then(crate::eval::Scratch::lane_figures);
                 for (i, column) in self.columns.iter().enumerate() {
                     if i > 0 {
                         self.line.push(b',');
                     }
-                    push_csv_cell(&mut self.line, *column, row, &self.units, &self.case);
+                    // Figures, most of a row, are written here, without a
+                    // call for each.
+                    if let Column::Step(s) = *column {
+                        push_step(&mut self.line, row, lane.as_ref(), s, &self.units);
+                    } else {
+                        push_csv_cell(&mut self.line, *column, row, &self.units, &self.case);
+                    }
                 }
                 // An empty line is no row to a CSV reader: one empty value
                 // is written as an empty quoted field.
@@ -392,7 +407,8 @@ fn push_csv_cell(
     match column {
         Column::CaseId => push_csv_field(out, row.case_id),
         Column::Step(s) => {
-            push_step(out, row, s, units);
+            let lane = row.scratch.and_then(crate::eval::Scratch::lane_figures);
+            push_step(out, row, lane.as_ref(), s, units);
         }
         Column::Flag(f) => {
             if let Some(b) = row.flags.and_then(|v| v.get(f as usize)) {
@@ -427,7 +443,8 @@ fn push_json_cell(
         Column::CaseId => push_json_string(out, row.case_id),
         Column::Step(s) => {
             out.push(b'"');
-            if push_step(out, row, s, units) {
+            let lane = row.scratch.and_then(crate::eval::Scratch::lane_figures);
+            if push_step(out, row, lane.as_ref(), s, units) {
                 out.push(b'"');
             } else {
                 out.pop();

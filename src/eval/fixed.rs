@@ -54,17 +54,50 @@ fn scaled(x: Fixed, up: i64) -> L<Fixed> {
     Ok(Fixed::new(x.m.checked_mul(up).ok_or(Leave)?, x.flags()))
 }
 
+/// What a case's code reads besides its registers: the decoded case, the
+/// `Decimal` steps worked out so far, and its plan cost at the lane's scale
+/// (made once per case, for every code that reads it).
+#[derive(Clone, Copy)]
+pub(crate) struct CaseView<'a> {
+    input: &'a CaseInput,
+    plan_cost: Option<Fixed>,
+}
+
+impl<'a> CaseView<'a> {
+    fn of(input: &'a CaseInput) -> CaseView<'a> {
+        CaseView {
+            input,
+            plan_cost: input
+                .plan_cost
+                .and_then(|cost| Fixed::from_decimal(cost, PLAN_COST_SCALE)),
+        }
+    }
+
+    /// The code a code test reads, as [`super::expr::Ctx::code`] gives it;
+    /// where that is a fault, the case leaves the lane.
+    #[inline(always)]
+    fn code(&self, subject: Subject) -> L<u32> {
+        match subject {
+            Subject::Cohort => Ok(self.input.cohort),
+            Subject::Question(q) => match self.input.answers.get(q as usize).map(|a| a.value) {
+                Some(AnswerValue::Choice(i)) => Ok(i),
+                Some(AnswerValue::YesNo(b)) => Ok(u32::from(b)),
+                _ => Err(Leave),
+            },
+            Subject::Attribute(a) => match self.input.attributes.get(a as usize) {
+                Some(Some(v)) => Ok(*v),
+                _ => Err(Leave),
+            },
+        }
+    }
+}
+
 impl Evaluator<'_> {
     /// Runs [`Lane::ins`](crate::plan::fixed::Lane::ins) `start..end` (a
     /// compiled condition, step or run of steps) over the case's registers.
-    fn exec(
-        &self,
-        (start, end): (u32, u32),
-        input: &CaseInput,
-        steps: &[Decimal],
-        regs: &mut [Fixed],
-    ) -> L<()> {
+    fn exec(&self, (start, end): (u32, u32), case: &CaseView, regs: &mut [Fixed]) -> L<()> {
         let lane = &self.program.lane;
+        let input = case.input;
         let ins = lane.ins.get(..end as usize).ok_or(Leave)?;
         let mut pc = start as usize;
         while let Some(i) = ins.get(pc) {
@@ -124,12 +157,18 @@ impl Evaluator<'_> {
                     set: codes,
                     negated,
                 } => {
-                    let code = match subject {
-                        Subject::Cohort => input.cohort,
-                        _ => self.ctx(input, steps).code(subject, &mut NoTrace)?,
-                    };
+                    let code = case.code(subject)?;
                     let codes = self.program.code_sets.get(codes as usize).ok_or(Leave)?;
                     set(regs, dst, truth(codes.contains(code) != negated))?;
+                }
+                &Ins::ByCode {
+                    dst,
+                    subject,
+                    at,
+                    len,
+                } => {
+                    let at = at as usize + case.code(subject)?.min(len) as usize;
+                    set(regs, dst, lane.code_values.get(at).copied().ok_or(Leave)?)?;
                 }
                 &Ins::Choice {
                     dst,
@@ -150,7 +189,36 @@ impl Evaluator<'_> {
                     set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)?;
                 }
                 &Ins::Total { dst, total } => set(regs, dst, self.total(input, total)?)?,
-                ins => self.exec_rare(ins, input, regs)?,
+                &Ins::PlanCost { dst } => set(regs, dst, case.plan_cost.ok_or(Leave)?)?,
+                &Ins::Band { dst, value, band } => {
+                    let x = get(regs, value)?;
+                    let table = lane.bands.get(band as usize).ok_or(Leave)?;
+                    let k = x.m.checked_mul(table.up_value).ok_or(Leave)?;
+                    let row = table.rows.iter().find(|(from, to, _)| {
+                        from.map_or(true, |f| f <= k) && to.map_or(true, |t| k < t)
+                    });
+                    set(regs, dst, row.map(|r| r.2).ok_or(Leave)?)?;
+                }
+                &Ins::Neg { dst, a } => set(regs, dst, neg(get(regs, a)?)?)?,
+                &Ins::Abs { dst, a } => set(regs, dst, abs(get(regs, a)?)?)?,
+                &Ins::Not { dst, a } => set(regs, dst, truth(get(regs, a)?.m == 0))?,
+                &Ins::Least { dst, a, up } => {
+                    let x = scaled(get(regs, a)?, up)?;
+                    if x.m < get(regs, dst)?.m {
+                        set(regs, dst, x)?;
+                    }
+                }
+                &Ins::Most { dst, a, up } => {
+                    let x = scaled(get(regs, a)?, up)?;
+                    if x.m > get(regs, dst)?.m {
+                        set(regs, dst, x)?;
+                    }
+                }
+                ins @ (Ins::Param { .. }
+                | Ins::NumberAnswer { .. }
+                | Ins::CountIf { .. }
+                | Ins::CompareBool { .. }) => self.exec_rare(ins, input, regs)?,
+                Ins::Leave => return Err(Leave),
             }
         }
         Ok(())
@@ -166,14 +234,6 @@ impl Evaluator<'_> {
                 let (_, _, at) = parameter_slot(self.program, input, param)?;
                 set(regs, dst, lane.param_values.get(at).copied().ok_or(Leave)?)
             }
-            Ins::PlanCost { dst } => {
-                let cost = input.plan_cost.ok_or(Leave)?;
-                set(
-                    regs,
-                    dst,
-                    Fixed::from_decimal(cost, PLAN_COST_SCALE).ok_or(Leave)?,
-                )
-            }
             Ins::NumberAnswer { dst, question } => {
                 match input.answers.get(question as usize).map(|a| a.value) {
                     Some(AnswerValue::Number(n)) => set(
@@ -184,31 +244,6 @@ impl Evaluator<'_> {
                     _ => Err(Leave),
                 }
             }
-            Ins::Band { dst, value, band } => {
-                let x = get(regs, value)?;
-                let table = lane.bands.get(band as usize).ok_or(Leave)?;
-                let k = x.m.checked_mul(table.up_value).ok_or(Leave)?;
-                let row = table.rows.iter().find(|(from, to, _)| {
-                    from.map_or(true, |f| f <= k) && to.map_or(true, |t| k < t)
-                });
-                set(regs, dst, row.map(|r| r.2).ok_or(Leave)?)
-            }
-            Ins::Neg { dst, a } => set(regs, dst, neg(get(regs, a)?)?),
-            Ins::Abs { dst, a } => set(regs, dst, abs(get(regs, a)?)?),
-            Ins::Least { dst, a, up } => {
-                let x = scaled(get(regs, a)?, up)?;
-                if x.m < get(regs, dst)?.m {
-                    set(regs, dst, x)?;
-                }
-                Ok(())
-            }
-            Ins::Most { dst, a, up } => {
-                let x = scaled(get(regs, a)?, up)?;
-                if x.m > get(regs, dst)?.m {
-                    set(regs, dst, x)?;
-                }
-                Ok(())
-            }
             Ins::CountIf { dst, a } => {
                 let n = get(regs, dst)?.m + i64::from(get(regs, a)?.m != 0);
                 set(regs, dst, Fixed::new(n, 0))
@@ -217,7 +252,6 @@ impl Evaluator<'_> {
                 let same = (get(regs, a)?.m != 0) == (get(regs, b)?.m != 0);
                 set(regs, dst, truth(same == equal))
             }
-            Ins::Not { dst, a } => set(regs, dst, truth(get(regs, a)?.m == 0)),
             _ => Err(Leave),
         }
     }
@@ -234,22 +268,20 @@ impl Evaluator<'_> {
     /// A total whose fast form is in the program: whole numbers added.
     #[inline]
     fn total(&self, input: &CaseInput, total: u32) -> L<Fixed> {
-        let fast = self
+        let total = self
             .program
+            .lane
             .totals
             .get(total as usize)
-            .and_then(|t| t.fast.as_ref())
+            .and_then(Option::as_ref)
             .ok_or(Leave)?;
         let mut sum: i64 = 0;
-        for (q, start, len) in &fast.terms {
+        for (q, values) in &total.terms {
             let o = self.choice(input, *q)?;
-            if o >= *len {
-                return Err(Leave);
-            }
-            let v = fast.values.get((start + o) as usize).ok_or(Leave)?;
+            let v = values.get(o as usize).ok_or(Leave)?;
             sum = sum.checked_add(*v).ok_or(Leave)?;
         }
-        Ok(Fixed::new(sum, fast.scale as u8))
+        Ok(Fixed::new(sum, total.scale))
     }
 }
 
@@ -352,9 +384,10 @@ impl Evaluator<'_> {
         }
         let split = (self.plan.eligibility_steps as usize).min(self.plan.order.len());
         let (first, rest) = self.plan.order.split_at(split);
-        self.lane_steps(first, input, s)?;
+        let case = CaseView::of(input);
+        self.lane_steps(first, &case, s)?;
         for (i, check) in m.checks.iter().enumerate() {
-            if self.lane_cond(check.when, input, s)? {
+            if self.lane_cond(check.when, &case, s)? {
                 match check.action {
                     CheckAction::Stop => return Err(Leave),
                     CheckAction::Warn => s.warnings.push(i as u32),
@@ -362,7 +395,7 @@ impl Evaluator<'_> {
             }
         }
         for (i, req) in m.eligibility.iter().enumerate() {
-            if !self.lane_cond(req.condition, input, s)? {
+            if !self.lane_cond(req.condition, &case, s)? {
                 s.failed.push(i as u32);
             }
         }
@@ -370,9 +403,9 @@ impl Evaluator<'_> {
             s.in_lane = true;
             return Ok(Verdict::NotEligible);
         }
-        self.lane_steps(rest, input, s)?;
+        self.lane_steps(rest, &case, s)?;
         for (i, flag) in m.flags.iter().enumerate() {
-            let raised = self.lane_cond(flag.when, input, s)?;
+            let raised = self.lane_cond(flag.when, &case, s)?;
             if let Some(slot) = s.flags.get_mut(i) {
                 *slot = raised;
             }
@@ -382,7 +415,7 @@ impl Evaluator<'_> {
             for (i, rule) in route.rules.iter().enumerate() {
                 let holds = match rule.when {
                     None => true,
-                    Some(w) => self.lane_cond(w, input, s)?,
+                    Some(w) => self.lane_cond(w, &case, s)?,
                 };
                 if holds {
                     s.route = Some(i as u32);
@@ -394,44 +427,42 @@ impl Evaluator<'_> {
         Ok(Verdict::Figures)
     }
 
-    fn lane_cond(&self, c: u32, input: &CaseInput, s: &mut Scratch) -> L<bool> {
+    fn lane_cond(&self, c: u32, case: &CaseView, s: &mut Scratch) -> L<bool> {
         let lane = &self.program.lane;
         match lane.cond_code.get(c as usize).copied().flatten() {
             Some(code) => {
-                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
+                self.exec((code.start, code.end), case, &mut s.regs)?;
                 Ok(get(&s.regs, code.result)?.m != 0)
             }
             None => self
-                .ctx(input, &s.steps)
+                .ctx(case.input, &s.steps)
                 .cond(c, &mut NoTrace)
                 .map_err(Leave::from),
         }
     }
 
-    fn lane_steps(&self, order: &[u32], input: &CaseInput, s: &mut Scratch) -> L<()> {
+    fn lane_steps(&self, order: &[u32], case: &CaseView, s: &mut Scratch) -> L<()> {
         let lane = &self.program.lane;
+        let input = case.input;
         if let (true, Some(first), Some(last)) = (lane.every_step, order.first(), order.last()) {
             // The steps' codes follow one another: one run for them all.
             let code = |s: &u32| lane.step_code.get(*s as usize).ok_or(Leave);
             let range = (code(first)?.start, code(last)?.end);
-            self.exec(range, input, &s.steps, &mut s.regs)?;
+            self.exec(range, case, &mut s.regs)?;
             if lane.whole {
                 // Nothing reads the `Decimal`s while the case runs: they are
-                // made only if asked for (`Scratch::settle`).
+                // made only if asked for (`Scratch::settle`), so a value is
+                // only checked to make one, and a money output not to be
+                // below zero (that case is named as an error on the
+                // `Decimal` path).
                 for &id in order {
-                    let code = code(&id)?;
-                    let rep = lane.steps.get(id as usize).copied().unwrap_or(OUT);
-                    let value = get(&s.regs, code.result)?;
-                    if !value.fits(rep) {
+                    let end = lane.step_end.get(id as usize).ok_or(Leave)?;
+                    let value = get(&s.regs, end.result)?;
+                    if !value.fits(end.rep) || (end.money_output && value.m < 0) {
                         return Err(Leave);
                     }
-                    if value.m < 0 {
-                        let value = value.to_decimal(rep).ok_or(Leave)?;
-                        self.lane_step_done(id, value, s)?;
-                    } else {
-                        s.done += 1;
-                    }
                 }
+                s.done += order.len() as u32;
                 s.unsettled = true;
                 return Ok(());
             }
@@ -459,7 +490,7 @@ impl Evaluator<'_> {
                 }
             } else {
                 let code = lane.step_code.get(id as usize).copied().ok_or(Leave)?;
-                self.exec((code.start, code.end), input, &s.steps, &mut s.regs)?;
+                self.exec((code.start, code.end), case, &mut s.regs)?;
                 get(&s.regs, code.result)?.to_decimal(rep).ok_or(Leave)?
             };
             self.lane_step_done(id, value, s)?;

@@ -36,6 +36,8 @@ pub use result::{
     format_quantity, format_value, push_value, EvalResult, Named, ParameterUsed, PolicyInfo,
     Quantity, Status,
 };
+#[cfg(feature = "cli")]
+pub(crate) use run::LaneFigures;
 pub use run::{Scratch, Verdict};
 pub use trace::{
     lower_first, name_words, quantity_words, BandEdge, BandPointUsed, BandRowUsed, TotalTermUsed,

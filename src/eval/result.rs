@@ -44,7 +44,7 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
     let least_decimals = least_decimals(unit);
     // Almost every figure fits in 64 bits, where division is far cheaper.
     match u64::try_from(mantissa.unsigned_abs()) {
-        Ok(n) => push_scaled(out, n, value.scale(), negative, least_decimals),
+        Ok(n) => push_u64(out, n, value.scale(), negative, least_decimals),
         Err(_) => push_scaled(
             out,
             mantissa.unsigned_abs(),
@@ -59,13 +59,113 @@ pub fn push_value(out: &mut Vec<u8>, value: Decimal, unit: Unit) {
 /// fixed-point lane), without making a `Decimal` of it.
 #[cfg(feature = "cli")]
 pub(crate) fn push_fixed(out: &mut Vec<u8>, m: i64, scale: u8, unit: Unit) {
-    push_scaled(
+    push_u64(
         out,
         m.unsigned_abs(),
         u32::from(scale),
         m < 0,
         least_decimals(unit),
     );
+}
+
+/// Two ASCII digits for each number below 100.
+const DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut t = [[0u8; 2]; 100];
+    let mut i = 0;
+    while i < 100 {
+        t[i] = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
+        i += 1;
+    }
+    t
+};
+
+/// 10^n for the scales [`push_u64`] splits a figure at.
+const POW10_U64: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
+/// [`push_scaled`] for a magnitude in 64 bits, as every figure of a
+/// caseload is: the whole part and the fraction are split with one division
+/// (by a constant at the usual scales), each written two digits at a time,
+/// and the text is built in a buffer of fixed size that is appended whole and
+/// cut back, because copying a length known only at run time is a call.
+#[inline]
+fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimals: u32) {
+    let Some(&p) = POW10_U64.get(scale as usize) else {
+        return push_scaled(out, n, scale, negative, least_decimals);
+    };
+    let (whole, mut fraction) = match scale {
+        0 => (n, 0),
+        2 => (n / 100, n % 100),
+        3 => (n / 1000, n % 1000),
+        _ => (n / p, n % p),
+    };
+    let mut places = scale;
+    while places > least_decimals && fraction % 10 == 0 {
+        fraction /= 10;
+        places -= 1;
+    }
+    while places < least_decimals {
+        fraction *= 10;
+        places += 1;
+    }
+    // A sign, 20 digits, a point and 19 decimals (or 2, padded) fit; places
+    // are taken modulo the buffer's length, so that no index is checked.
+    let mut text = [0u8; TEXT];
+    text[0] = b'-';
+    // Most figures are below 100,000: their digits counted without a log.
+    let digits = match whole {
+        0..=9 => 1,
+        10..=99 => 2,
+        100..=999 => 3,
+        1000..=9999 => 4,
+        10000..=99999 => 5,
+        _ => whole.checked_ilog10().map_or(1, |d| d as usize + 1),
+    };
+    let mut end = usize::from(negative) + digits;
+    put_digits(&mut text, end, whole, digits);
+    if places == 2 {
+        // Pence, the usual fraction: one pair.
+        let [tens, ones] = DIGIT_PAIRS[(fraction % 100) as usize];
+        text[end % TEXT] = b'.';
+        text[(end + 1) % TEXT] = tens;
+        text[(end + 2) % TEXT] = ones;
+        end += 3;
+    } else if places > 0 {
+        text[end % TEXT] = b'.';
+        end += 1 + places as usize;
+        put_digits(&mut text, end, fraction, places as usize);
+    }
+    let start = out.len();
+    out.extend_from_slice(&text);
+    out.truncate(start + end);
+}
+
+/// The length of [`push_u64`]'s buffer: a power of two.
+const TEXT: usize = 64;
+
+/// Writes the last `count` digits of `n` (zeros in front where it has fewer)
+/// so that they end before `text[end]`.
+#[inline(always)]
+fn put_digits(text: &mut [u8; TEXT], end: usize, mut n: u64, mut count: usize) {
+    let mut at = end;
+    while count >= 2 {
+        let [tens, ones] = DIGIT_PAIRS[(n % 100) as usize];
+        n /= 100;
+        at = at.wrapping_sub(2);
+        text[at % TEXT] = tens;
+        text[at.wrapping_add(1) % TEXT] = ones;
+        count -= 2;
+    }
+    if count == 1 {
+        text[at.wrapping_sub(1) % TEXT] = b'0' + (n % 10) as u8;
+    }
 }
 
 /// Writes `n / 10^scale` without trailing fractional zeros but with at least

@@ -134,21 +134,21 @@ impl Scratch {
         }
     }
 
-    /// A step's value as the fixed-point lane left it, `(m, scale)` for
-    /// m x 10^-scale, when the last case was worked out there: the same
-    /// number as [`Scratch::step`], without making a `Decimal` of it.
+    /// The lane's figures of the last case, when it was worked out there
+    /// ([`LaneFigures::step`]): found once for a row of figures rather than
+    /// once for each.
     #[cfg(feature = "cli")]
     #[inline]
-    pub(crate) fn lane_step(&self, step: u32) -> Option<(i64, u8)> {
+    pub(crate) fn lane_figures(&self) -> Option<LaneFigures<'_>> {
         if !self.in_lane {
             return None;
         }
-        let scale = *self.lane_steps.get(step as usize)?;
-        if scale >= crate::plan::fixed::BOOL || *self.position.get(step as usize)? >= self.done {
-            return None;
-        }
-        let f = self.regs.get(self.lane_base + step as usize)?;
-        Some((f.m, scale))
+        Some(LaneFigures {
+            regs: self.regs.get(self.lane_base..)?,
+            scales: &self.lane_steps,
+            position: &self.position,
+            done: self.done,
+        })
     }
 
     /// Whether a flag was raised, when flags were decided for the last case.
@@ -179,7 +179,7 @@ impl Scratch {
 
     /// Every step's value, by step: after [`Scratch::settle`] when the
     /// last case ran in the lane (until then the lane steps' values are
-    /// only in its registers, where [`Scratch::lane_step`] reads them).
+    /// only in its registers, where [`Scratch::lane_figures`] reads them).
     pub(crate) fn all_steps(&self) -> &[Decimal] {
         &self.steps
     }
@@ -188,6 +188,33 @@ impl Scratch {
     /// figures are the `Decimal` path's either way).
     pub fn in_fixed_lane(&self) -> bool {
         self.in_lane
+    }
+}
+
+/// The steps' values a case worked out in the fixed-point lane left in its
+/// registers ([`Scratch::lane_figures`]).
+#[cfg(feature = "cli")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LaneFigures<'a> {
+    regs: &'a [Fixed],
+    scales: &'a [u8],
+    position: &'a [u32],
+    done: u32,
+}
+
+#[cfg(feature = "cli")]
+impl LaneFigures<'_> {
+    /// A step's value as the lane left it, `(m, scale)` for m x 10^-scale,
+    /// when it is a lane step worked out for the case: the same number as
+    /// [`Scratch::step`], without making a `Decimal` of it.
+    #[inline(always)]
+    pub(crate) fn step(&self, step: u32) -> Option<(i64, u8)> {
+        let s = step as usize;
+        let scale = *self.scales.get(s)?;
+        if scale >= crate::plan::fixed::BOOL || *self.position.get(s)? >= self.done {
+            return None;
+        }
+        Some((self.regs.get(s)?.m, scale))
     }
 }
 

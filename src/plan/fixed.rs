@@ -22,7 +22,7 @@
 
 mod code;
 
-pub(crate) use code::{Code, Ins};
+pub(crate) use code::{Code, Ins, StepEnd};
 
 use super::program::{Node, Program, Span};
 use crate::model::{ArithOp, BandTable, CompareOp, Model, QuestionKind, StepKind, Subject};
@@ -216,6 +216,33 @@ pub(crate) enum LaneNode {
     Flag(u32),
 }
 
+/// A total of choice answers ([`Program::totals`]' fast form) as the lane
+/// reads it: per term, its question and its values by option, so that one
+/// check of the option finds the value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LaneTotal {
+    pub terms: Vec<(u32, Box<[i64]>)>,
+    pub scale: u8,
+}
+
+impl LaneTotal {
+    fn of(fast: &super::program::FastTotal) -> Option<LaneTotal> {
+        let terms = fast
+            .terms
+            .iter()
+            .map(|&(q, start, len)| {
+                let start = start as usize;
+                let values = fast.values.get(start..start.checked_add(len as usize)?)?;
+                Some((q, values.into()))
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(LaneTotal {
+            terms,
+            scale: u8::try_from(fast.scale).ok()?,
+        })
+    }
+}
+
 /// A step band with its bounds at one scale with the value looked up.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct LaneBand {
@@ -237,6 +264,8 @@ pub(crate) struct Lane {
     /// [`Program::param_values`], each at its parameter's scale.
     pub param_values: Vec<Fixed>,
     pub bands: Vec<LaneBand>,
+    /// Per total of [`Program::totals`], its fast form as the lane reads it.
+    pub totals: Vec<Option<LaneTotal>>,
     /// Per step: the scale of its value, or [`OUT`] for a step worked out
     /// on the `Decimal` path.
     pub steps: Vec<u8>,
@@ -250,6 +279,11 @@ pub(crate) struct Lane {
     pub registers: Vec<Fixed>,
     /// Per step, its code (for the steps in the lane).
     pub step_code: Vec<Code>,
+    /// Per step, what is checked of its value once the code has run.
+    pub step_end: Vec<StepEnd>,
+    /// The values of `choose`s that test one subject's code against
+    /// constants ([`Ins::ByCode`]), a run per `choose`, by code.
+    pub code_values: Vec<Fixed>,
     /// Whether every step is in the lane, so that a run of steps is one code.
     pub every_step: bool,
     /// Whether every step and every condition is, so that no `Decimal` is
@@ -338,6 +372,11 @@ impl Lane {
             any_condition |= b.cond(*c, 0);
         }
         let mut lane = b.lane;
+        lane.totals = p
+            .totals
+            .iter()
+            .map(|t| t.fast.as_ref().and_then(LaneTotal::of))
+            .collect();
         lane.used = any_condition || lane.steps.iter().any(|r| *r != OUT);
         code::compile(&mut lane, m, p, order, &conditions);
         lane

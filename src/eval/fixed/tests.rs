@@ -148,6 +148,13 @@ fn every_shire_step_and_condition_is_compiled() {
     let lane: &Lane = &plan.program.lane;
     assert!(lane.whole);
     assert!(!lane.ins.contains(&Ins::Leave), "{:?}", lane.ins);
+    // `carer_rate`, a `choose` on the carer's answer, is one lookup.
+    assert!(
+        lane.ins.iter().any(|i| matches!(i, Ins::ByCode { .. })),
+        "{:?}",
+        lane.ins
+    );
+    assert!(!lane.ins.iter().any(|i| matches!(i, Ins::Jump { .. })));
     let compiled = lane.cond_code.iter().flatten().count();
     // The flag and the route's two conditions.
     assert_eq!(compiled, 3);

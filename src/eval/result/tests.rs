@@ -56,3 +56,47 @@ fn lane_values_at_the_edges_are_written_as_decimals() {
         assert_eq!(String::from_utf8(out).unwrap(), text);
     }
 }
+
+/// A figure as rust_decimal writes it, without trailing zeros, padded to
+/// `least` decimals: what the printer must give, worked out another way.
+fn written_by_rust_decimal(d: Decimal, least: usize) -> String {
+    let mut text = if d.is_zero() {
+        "0".to_string()
+    } else {
+        d.normalize().to_string()
+    };
+    let decimals = text.find('.').map_or(0, |p| text.len() - p - 1);
+    if decimals < least {
+        if decimals == 0 {
+            text.push('.');
+        }
+        text.push_str(&"0".repeat(least - decimals));
+    }
+    text
+}
+
+proptest::proptest! {
+    /// The 64-bit printer and the general one write every figure alike, and
+    /// as rust_decimal does.
+    #[test]
+    fn the_64_bit_printer_writes_what_the_general_one_does(
+        n in proptest::prelude::any::<u64>(),
+        small in 0u64..100_000_000,
+        scale in 0u32..29,
+        negative in proptest::prelude::any::<bool>(),
+        money in proptest::prelude::any::<bool>(),
+    ) {
+        let least = if money { 2 } else { 0 };
+        for n in [n, small, small * 1000] {
+            let (mut fast, mut general) = (Vec::new(), Vec::new());
+            push_u64(&mut fast, n, scale, negative && n != 0, least);
+            push_scaled(&mut general, n, scale, negative && n != 0, least);
+            proptest::prop_assert_eq!(&fast, &general);
+            let signed = i128::from(n) * if negative { -1 } else { 1 };
+            if let Ok(d) = Decimal::try_from_i128_with_scale(signed, scale) {
+                let text = String::from_utf8(fast).unwrap();
+                proptest::prop_assert_eq!(text, written_by_rust_decimal(d, least as usize));
+            }
+        }
+    }
+}

@@ -15,7 +15,8 @@
 
 use super::{Fixed, Lane, LaneNode, BOOL, OUT, POW10};
 use crate::model::{CompareOp, Model, ParameterKey, StepKind, Subject};
-use crate::plan::program::{Program, Span};
+use crate::plan::program::{CodeSet, Program, Span};
+use crate::units::Unit;
 use rust_decimal::RoundingStrategy;
 
 /// A register: an index into a case's register file.
@@ -146,6 +147,15 @@ pub(crate) enum Ins {
         set: u32,
         negated: bool,
     },
+    /// A `choose` decided by one subject's code: [`Lane::code_values`] at
+    /// `at` plus the code, or plus `len` for any code from `len` on (which
+    /// no set the `choose` tests holds).
+    ByCode {
+        dst: Reg,
+        subject: Subject,
+        at: u32,
+        len: u32,
+    },
     Not {
         dst: Reg,
         a: Reg,
@@ -179,9 +189,26 @@ pub(crate) struct Code {
     pub result: Reg,
 }
 
+/// What a case checks of a lane step's value once its code has run: that it
+/// makes a `Decimal` at scale `rep`, and, for a money output, that it is not
+/// below zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct StepEnd {
+    pub result: Reg,
+    pub rep: u8,
+    pub money_output: bool,
+}
+
 /// Past this many instructions (expressions that share parts, compiled once
 /// per use), the rest is not compiled and leaves the lane.
 const MAX_INSTRUCTIONS: usize = 1 << 20;
+
+/// A `choose` by code is a table only up to this many codes (sets of codes
+/// are as long as a question's options or an attribute's values).
+const MAX_CODES: u32 = 1 << 12;
+
+/// How many flags a condition is looked through for a code test.
+const MAX_FLAGS: u32 = 64;
 
 /// Compiles the lane's steps (in `order`) and its conditions into `lane`.
 pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], conditions: &[u32]) {
@@ -199,6 +226,7 @@ pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], co
         p,
         nodes,
         ins: Vec::new(),
+        code_values: Vec::new(),
     };
     let mut step_code = vec![Code::default(); e.lane.steps.len()];
     for &s in order {
@@ -238,8 +266,20 @@ pub(super) fn compile(lane: &mut Lane, m: &Model, p: &Program, order: &[u32], co
             *slot = Some(e.finish(start, result));
         }
     }
-    let ins = e.ins;
+    let (ins, code_values) = (e.ins, e.code_values);
+    let step_end = m
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(s, step)| StepEnd {
+            result: nodes + s as u32,
+            rep: lane.steps.get(s).copied().unwrap_or(OUT),
+            money_output: matches!(step.kind, StepKind::Output { .. }) && step.unit == Unit::Money,
+        })
+        .collect();
     lane.ins = ins;
+    lane.code_values = code_values;
+    lane.step_end = step_end;
     lane.registers = registers;
     lane.step_code = step_code;
     lane.every_step = lane.steps.iter().all(|r| *r != OUT);
@@ -255,6 +295,7 @@ struct Emit<'a> {
     p: &'a Program,
     nodes: u32,
     ins: Vec<Ins>,
+    code_values: Vec<Fixed>,
 }
 
 impl Emit<'_> {
@@ -344,6 +385,80 @@ impl Emit<'_> {
         let up = self.up(id, kid)?;
         self.push(how(dst, a, up));
         Some(())
+    }
+
+    /// The code test a condition is, looked through flags.
+    fn code_test(&self, mut id: u32) -> Option<(Subject, u32, bool)> {
+        for _ in 0..MAX_FLAGS {
+            match self.lane.nodes.get(id as usize)? {
+                LaneNode::Flag(c) => id = *c,
+                LaneNode::CodeIn {
+                    subject,
+                    set,
+                    negated,
+                } => return Some((*subject, *set, *negated)),
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Constant node `kid` brought to the scale of node `id`, as
+    /// [`Ins::Scale`] leaves it.
+    fn constant_at(&self, id: u32, kid: u32) -> Option<Fixed> {
+        let LaneNode::Const(f) = self.lane.nodes.get(kid as usize)? else {
+            return None;
+        };
+        let up = self.up(id, kid)?;
+        Some(Fixed::new(f.m.checked_mul(up)?, f.flags()))
+    }
+
+    /// A `choose` whose every condition tests one subject's code and whose
+    /// every value is a constant (`15% when carer is some_willing, …, 0%
+    /// otherwise`) as one lookup of its value by code, the table worked out
+    /// here: the value of the first condition that holds for the code, as
+    /// the conditions would be tried one by one.
+    fn by_code(&mut self, id: u32, dst: Reg, pairs: Span, otherwise: u32) -> Option<Ins> {
+        let kids = self.kids(pairs);
+        if kids.is_empty() || kids.len() % 2 != 0 {
+            return None;
+        }
+        let mut subject = None;
+        let mut tests: Vec<(&CodeSet, bool, Fixed)> = Vec::with_capacity(kids.len() / 2);
+        for pair in kids.chunks_exact(2) {
+            let [c, v] = pair else { return None };
+            let (s, set, negated) = self.code_test(*c)?;
+            if *subject.get_or_insert(s) != s {
+                return None;
+            }
+            let set = self.p.code_sets.get(set as usize)?;
+            tests.push((set, negated, self.constant_at(id, *v)?));
+        }
+        let otherwise = self.constant_at(id, otherwise)?;
+        let mut len = 0;
+        for (set, ..) in &tests {
+            let past_last = match set {
+                CodeSet::Mask(m) => 64 - m.leading_zeros(),
+                CodeSet::Table(t) => u32::try_from(t.len()).ok()?,
+            };
+            len = len.max(past_last);
+        }
+        if len > MAX_CODES {
+            return None;
+        }
+        let at = u32::try_from(self.code_values.len()).ok()?;
+        for code in 0..=len {
+            let first = tests
+                .iter()
+                .find(|(set, negated, _)| set.contains(code) != *negated);
+            self.code_values.push(first.map_or(otherwise, |t| t.2));
+        }
+        Some(Ins::ByCode {
+            dst,
+            subject: subject?,
+            at,
+            len,
+        })
     }
 
     /// Emits the code that leaves node `id`'s value in register `dst` (its
@@ -474,6 +589,10 @@ impl Emit<'_> {
                 return Some(());
             }
             LaneNode::Choose { pairs, otherwise } => {
+                if let Some(i) = self.by_code(id, dst, pairs, otherwise) {
+                    self.push(i);
+                    return Some(());
+                }
                 let mut to_end = Vec::new();
                 for pair in self.kids(pairs).chunks_exact(2) {
                     let [c, v] = pair else { continue };
@@ -505,16 +624,16 @@ impl Emit<'_> {
             }
             LaneNode::And(l, r) | LaneNode::Or(l, r) => {
                 let and = matches!(node, LaneNode::And(..));
-                let a = self.operand(l);
-                self.push(Ins::Move { dst, a });
+                // Each side is worked out straight into `dst` (a side's
+                // own register is worked out again wherever it is read).
+                self.value_into(l, dst);
                 let skip = self.ins.len();
                 self.push(if and {
                     Ins::JumpUnless { cond: dst, to: 0 }
                 } else {
                     Ins::JumpIf { cond: dst, to: 0 }
                 });
-                let b = self.operand(r);
-                self.push(Ins::Move { dst, a: b });
+                self.value_into(r, dst);
                 let end = self.ins.len() as u32;
                 if let Some(Ins::JumpUnless { to, .. } | Ins::JumpIf { to, .. }) =
                     self.ins.get_mut(skip)
