@@ -486,33 +486,31 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         let mut first_problem: Option<RowProblem> = None;
         let mut start = 0;
         // Every column is read, so that a row with fewer fields than the
-        // header leaves none of the last row's answers behind; a field past
-        // the row's end is empty, and fields past the header are ignored.
-        for (i, column) in layout.columns.iter().enumerate() {
-            let end = match ends.get(i) {
-                Some(&end) => end,
-                None => start,
-            };
+        // header leaves none of the last row's answers behind: a field past
+        // the row's end is empty (its end is where it starts), and fields
+        // past the header are ignored.
+        let ends = ends.iter().copied().chain(std::iter::repeat(0));
+        for ((column, end), name) in layout.columns.iter().zip(ends).zip(&layout.names) {
+            let end = end.max(start);
             let field = start..end;
             start = end;
             // Most fields are a one-digit code: its byte is read straight
             // from the record, and its option from the column's table.
-            if let Column::Digits(q, table) = column {
-                if field.len() == 1 {
-                    let option = bytes
-                        .get(field.start)
-                        .and_then(|d| table.get(usize::from(d.wrapping_sub(b'0'))))
-                        .copied()
-                        .unwrap_or(NO_OPTION);
-                    if option != NO_OPTION {
-                        if let Some(slot) = input.answers.get_mut(*q as usize) {
-                            *slot = Answer {
-                                value: AnswerValue::Choice(option),
-                                defaulted: false,
-                            };
-                        }
-                        continue;
+            if let (Column::Digits(q, table), [d]) =
+                (column, bytes.get(field.clone()).unwrap_or(b""))
+            {
+                let option = table
+                    .get(usize::from(d.wrapping_sub(b'0')))
+                    .copied()
+                    .unwrap_or(NO_OPTION);
+                if option != NO_OPTION {
+                    if let Some(slot) = input.answers.get_mut(*q as usize) {
+                        *slot = Answer {
+                            value: AnswerValue::Choice(option),
+                            defaulted: false,
+                        };
                     }
+                    continue;
                 }
             }
             let field_kind = match column {
@@ -537,7 +535,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             };
             if let Err(e) = result {
                 if first_problem.is_none() {
-                    first_problem = Some(from_case_error(e, layout.names.get(i).cloned()));
+                    first_problem = Some(from_case_error(e, Some(name.clone())));
                 }
             }
         }
@@ -562,7 +560,8 @@ fn decode_text(
     match field {
         Field::CaseId if text.is_empty() => Err(CaseError::new(
             crate::diag::codes::NO_CASE_ID.name,
-            "the case_id is empty; every row needs its own id when the file has a `case_id` column".to_string(),
+            "the case_id is empty; every row needs its own id when the file has a `case_id` column"
+                .to_string(),
             Some("case_id"),
         )),
         Field::CaseId => {
@@ -583,7 +582,9 @@ fn decode_text(
             )),
         },
         Field::PlanCost if text.is_empty() => Ok(()),
-        Field::PlanCost => match pounds_and_pence(text.as_bytes()).map_or_else(|| crate::number::parse_money(text), Ok) {
+        Field::PlanCost => match pounds_and_pence(text.as_bytes())
+            .map_or_else(|| crate::number::parse_money(text), Ok)
+        {
             Ok(v) => {
                 input.plan_cost = Some(v);
                 Ok(())

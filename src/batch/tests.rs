@@ -206,10 +206,40 @@ fn field_text() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
     prop_oneof![
         proptest::sample::select(vec![
-            "0", "1", "2", "3", "4", "9", "10", "x", " 2", "2 ", "02", "", " ", "none", "some",
-            "yes", "no", "7", "7.5", "11", "north", "east_and_west", "older_people",
-            "working_age", "564.02", "0.00", "1,210.50", "12,50", "-5.00", "£4.10", "2025-01-01",
-            "C1", "é", "\u{e9}1",
+            "0",
+            "1",
+            "2",
+            "3",
+            "4",
+            "9",
+            "10",
+            "x",
+            " 2",
+            "2 ",
+            "02",
+            "",
+            " ",
+            "none",
+            "some",
+            "yes",
+            "no",
+            "7",
+            "7.5",
+            "11",
+            "north",
+            "east_and_west",
+            "older_people",
+            "working_age",
+            "564.02",
+            "0.00",
+            "1,210.50",
+            "12,50",
+            "-5.00",
+            "£4.10",
+            "2025-01-01",
+            "C1",
+            "é",
+            "\u{e9}1",
         ])
         .prop_map(String::from),
         "[0-9a-z .,£-]{0,8}",
@@ -287,4 +317,27 @@ proptest::proptest! {
             proptest::prop_assert_eq!(money.map(|m| (m.mantissa(), m.scale())), Ok((v.mantissa(), v.scale())), "{:?}", text);
         }
     }
+}
+
+/// A row with fewer fields than the header: the columns past its end are
+/// read as empty, whatever bytes the reader's buffer holds after it.
+#[test]
+fn columns_past_the_row_end_are_empty() {
+    let plan = every_column_plan();
+    let ev = Evaluator::new(&plan);
+    let header = ["cohort", "area", "a", "b", "d", "e", "c"].map(String::from);
+    let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
+    let mut rows = RowEvaluator::new(
+        &ev,
+        Some(layout),
+        RunOptions::default(),
+        input::Places::Lines,
+    );
+    let full = record(&["older_people", "north", "1", "2", "yes", "3", "some"]);
+    assert_eq!(rows.decode_fields(input::Fields::Csv(&full.0, &full.1)), Ok(()));
+    let c = ev.question_index("c").unwrap() as usize;
+    assert_eq!(rows.input.answers[c].value, AnswerValue::Choice(1));
+    // The same bytes, with the last field's end left out.
+    assert_eq!(rows.decode_fields(input::Fields::Csv(&full.0, &full.1[..6])), Ok(()));
+    assert_eq!(rows.input.answers[c], Answer::MISSING);
 }
