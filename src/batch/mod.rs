@@ -483,22 +483,12 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         }
         let Fields::Csv(record, ends) = fields;
         let bytes = record.as_bytes();
+        let case_id = &mut self.case_id;
         let mut first_problem: Option<RowProblem> = None;
-        let mut start = 0;
-        // Every column is read, so that a row with fewer fields than the
-        // header leaves none of the last row's answers behind: a field past
-        // the row's end is empty (its end is where it starts), and fields
-        // past the header are ignored.
-        let ends = ends.iter().copied().chain(std::iter::repeat(0));
-        for ((column, end), name) in layout.columns.iter().zip(ends).zip(&layout.names) {
-            let end = end.max(start);
-            let field = start..end;
-            start = end;
+        let mut field = |column: &Column, at: std::ops::Range<usize>, name: &String| {
             // Most fields are a one-digit code: its byte is read straight
             // from the record, and its option from the column's table.
-            if let (Column::Digits(q, table), [d]) =
-                (column, bytes.get(field.clone()).unwrap_or(b""))
-            {
+            if let (Column::Digits(q, table), Some([d])) = (column, bytes.get(at.clone())) {
                 let option = table
                     .get(usize::from(d.wrapping_sub(b'0')))
                     .copied()
@@ -510,22 +500,15 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                             defaulted: false,
                         };
                     }
-                    continue;
+                    return;
                 }
             }
-            let field_kind = match column {
+            let kind = match column {
                 Column::Digits(q, _) => Field::Question(*q),
                 Column::Other(f) => *f,
             };
-            let result = match record.get(field) {
-                Some(text) => decode_text(
-                    ev,
-                    as_of,
-                    input,
-                    &mut self.case_id,
-                    field_kind,
-                    text.trim_ascii(),
-                ),
+            let result = match record.get(at) {
+                Some(text) => decode_text(ev, as_of, input, case_id, kind, text.trim_ascii()),
                 // The record is UTF-8 as a whole, but this field alone is not.
                 None => Err(CaseError::new(
                     crate::diag::codes::NOT_UTF8.name,
@@ -537,6 +520,24 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 if first_problem.is_none() {
                     first_problem = Some(from_case_error(e, Some(name.clone())));
                 }
+            }
+        };
+        let mut start = 0;
+        if ends.len() >= layout.columns.len() {
+            // The usual row: a field for every column (fields past the
+            // header are ignored).
+            for ((column, &end), name) in layout.columns.iter().zip(ends).zip(&layout.names) {
+                field(column, start..end, name);
+                start = end;
+            }
+        } else {
+            // Every column is read, so that a row with fewer fields than the
+            // header leaves none of the last row's answers behind: a field
+            // past the row's end is empty.
+            for (i, (column, name)) in layout.columns.iter().zip(&layout.names).enumerate() {
+                let end = ends.get(i).copied().unwrap_or(start);
+                field(column, start..end, name);
+                start = end;
             }
         }
         match first_problem {

@@ -334,10 +334,16 @@ fn columns_past_the_row_end_are_empty() {
         input::Places::Lines,
     );
     let full = record(&["older_people", "north", "1", "2", "yes", "3", "some"]);
-    assert_eq!(rows.decode_fields(input::Fields::Csv(&full.0, &full.1)), Ok(()));
+    assert_eq!(
+        rows.decode_fields(input::Fields::Csv(&full.0, &full.1)),
+        Ok(())
+    );
     let c = ev.question_index("c").unwrap() as usize;
     assert_eq!(rows.input.answers[c].value, AnswerValue::Choice(1));
     // The same bytes, with the last field's end left out.
-    assert_eq!(rows.decode_fields(input::Fields::Csv(&full.0, &full.1[..6])), Ok(()));
+    assert_eq!(
+        rows.decode_fields(input::Fields::Csv(&full.0, &full.1[..6])),
+        Ok(())
+    );
     assert_eq!(rows.input.answers[c], Answer::MISSING);
 }
