@@ -530,8 +530,6 @@ enum CsvRow<'s> {
 
 /// The row a CSV source's last read gave: its fields checked against the
 /// header and as UTF-8, the one reading of a record on every thread.
-// Inlined: the row it gives is large, and most are copied no further.
-#[inline]
 fn csv_row<'s, R: std::io::BufRead>(
     read: text::Read,
     source: &'s text::CsvSource<R>,

@@ -483,32 +483,51 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         }
         let Fields::Csv(record, ends) = fields;
         let bytes = record.as_bytes();
-        let case_id = &mut self.case_id;
         let mut first_problem: Option<RowProblem> = None;
-        let mut field = |column: &Column, at: std::ops::Range<usize>, name: &String| {
+        let mut start = 0;
+        // Every column is read, so that a row with fewer fields than the
+        // header leaves none of the last row's answers behind; a field past
+        // the row's end is empty, and fields past the header are ignored.
+        for (i, column) in layout.columns.iter().enumerate() {
+            let end = match ends.get(i) {
+                Some(&end) => end,
+                None => start,
+            };
+            let field = start..end;
+            start = end;
             // Most fields are a one-digit code: its byte is read straight
             // from the record, and its option from the column's table.
-            if let (Column::Digits(q, table), Some([d])) = (column, bytes.get(at.clone())) {
-                let option = table
-                    .get(usize::from(d.wrapping_sub(b'0')))
-                    .copied()
-                    .unwrap_or(NO_OPTION);
-                if option != NO_OPTION {
-                    if let Some(slot) = input.answers.get_mut(*q as usize) {
-                        *slot = Answer {
-                            value: AnswerValue::Choice(option),
-                            defaulted: false,
-                        };
+            if let Column::Digits(q, table) = column {
+                if field.len() == 1 {
+                    let option = bytes
+                        .get(field.start)
+                        .and_then(|d| table.get(usize::from(d.wrapping_sub(b'0'))))
+                        .copied()
+                        .unwrap_or(NO_OPTION);
+                    if option != NO_OPTION {
+                        if let Some(slot) = input.answers.get_mut(*q as usize) {
+                            *slot = Answer {
+                                value: AnswerValue::Choice(option),
+                                defaulted: false,
+                            };
+                        }
+                        continue;
                     }
-                    return;
                 }
             }
-            let kind = match column {
+            let field_kind = match column {
                 Column::Digits(q, _) => Field::Question(*q),
                 Column::Other(f) => *f,
             };
-            let result = match record.get(at) {
-                Some(text) => decode_text(ev, as_of, input, case_id, kind, text.trim_ascii()),
+            let result = match record.get(field) {
+                Some(text) => decode_text(
+                    ev,
+                    as_of,
+                    input,
+                    &mut self.case_id,
+                    field_kind,
+                    text.trim_ascii(),
+                ),
                 // The record is UTF-8 as a whole, but this field alone is not.
                 None => Err(CaseError::new(
                     crate::diag::codes::NOT_UTF8.name,
@@ -518,26 +537,8 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
             };
             if let Err(e) = result {
                 if first_problem.is_none() {
-                    first_problem = Some(from_case_error(e, Some(name.clone())));
+                    first_problem = Some(from_case_error(e, layout.names.get(i).cloned()));
                 }
-            }
-        };
-        let mut start = 0;
-        if ends.len() >= layout.columns.len() {
-            // The usual row: a field for every column (fields past the
-            // header are ignored).
-            for ((column, &end), name) in layout.columns.iter().zip(ends).zip(&layout.names) {
-                field(column, start..end, name);
-                start = end;
-            }
-        } else {
-            // Every column is read, so that a row with fewer fields than the
-            // header leaves none of the last row's answers behind: a field
-            // past the row's end is empty.
-            for (i, (column, name)) in layout.columns.iter().zip(&layout.names).enumerate() {
-                let end = ends.get(i).copied().unwrap_or(start);
-                field(column, start..end, name);
-                start = end;
             }
         }
         match first_problem {
@@ -561,8 +562,7 @@ fn decode_text(
     match field {
         Field::CaseId if text.is_empty() => Err(CaseError::new(
             crate::diag::codes::NO_CASE_ID.name,
-            "the case_id is empty; every row needs its own id when the file has a `case_id` column"
-                .to_string(),
+            "the case_id is empty; every row needs its own id when the file has a `case_id` column".to_string(),
             Some("case_id"),
         )),
         Field::CaseId => {
@@ -583,9 +583,7 @@ fn decode_text(
             )),
         },
         Field::PlanCost if text.is_empty() => Ok(()),
-        Field::PlanCost => match pounds_and_pence(text.as_bytes())
-            .map_or_else(|| crate::number::parse_money(text), Ok)
-        {
+        Field::PlanCost => match pounds_and_pence(text.as_bytes()).map_or_else(|| crate::number::parse_money(text), Ok) {
             Ok(v) => {
                 input.plan_cost = Some(v);
                 Ok(())
