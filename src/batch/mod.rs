@@ -562,7 +562,8 @@ fn decode_text(
     match field {
         Field::CaseId if text.is_empty() => Err(CaseError::new(
             crate::diag::codes::NO_CASE_ID.name,
-            "the case_id is empty; every row needs its own id when the file has a `case_id` column".to_string(),
+            "the case_id is empty; every row needs its own id when the file has a `case_id` column"
+                .to_string(),
             Some("case_id"),
         )),
         Field::CaseId => {
@@ -583,7 +584,9 @@ fn decode_text(
             )),
         },
         Field::PlanCost if text.is_empty() => Ok(()),
-        Field::PlanCost => match pounds_and_pence(text.as_bytes()).map_or_else(|| crate::number::parse_money(text), Ok) {
+        Field::PlanCost => match pounds_and_pence(text.as_bytes())
+            .map_or_else(|| crate::number::parse_money(text), Ok)
+        {
             Ok(v) => {
                 input.plan_cost = Some(v);
                 Ok(())
