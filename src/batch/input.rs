@@ -136,11 +136,10 @@ pub struct RowAt {
 /// The fields of a table row, one per header column, borrowed from the reader.
 #[derive(Debug, Clone, Copy)]
 pub enum Fields<'r> {
-    /// A CSV record: its bytes, checked to be UTF-8 as a whole, and where each
-    /// field ends in them.
+    /// A record (of a CSV file, a sheet, or rows handed to other threads):
+    /// its bytes, checked to be UTF-8 as a whole, and where each field ends
+    /// in them.
     Csv(&'r str, &'r [usize]),
-    /// Fields already held as text (Excel rows, rows handed to other threads).
-    Owned(&'r [String]),
 }
 
 impl<'r> Fields<'r> {
@@ -148,7 +147,6 @@ impl<'r> Fields<'r> {
     pub fn len(&self) -> usize {
         match self {
             Fields::Csv(_, ends) => ends.len(),
-            Fields::Owned(fields) => fields.len(),
         }
     }
 
@@ -176,24 +174,6 @@ impl<'r> Fields<'r> {
             Fields::Csv(text, ends) => Self::range(ends, i)
                 .and_then(|r| text.get(r))
                 .unwrap_or("")
-                .trim_ascii(),
-            Fields::Owned(fields) => fields.get(i).map(|f| f.trim_ascii()).unwrap_or(""),
-        }
-    }
-
-    /// Field `i` as bytes, without surrounding spaces: cheaper than [`Fields::get`]
-    /// where only ASCII matters (single-digit option codes).
-    #[inline]
-    pub fn bytes(&self, i: usize) -> &'r [u8] {
-        match self {
-            Fields::Csv(text, ends) => Self::range(ends, i)
-                .and_then(|r| text.as_bytes().get(r))
-                .unwrap_or(b"")
-                .trim_ascii(),
-            Fields::Owned(fields) => fields
-                .get(i)
-                .map(|f| f.as_bytes())
-                .unwrap_or(b"")
                 .trim_ascii(),
         }
     }

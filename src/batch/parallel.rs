@@ -62,19 +62,6 @@ impl Chunk {
                     ends: first..self.ends.len(),
                 }
             }
-            RowContent::Fields(fields) => {
-                // Fields are read without their surrounding spaces, so the
-                // trimmed text end to end reads the same.
-                let first = self.ends.len();
-                for i in 0..fields.len() {
-                    self.text.push_str(fields.get(i));
-                    self.ends.push(self.text.len() - start);
-                }
-                OwnedRow::Fields {
-                    text: start..self.text.len(),
-                    ends: first..self.ends.len(),
-                }
-            }
             RowContent::Json(line) => {
                 self.text.push_str(line);
                 OwnedRow::Json(start..self.text.len())

@@ -2,7 +2,9 @@
 //!
 //! Built once per plan. Small whole-number codes (the usual `1`..`5`) are read
 //! by parsing the digits and indexing a table, so decoding a CSV row needs no
-//! hashing; other codes are compared directly (few) or hashed (many).
+//! hashing; other codes are compared directly (few) or hashed (many). A
+//! direct comparison of a short code is of two words and a length, read once
+//! from the text, with no call to compare bytes.
 
 use std::collections::HashMap;
 
@@ -20,9 +22,51 @@ pub(crate) struct CodeTable {
     /// True when every code is in `digits`, so a miss there is final.
     digits_only: bool,
     /// Codes that are not in `digits`.
-    others: Vec<(Box<[u8]>, u32)>,
+    others: Vec<Other>,
     /// Hashed `others`, when there are many.
     map: Option<HashMap<Box<[u8]>, u32>>,
+}
+
+/// A code that is not small digits, with its index.
+#[derive(Debug, Clone)]
+struct Other {
+    key: Key,
+    code: Box<[u8]>,
+    index: u32,
+}
+
+/// A code's length and the words at its two ends. Codes of the same length
+/// up to [`KEY_HOLDS`] bytes are equal exactly when their keys are: the two
+/// words cover every byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+/// The longest code a [`Key`] alone tells apart.
+const KEY_HOLDS: usize = 16;
+
+impl Key {
+    #[inline]
+    fn of(code: &[u8]) -> Key {
+        let len = code.len();
+        let word = |b: &[u8; 8]| u64::from_le_bytes(*b);
+        let half = |b: &[u8; 4]| u64::from(u32::from_le_bytes(*b));
+        let (head, tail) = match (code.first_chunk::<8>(), code.last_chunk::<8>()) {
+            (Some(first), Some(last)) => (word(first), word(last)),
+            _ => match (code.first_chunk::<4>(), code.last_chunk::<4>()) {
+                (Some(first), Some(last)) => (half(first) | half(last) << 32, 0),
+                // Three bytes at most: the first, the middle and the last are all of them.
+                _ => {
+                    let at = |i: usize| u64::from(code.get(i).copied().unwrap_or(0));
+                    (at(0) | at(len / 2) << 8 | at(len.wrapping_sub(1)) << 16, 0)
+                }
+            },
+        };
+        Key { len, head, tail }
+    }
 }
 
 /// The value of a code written as canonical digits (`0`, `7`, `12`; not `07`).
@@ -57,14 +101,18 @@ impl CodeTable {
                 }
                 None => {
                     table.digits_only = false;
-                    table.others.push((bytes.into(), i as u32));
+                    table.others.push(Other {
+                        key: Key::of(bytes),
+                        code: bytes.into(),
+                        index: i as u32,
+                    });
                 }
             }
         }
         if table.others.len() > LINEAR_MAX {
             let mut map = HashMap::with_capacity(table.others.len());
-            for (code, i) in &table.others {
-                map.entry(code.clone()).or_insert(*i);
+            for other in &table.others {
+                map.entry(other.code.clone()).or_insert(other.index);
             }
             table.map = Some(map);
         }
@@ -84,11 +132,13 @@ impl CodeTable {
         }
         match &self.map {
             Some(map) => map.get(code).copied(),
-            None => self
-                .others
-                .iter()
-                .find(|(c, _)| &**c == code)
-                .map(|(_, i)| *i),
+            None => {
+                let key = Key::of(code);
+                self.others
+                    .iter()
+                    .find(|o| o.key == key && (key.len <= KEY_HOLDS || *o.code == *code))
+                    .map(|o| o.index)
+            }
         }
     }
 }
@@ -117,5 +167,54 @@ mod tests {
         assert_eq!(t.get(b"007"), Some(0));
         assert_eq!(t.get(b"999"), Some(1));
         assert_eq!(t.get(b"1000"), Some(2));
+    }
+
+    /// What a table must give: the first code equal to the text without its
+    /// surrounding spaces.
+    fn first_equal(codes: &[String], text: &[u8]) -> Option<u32> {
+        let text = text.trim_ascii();
+        codes
+            .iter()
+            .position(|c| c.as_bytes() == text)
+            .map(|i| i as u32)
+    }
+
+    proptest::proptest! {
+        /// Codes of every length around the key's words (0 to 3, 4 to 7, 8
+        /// to 16, longer), alike at their ends, few and many, digits among
+        /// them: the table finds what comparing each code in turn finds.
+        #[test]
+        fn a_table_finds_the_first_equal_code(
+            codes in proptest::collection::vec("[ab0-9_]{0,3}|[ab_]{4,20}|x[ab]{2,30}y|aaaaaaaa[ab]{0,12}|[ab]{0,12}aaaaaaaa", 0..20),
+            texts in proptest::collection::vec("[ab0-9_]{0,3}|[ab_]{4,20}|x[ab]{2,30}y|aaaaaaaa[ab]{0,12}|[ab]{0,12}aaaaaaaa| ?[ab1]{1,9} ?", 0..8),
+            pick in proptest::collection::vec(0usize..40, 0..8),
+        ) {
+            let table = CodeTable::new(codes.iter().map(String::as_str));
+            for text in &texts {
+                proptest::prop_assert_eq!(table.get(text.as_bytes()), first_equal(&codes, text.as_bytes()), "{:?} in {:?}", text, codes);
+            }
+            for i in pick {
+                if let Some(code) = codes.get(i) {
+                    let padded = format!(" {code} ");
+                    for text in [code.as_str(), padded.as_str()] {
+                        proptest::prop_assert_eq!(table.get(text.as_bytes()), first_equal(&codes, text.as_bytes()), "{:?} in {:?}", text, codes);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_tell_apart_codes_that_differ_in_one_byte() {
+        for len in 0..=KEY_HOLDS {
+            let code = vec![b'a'; len];
+            let key = Key::of(&code);
+            for at in 0..len {
+                let mut other = code.clone();
+                other[at] = b'b';
+                assert_ne!(Key::of(&other), key, "length {len}, byte {at}");
+            }
+            assert_ne!(Key::of(&vec![b'a'; len + 1]), key, "length {len}");
+        }
     }
 }

@@ -233,8 +233,11 @@ impl<R: BufRead> CsvSource<R> {
                     }
                 }
             };
-            if buf.is_empty() {
-                return Read::End;
+            match buf.first() {
+                None => return Read::End,
+                // The usual case: the record starts here.
+                Some(b) if !matches!(b, b'\r' | b'\n') => break,
+                Some(_) => {}
             }
             let n = buf
                 .iter()
@@ -280,7 +283,7 @@ impl<R: BufRead> CsvSource<R> {
             match quotes.state {
                 // Most records hold no quote: csv-core has counted their line
                 // ends already, and only the last byte tells where a field starts.
-                Quoting::Outside { .. } if !read.contains(&b'"') => {
+                Quoting::Outside { .. } if memchr::memchr(b'"', read).is_none() => {
                     self.line += self.core.line() - lines_before;
                     if let Some(&last) = read.last() {
                         quotes.state = Quoting::Outside {
