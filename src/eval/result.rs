@@ -93,8 +93,8 @@ const POW10_U64: [u64; 20] = {
 /// [`push_scaled`] for a magnitude in 64 bits, as every figure of a
 /// caseload is: the whole part and the fraction are split with one division
 /// (by a constant at the usual scales), each written two digits at a time,
-/// and the text is built in a buffer of fixed size that is appended whole and
-/// cut back, because copying a length known only at run time is a call.
+/// straight into room of fixed size at the end of `out` that is then cut
+/// back, so that no copy of a length known only at run time is made.
 #[inline]
 fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimals: u32) {
     let Some(&p) = POW10_U64.get(scale as usize) else {
@@ -115,9 +115,34 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
         fraction *= 10;
         places += 1;
     }
-    // A sign, 20 digits, a point and 19 decimals (or 2, padded) fit; places
-    // are taken modulo the buffer's length, so that no index is checked.
-    let mut text = [0u8; TEXT];
+    // The text is written straight into the output, into room made for the
+    // longest figure and cut back after: written byte by byte into a buffer
+    // of its own and then copied, it would be read back before the bytes had
+    // settled, which stalls the processor on every figure.
+    let start = out.len();
+    out.resize(start + TEXT, 0);
+    let end = match out
+        .get_mut(start..)
+        .and_then(|room| <&mut [u8; TEXT]>::try_from(room).ok())
+    {
+        Some(text) => put_figure(text, whole, fraction, places, negative),
+        None => 0,
+    };
+    out.truncate(start + end);
+}
+
+/// Writes a figure's sign, whole part and `places` decimals of `fraction`
+/// at the start of `text`, returning its length. A sign, 20 digits, a point
+/// and 19 decimals (or 2, padded) fit; places are taken modulo the buffer's
+/// length, so that no index is checked.
+#[inline(always)]
+fn put_figure(
+    text: &mut [u8; TEXT],
+    whole: u64,
+    fraction: u64,
+    places: u32,
+    negative: bool,
+) -> usize {
     text[0] = b'-';
     // Most figures are below 100,000: their digits counted without a log.
     let digits = match whole {
@@ -129,7 +154,7 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
         _ => whole.checked_ilog10().map_or(1, |d| d as usize + 1),
     };
     let mut end = usize::from(negative) + digits;
-    put_digits(&mut text, end, whole, digits);
+    put_digits(text, end, whole, digits);
     if places == 2 {
         // Pence, the usual fraction: one pair.
         let [tens, ones] = DIGIT_PAIRS[(fraction % 100) as usize];
@@ -140,11 +165,9 @@ fn push_u64(out: &mut Vec<u8>, n: u64, scale: u32, negative: bool, least_decimal
     } else if places > 0 {
         text[end % TEXT] = b'.';
         end += 1 + places as usize;
-        put_digits(&mut text, end, fraction, places as usize);
+        put_digits(text, end, fraction, places as usize);
     }
-    let start = out.len();
-    out.extend_from_slice(&text);
-    out.truncate(start + end);
+    end
 }
 
 /// The length of [`push_u64`]'s buffer: a power of two.
