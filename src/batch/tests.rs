@@ -27,6 +27,18 @@ fn record(fields: &[&str]) -> (String, Vec<usize>) {
     (text, ends)
 }
 
+/// A row reader for rows with these column names, as `ras run` makes one.
+fn rows_under<'e, 'p>(ev: &'e Evaluator<'p>, header: &[&str]) -> RowEvaluator<'e, 'p> {
+    let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    let (layout, _) = Layout::new(ev, &header, &RunOptions::default()).unwrap();
+    RowEvaluator::new(
+        ev,
+        Some(layout),
+        RunOptions::default(),
+        input::Places::Lines,
+    )
+}
+
 #[test]
 fn plan_costs_are_read_as_money() {
     let plan = crate::plan::compile(
@@ -40,14 +52,7 @@ fn plan_costs_are_read_as_money() {
     )
     .unwrap();
     let ev = Evaluator::new(&plan);
-    let header = ["cohort", "care", "plan_cost"].map(String::from);
-    let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
-    let mut rows = RowEvaluator::new(
-        &ev,
-        Some(layout),
-        RunOptions::default(),
-        input::Places::Lines,
-    );
+    let mut rows = rows_under(&ev, &["cohort", "care", "plan_cost"]);
     let mut cost = |text: &str| {
         let (record, ends) = record(&["all", "some", text]);
         rows.decode_fields(input::Fields::Csv(&record, &ends))
@@ -325,14 +330,7 @@ proptest::proptest! {
 fn columns_past_the_row_end_are_empty() {
     let plan = every_column_plan();
     let ev = Evaluator::new(&plan);
-    let header = ["cohort", "area", "a", "b", "d", "e", "c"].map(String::from);
-    let (layout, _) = Layout::new(&ev, &header, &RunOptions::default()).unwrap();
-    let mut rows = RowEvaluator::new(
-        &ev,
-        Some(layout),
-        RunOptions::default(),
-        input::Places::Lines,
-    );
+    let mut rows = rows_under(&ev, &["cohort", "area", "a", "b", "d", "e", "c"]);
     let full = record(&["older_people", "north", "1", "2", "yes", "3", "some"]);
     assert_eq!(
         rows.decode_fields(input::Fields::Csv(&full.0, &full.1)),

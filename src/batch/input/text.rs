@@ -397,7 +397,7 @@ impl LineSource {
                     break;
                 }
                 any = true;
-                let (n, done) = match buf.iter().position(|b| *b == b'\n') {
+                let (n, done) = match memchr::memchr(b'\n', buf) {
                     Some(i) => (i + 1, true),
                     None => (buf.len(), false),
                 };
