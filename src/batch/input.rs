@@ -140,13 +140,26 @@ pub enum Fields<'r> {
     /// its bytes, checked to be UTF-8 as a whole, and where each field ends
     /// in them.
     Csv(&'r str, &'r [usize]),
+    /// A CSV line as it is in the file, its fields one comma apart: its
+    /// bytes, checked to be UTF-8, and where each field ends in them.
+    Line(&'r str, &'r [usize]),
 }
 
 impl<'r> Fields<'r> {
     /// How many fields.
     pub fn len(&self) -> usize {
         match self {
-            Fields::Csv(_, ends) => ends.len(),
+            Fields::Csv(_, ends) | Fields::Line(_, ends) => ends.len(),
+        }
+    }
+
+    /// The text, the field ends, and the bytes between one field's end and
+    /// the next one's start.
+    #[inline]
+    pub fn parts(&self) -> (&'r str, &'r [usize], usize) {
+        match *self {
+            Fields::Csv(text, ends) => (text, ends, 0),
+            Fields::Line(text, ends) => (text, ends, 1),
         }
     }
 
@@ -156,11 +169,11 @@ impl<'r> Fields<'r> {
     }
 
     #[inline]
-    fn range(ends: &[usize], i: usize) -> Option<std::ops::Range<usize>> {
+    fn range(ends: &[usize], gap: usize, i: usize) -> Option<std::ops::Range<usize>> {
         let end = *ends.get(i)?;
         let start = match i {
             0 => 0,
-            _ => *ends.get(i - 1)?,
+            _ => *ends.get(i - 1)? + gap,
         };
         Some(start..end)
     }
@@ -168,14 +181,13 @@ impl<'r> Fields<'r> {
     /// Field `i`, without surrounding spaces ("" when there is none).
     #[inline]
     pub fn get(&self, i: usize) -> &'r str {
-        match self {
-            // ASCII spaces only: the Unicode-aware trim costs more than the
-            // rest of reading a field.
-            Fields::Csv(text, ends) => Self::range(ends, i)
-                .and_then(|r| text.get(r))
-                .unwrap_or("")
-                .trim_ascii(),
-        }
+        let (text, ends, gap) = self.parts();
+        // ASCII spaces only: the Unicode-aware trim costs more than the rest
+        // of reading a field.
+        Self::range(ends, gap, i)
+            .and_then(|r| text.get(r))
+            .unwrap_or("")
+            .trim_ascii()
     }
 
     /// Every field, as owned text.
@@ -578,7 +590,7 @@ fn csv_row<'s, R: std::io::BufRead>(
     match std::str::from_utf8(source.bytes()) {
         Ok(text) => CsvRow::Row {
             line,
-            content: RowContent::Fields(Fields::Csv(text, source.ends())),
+            content: RowContent::Fields(source.fields(text)),
             last: false,
         },
         Err(_) => {

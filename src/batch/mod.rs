@@ -481,7 +481,7 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
                 *slot = None;
             }
         }
-        let Fields::Csv(record, ends) = fields;
+        let (record, ends, gap) = fields.parts();
         let bytes = record.as_bytes();
         let mut first_problem: Option<RowProblem> = None;
         let mut start = 0;
@@ -489,12 +489,11 @@ impl<'e, 'p> RowEvaluator<'e, 'p> {
         // header leaves none of the last row's answers behind; a field past
         // the row's end is empty, and fields past the header are ignored.
         for (i, column) in layout.columns.iter().enumerate() {
-            let end = match ends.get(i) {
-                Some(&end) => end,
-                None => start,
+            let field = match ends.get(i) {
+                Some(&end) => start..end,
+                None => 0..0,
             };
-            let field = start..end;
-            start = end;
+            start = field.end + gap;
             // Most fields are a one-digit code: its byte is read straight
             // from the record, and its option from the column's table.
             if let Column::Digits(q, table) = column {

@@ -43,6 +43,8 @@ enum OwnedRow {
     Fields {
         text: Range<usize>,
         ends: Range<usize>,
+        /// The text is the line as in the file ([`Fields::Line`]).
+        line: bool,
     },
     /// A JSON line.
     Json(Range<usize>),
@@ -53,13 +55,15 @@ impl Chunk {
     fn push(&mut self, at: RowAt, content: RowContent<'_>) {
         let start = self.text.len();
         let row = match content {
-            RowContent::Fields(Fields::Csv(text, ends)) => {
+            RowContent::Fields(fields) => {
+                let (text, ends, gap) = fields.parts();
                 let first = self.ends.len();
                 self.text.push_str(text);
                 self.ends.extend_from_slice(ends);
                 OwnedRow::Fields {
                     text: start..self.text.len(),
                     ends: first..self.ends.len(),
+                    line: gap == 1,
                 }
             }
             RowContent::Json(line) => {
@@ -360,10 +364,14 @@ fn work(
         _ => {
             for (row, owned) in chunk.rows.drain(..) {
                 let content = match owned {
-                    OwnedRow::Fields { text, ends } => RowContent::Fields(Fields::Csv(
-                        chunk.text.get(text).unwrap_or(""),
-                        chunk.ends.get(ends).unwrap_or(&[]),
-                    )),
+                    OwnedRow::Fields { text, ends, line } => {
+                        let text = chunk.text.get(text).unwrap_or("");
+                        let ends = chunk.ends.get(ends).unwrap_or(&[]);
+                        RowContent::Fields(match line {
+                            true => Fields::Line(text, ends),
+                            false => Fields::Csv(text, ends),
+                        })
+                    }
                     OwnedRow::Json(line) => RowContent::Json(chunk.text.get(line).unwrap_or("")),
                     OwnedRow::Problem(p) => RowContent::Problem(p),
                 };

@@ -153,13 +153,21 @@ fn cell_names_are_spreadsheet_names() {
     assert_eq!(sheet::cell_name(0, 702), "AAA1");
 }
 
+/// A row's fields as text, however they were split, or its problem.
+fn shown(content: &RowContent<'_>) -> String {
+    match content {
+        RowContent::Fields(fields) => format!("{:?}", fields.to_vec()),
+        other => format!("{other:?}"),
+    }
+}
+
 /// The rows of a CSV text as one thread reads them, and the problem with the
 /// whole file if reading stopped on one.
 fn rows_read_alone(text: &[u8]) -> (Vec<String>, Option<String>) {
     let mut r = CaseReader::csv(Box::new(std::io::Cursor::new(text.to_vec())), "t.csv").unwrap();
     let mut rows = Vec::new();
     while let Some((at, content)) = r.next_row() {
-        rows.push(format!("{} {} {content:?}", at.number, at.line));
+        rows.push(format!("{} {} {}", at.number, at.line, shown(&content)));
     }
     (rows, r.take_fatal().map(|p| p.message))
 }
@@ -185,7 +193,7 @@ fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String
                 worker.start(bytes, row + 1, line);
                 let before = rows.len();
                 while let Some((at, content)) = worker.next_row() {
-                    rows.push(format!("{} {} {content:?}", at.number, at.line));
+                    rows.push(format!("{} {} {}", at.number, at.line, shown(&content)));
                 }
                 assert_eq!((rows.len() - before) as u64, n, "rows counted in a block");
                 row += n;
@@ -195,7 +203,7 @@ fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String
                 Err(p) => return (rows, Some(p.message)),
                 Ok(Some((line, content))) => {
                     row += 1;
-                    rows.push(format!("{row} {line} {content:?}"));
+                    rows.push(format!("{row} {line} {}", shown(&content)));
                 }
             },
         }
@@ -289,5 +297,74 @@ fn records_are_counted_eight_bytes_at_a_time_as_one_by_one() {
             );
         }
         assert_eq!(text::count_records(&bytes), one_by_one(&bytes), "{bytes:?}");
+    }
+}
+
+/// Every record of `text` as a CSV source reads it: where it starts, and its
+/// fields (or how reading went).
+fn records<R: std::io::BufRead>(mut source: text::CsvSource<R>) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        let read = match source.read_record() {
+            text::Read::Record { line } => {
+                let fields: Vec<_> = (0..source.ends().len())
+                    .map(|i| String::from_utf8_lossy(source.field(i)).into_owned())
+                    .collect();
+                format!("line {line}: {fields:?}")
+            }
+            text::Read::TooLong { line } => format!("line {line}: too long"),
+            text::Read::End => return seen,
+            text::Read::Fatal(p) => format!("fatal: {}", p.message),
+            text::Read::Io { line, error } => format!("line {line}: {error}"),
+        };
+        seen.push(read);
+        if seen.len() > 10_000 {
+            panic!("reading does not end");
+        }
+    }
+}
+
+/// Lines split on their commas are the records csv-core reads from them,
+/// with the same line numbers, wherever quotes, carriage returns, blank
+/// lines, byte-order marks, spaces and a missing last line end fall.
+#[test]
+fn plain_lines_split_on_commas_are_the_records_csv_core_reads() {
+    let pieces: [&[u8]; 13] = [
+        b"a",
+        b",",
+        b"\"",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"\"\"",
+        b" x ",
+        b"\xef\xbb\xbf",
+        b"\n\n",
+        b"12,3,4",
+        b"\xff",
+        b"C0001,older_people,1,2,3,4,5,6,7,8",
+    ];
+    let mut seed = 99u64;
+    for n in 0..3000 {
+        let mut text = b"\xef\xbb\xbfcase_id,cohort\n".to_vec();
+        for _ in 0..(n % 60) {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            text.extend_from_slice(pieces[(seed >> 33) as usize % pieces.len()]);
+        }
+        // Buffers of a few bytes put line ends past the buffer's end.
+        let source = |capacity| {
+            let bytes = std::io::Cursor::new(text.clone());
+            text::CsvSource::over(std::io::BufReader::with_capacity(capacity, bytes), None)
+        };
+        for capacity in [1, 7, 1 << 16] {
+            assert_eq!(
+                records(source(capacity)),
+                records(source(capacity).without_plain_lines()),
+                "a buffer of {capacity} bytes, {:?}",
+                String::from_utf8_lossy(&text)
+            );
+        }
     }
 }
