@@ -1,5 +1,6 @@
-//! `ras run --threads N`: rows travel to worker threads in numbered chunks and
-//! their results are written back in input order.
+//! `ras run --threads N`: rows travel to N - 1 worker threads in numbered
+//! chunks, the thread reading them evaluates a chunk itself whenever the
+//! workers have one waiting, and the results are written back in input order.
 
 use super::input::text::{CsvBlocks, Piece};
 use super::input::{BlockRows, CaseReader, CsvRows, Fields, RowAt, RowContent, RowProblem};
@@ -199,16 +200,20 @@ pub fn run_parallel<W: Write>(
         Feed::Rows(_) => None,
     };
     let threads = threads.max(1);
+    // This thread reads, writes, and evaluates a chunk itself whenever the
+    // workers have one queued already: one thread fewer is started, so that
+    // on N cores N threads run and none waits for a core.
+    let workers = threads - 1;
     // Chunks sent and not yet written: the queue, one at each worker, and
     // those done ahead of the next to write.
     let in_flight = 2 * threads + 2;
     let chunk_rows = (ROWS_IN_FLIGHT / in_flight).clamp(64, CHUNK);
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Chunk)>(threads);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Chunk)>(workers.max(1));
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::channel::<Result<Done, std::io::Error>>();
     let mut summary = Summary::default();
     let result = std::thread::scope(|scope| -> Result<(), RunError> {
-        for _ in 0..threads {
+        for _ in 0..workers {
             let done_tx = done_tx.clone();
             let job_rx = &job_rx;
             let ev = &ev;
@@ -243,6 +248,10 @@ pub fn run_parallel<W: Write>(
             });
         }
         drop(done_tx);
+        let mut own_rows = RowEvaluator::new(&ev, layout.clone(), options.clone(), places.clone());
+        let mut own_blocks = csv_rows.as_ref().map(CsvRows::block_rows);
+        let columns = out.columns().to_vec();
+        let format = out.format();
         let mut next_index = 0u64;
         let mut sent = 0u64;
         let mut waiting: BTreeMap<u64, Done> = BTreeMap::new();
@@ -282,19 +291,32 @@ pub fn run_parallel<W: Write>(
             waiting.insert(done.index, done);
             Ok(())
         };
-        let send = |chunk: Chunk, sent: &mut u64| -> Result<(), RunError> {
-            job_tx
-                .send((*sent, chunk))
-                .map_err(|_| RunError::Io(std::io::Error::other("a worker thread stopped")))?;
-            *sent += 1;
-            Ok(())
-        };
         loop {
             let mut chunk = spares.pop().unwrap_or_default();
             if !feed.fill(&mut chunk, chunk_rows)? {
                 break;
             }
-            send(chunk, &mut sent)?;
+            match job_tx.try_send((sent, chunk)) {
+                Ok(()) => {}
+                Err(mpsc::TrySendError::Full((index, chunk))) => {
+                    let done = work(
+                        &mut own_rows,
+                        own_blocks.as_mut(),
+                        &plan.model,
+                        &columns,
+                        format,
+                        index,
+                        chunk,
+                    );
+                    receive(done, &mut waiting)?;
+                }
+                Err(mpsc::TrySendError::Disconnected(_)) => {
+                    return Err(RunError::Io(std::io::Error::other(
+                        "a worker thread stopped",
+                    )))
+                }
+            }
+            sent += 1;
             for done in done_rx.try_iter() {
                 receive(done, &mut waiting)?;
             }
