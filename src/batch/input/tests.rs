@@ -297,6 +297,20 @@ fn records_are_counted_eight_bytes_at_a_time_as_one_by_one() {
             );
         }
         assert_eq!(text::count_records(&bytes), one_by_one(&bytes), "{bytes:?}");
+        assert_eq!(text::count_line_ends(&bytes), one_by_one(&bytes).1);
+    }
+    // Line ends are counted in runs of 32 bytes, 255 runs to a part.
+    for len in [31usize, 32, 33, 8159, 8160, 8161, 20_000] {
+        let bytes: Vec<u8> = (0..len)
+            .map(|i| if i % 3 == 0 { b'\n' } else { b'a' })
+            .collect();
+        assert_eq!(
+            text::count_line_ends(&bytes),
+            len.div_ceil(3) as u64,
+            "{len} bytes"
+        );
+        let all = vec![b'\n'; len];
+        assert_eq!(text::count_line_ends(&all), len as u64, "{len} line ends");
     }
 }
 
