@@ -24,8 +24,8 @@ pub(super) struct JsonCases {
     stamp: u32,
     /// The keys of the last line's `answers` and `attributes`, by position,
     /// with what each names: the next line's keys are compared, not hashed.
-    answer_keys: Vec<(String, u32)>,
-    attribute_keys: Vec<(String, u32)>,
+    answer_keys: Vec<Key>,
+    attribute_keys: Vec<Key>,
     /// Per question, the option index of each single-digit code.
     digits: Vec<Option<[u32; 10]>>,
 }
@@ -50,10 +50,16 @@ impl<'a> Cursor<'a> {
     #[inline]
     fn peek(&mut self) -> Option<u8> {
         let bytes = self.text.as_bytes();
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
-            self.at += 1;
+        match bytes.get(self.at) {
+            // Most lines have no space between their tokens.
+            Some(&b) if b > b' ' => Some(b),
+            _ => {
+                while let Some(b' ' | b'\t' | b'\n' | b'\r') = bytes.get(self.at) {
+                    self.at += 1;
+                }
+                bytes.get(self.at).copied()
+            }
         }
-        bytes.get(self.at).copied()
     }
 
     #[inline]
@@ -65,16 +71,82 @@ impl<'a> Cursor<'a> {
     #[inline]
     fn string(&mut self) -> Option<&'a str> {
         self.eat(b'"')?;
-        let rest = self.text.as_bytes().get(self.at..)?;
-        let len = rest
-            .iter()
-            .position(|b| matches!(b, b'"' | b'\\' | 0..=0x1f))?;
-        if rest.get(len) != Some(&b'"') {
+        let bytes = self.text.as_bytes();
+        let start = self.at;
+        let mut end = start;
+        // Most strings are a few bytes: a loop beats a search.
+        loop {
+            match *bytes.get(end)? {
+                b'"' => break,
+                b'\\' | 0..=0x1f => return None,
+                _ => end += 1,
+            }
+        }
+        self.at = end + 1;
+        self.text.get(start..end)
+    }
+
+    /// Whether the next token is the string `key` (which has no escapes),
+    /// stepping over it if so: the usual key, the one in the same place on
+    /// the line before, compared in place rather than read and then compared.
+    #[inline]
+    fn key_is(&mut self, key: &Key) -> bool {
+        if self.peek() != Some(b'"') {
+            return false;
+        }
+        let bytes = self.text.as_bytes();
+        let start = self.at + 1;
+        let end = start + key.text.len();
+        let same = match bytes.get(start..start + 8) {
+            Some(eight) if key.text.len() < 8 => {
+                // The key and its closing quote, eight bytes at a time.
+                let word = u64::from_le_bytes([
+                    eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
+                ]);
+                word & key.mask == key.word
+            }
+            _ => {
+                bytes.get(start..end) == Some(key.text.as_bytes()) && bytes.get(end) == Some(&b'"')
+            }
+        };
+        if same {
+            self.at = end + 1;
+        }
+        same
+    }
+
+    /// The usual member of `answers`: the key the line before had in this
+    /// place, a string of one ASCII character, then `,` or `}` (stepped
+    /// over), read from one window of the line with no search. The value and
+    /// whether another member follows; `None` (nothing read) otherwise.
+    #[inline(always)]
+    fn quick_member(&mut self, key: &Key) -> Option<(&'a [u8], bool)> {
+        let bytes = self.text.as_bytes();
+        let window = bytes.get(self.at..)?.first_chunk::<16>()?;
+        if window[0] != b'"' || key.text.len() >= 8 {
             return None;
         }
-        let s = self.text.get(self.at..self.at + len)?;
-        self.at += len + 1;
-        Some(s)
+        let word = u64::from_le_bytes(*window[1..].first_chunk::<8>()?);
+        if word & key.mask != key.word {
+            return None;
+        }
+        // The colon: after the opening quote, the key and its closing quote.
+        let colon = key.text.len() + 2;
+        let [b':', b'"', value, b'"', after] = *window.get(colon..colon + 5)? else {
+            return None;
+        };
+        if !(0x20..0x80).contains(&value) || matches!(value, b'"' | b'\\') {
+            return None;
+        }
+        let more = match after {
+            b',' => true,
+            b'}' => false,
+            _ => return None,
+        };
+        let start = self.at + colon + 2;
+        let text = bytes.get(start..start + 1)?;
+        self.at += colon + 5;
+        Some((text, more))
     }
 
     fn literal(&mut self, word: &str) -> bool {
@@ -164,25 +236,57 @@ fn answer_text(value: Scalar<'_>) -> Option<&str> {
     }
 }
 
-/// The slot named by the key at `position`, from the last line's keys when
-/// they match, else looked up (and remembered).
-#[inline]
-fn slot_of(
-    keys: &mut Vec<(String, u32)>,
-    position: usize,
-    key: &str,
-    look_up: impl FnOnce(&str) -> Option<u32>,
-) -> Option<u32> {
-    if let Some((known, slot)) = keys.get(position) {
-        if known == key {
-            return Some(*slot);
+/// A key seen on an earlier line, with what it names.
+#[derive(Debug, Clone)]
+struct Key {
+    text: String,
+    slot: u32,
+    /// For a key of under eight bytes, the key and its closing quote as
+    /// little-endian bytes, and which bytes of a word they fill.
+    word: u64,
+    mask: u64,
+}
+
+impl Key {
+    fn new(text: &str, slot: u32) -> Key {
+        let mut bytes = [0u8; 8];
+        let n = text.len().min(7);
+        bytes[..n].copy_from_slice(&text.as_bytes()[..n]);
+        bytes[n] = b'"';
+        let mask = match n + 1 {
+            8 => u64::MAX,
+            filled => (1u64 << (8 * filled)) - 1,
+        };
+        Key {
+            text: text.to_string(),
+            slot,
+            word: u64::from_le_bytes(bytes),
+            mask,
         }
     }
+}
+
+/// The slot named by the key at the cursor: the one the last line had in
+/// this `position` when it is the same, else read and looked up (and
+/// remembered).
+#[inline]
+fn slot_of(
+    c: &mut Cursor<'_>,
+    keys: &mut Vec<Key>,
+    position: usize,
+    look_up: impl FnOnce(&str) -> Option<u32>,
+) -> Option<u32> {
+    if let Some(known) = keys.get(position) {
+        if c.key_is(known) {
+            return Some(known.slot);
+        }
+    }
+    let key = c.string()?;
     let slot = look_up(key)?;
     if let Some(entry) = keys.get_mut(position) {
-        *entry = (key.to_string(), slot);
+        *entry = Key::new(key, slot);
     } else if position == keys.len() {
-        keys.push((key.to_string(), slot));
+        keys.push(Key::new(key, slot));
     }
     Some(slot)
 }
@@ -190,35 +294,48 @@ fn slot_of(
 /// The keys of an `answers` or `attributes` object: the slots found on
 /// earlier lines, and which slots this line has given (marked with its stamp).
 struct Keys<'k> {
-    known: &'k mut Vec<(String, u32)>,
+    known: &'k mut Vec<Key>,
     seen: &'k mut [u32],
     stamp: u32,
 }
 
 impl Keys<'_> {
-    /// Reads the object's members, handing each slot and its text to `take`;
+    /// Reads the object's members, handing each slot and its text (UTF-8) to `take`;
     /// `None` (read the line the slow way) for an unknown key, a key given
     /// twice, or a value that is not a short scalar.
     fn each(
         self,
         c: &mut Cursor<'_>,
         look_up: impl Fn(&str) -> Option<u32>,
-        mut take: impl FnMut(u32, &str) -> Option<()>,
+        mut take: impl FnMut(u32, &[u8]) -> Option<()>,
     ) -> Option<()> {
         let mut more = c.open()?;
         let mut position = 0;
         while more {
-            let key = c.string()?;
+            if let Some(known) = self.known.get(position) {
+                if let Some((text, next)) = c.quick_member(known) {
+                    let slot = known.slot;
+                    position += 1;
+                    let mark = self.seen.get_mut(slot as usize)?;
+                    if *mark == self.stamp {
+                        return None;
+                    }
+                    *mark = self.stamp;
+                    take(slot, text)?;
+                    more = next;
+                    continue;
+                }
+            }
+            let slot = slot_of(c, self.known, position, &look_up)?;
             c.eat(b':')?;
             let text = answer_text(c.scalar()?)?;
-            let slot = slot_of(self.known, position, key, &look_up)?;
             position += 1;
             let mark = self.seen.get_mut(slot as usize)?;
             if *mark == self.stamp {
                 return None;
             }
             *mark = self.stamp;
-            take(slot, text)?;
+            take(slot, text.as_bytes())?;
             more = c.next_member()?;
         }
         Some(())
@@ -334,7 +451,7 @@ impl JsonCases {
             c,
             |k| ev.question_index(k),
             |q, text| {
-                let digit = match (text.as_bytes(), digits.get(q as usize)) {
+                let digit = match (text, digits.get(q as usize)) {
                     ([d @ b'0'..=b'9'], Some(Some(table))) => Some(table[usize::from(d - b'0')]),
                     _ => None,
                 };
@@ -343,7 +460,7 @@ impl JsonCases {
                         value: AnswerValue::Choice(option),
                         defaulted: false,
                     },
-                    _ => ev.decode_answer(q, text).ok()?,
+                    _ => ev.decode_answer(q, std::str::from_utf8(text).ok()?).ok()?,
                 };
                 *input.answers.get_mut(q as usize)? = answer;
                 Some(())
@@ -366,6 +483,7 @@ impl JsonCases {
             c,
             |k| ev.attribute_index(k),
             |a, text| {
+                let text = std::str::from_utf8(text).ok()?;
                 *input.attributes.get_mut(a as usize)? = Some(ev.decode_attribute(a, text).ok()?);
                 Some(())
             },
