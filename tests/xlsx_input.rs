@@ -612,6 +612,34 @@ proptest! {
     }
 }
 
+/// A sheet of many rows comes from the reading thread in batches whose
+/// buffers are used again: rows of every length, problem rows among them
+/// and rows of nothing but gaps, across several batches, read as calamine
+/// reads them.
+#[test]
+fn rows_of_many_batches_read_as_calamine_reads_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cases.xlsx");
+    let rows: Vec<Vec<Cell>> = (0..1500usize)
+        .map(|i| {
+            let third = match i % 7 {
+                0 => Cell::Formula(None),
+                1 => Cell::Gap,
+                _ => Cell::Number(i as f64 / 4.0),
+            };
+            vec![
+                Cell::Text(format!("C{i:05}{}", "x".repeat(i % 40))),
+                Cell::Bool(i % 2 == 0),
+                third,
+            ]
+        })
+        .collect();
+    write_with_xlsxwriter(&rows, 3, false, &path);
+    agree(&path, &rows).unwrap();
+    let (_, ours) = read_ours(&path).unwrap();
+    assert_eq!(ours.len(), 1500, "every row, problems included");
+}
+
 /// A broken zip or broken sheet XML is a problem with the whole file that
 /// says where, never a panic.
 #[test]

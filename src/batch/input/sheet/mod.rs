@@ -30,18 +30,39 @@ pub(super) enum SheetRow {
     Fatal(FileProblem),
 }
 
-/// A row as the reading thread sends it.
+/// Rows as the reading thread sends them: the text of every row end to end
+/// in one buffer and the field ends in another, so that a batch is a few
+/// allocations, made on the reading thread and sent back to it to be filled
+/// again (rows allocated on one thread and freed on the other made the two
+/// contend for the allocator's lock).
+#[derive(Default)]
+struct Batch {
+    text: String,
+    ends: Vec<usize>,
+    rows: Vec<ReadRow>,
+}
+
+/// A row of a batch.
 enum ReadRow {
-    /// One field per heading, as one text and where each field ends in it.
+    /// One field per heading: its text in the batch's, and where each field
+    /// ends in that text.
     Row {
         at: u64,
-        text: String,
-        ends: Vec<usize>,
+        text: std::ops::Range<usize>,
+        ends: std::ops::Range<usize>,
     },
     Problem {
         at: u64,
         problem: RowProblem,
     },
+}
+
+impl Batch {
+    fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.rows.clear();
+    }
 }
 
 enum Message {
@@ -50,7 +71,7 @@ enum Message {
         sheet: String,
         rows: u64,
     },
-    Rows(Vec<ReadRow>),
+    Rows(Batch),
     /// The sheet has been read to its end.
     End,
 }
@@ -58,10 +79,14 @@ enum Message {
 /// Rows of a sheet, from the reading thread.
 pub(super) struct SheetSource {
     rows: Receiver<Result<Message, FileProblem>>,
-    batch: std::vec::IntoIter<ReadRow>,
-    /// The last row returned: its text and where each field ends.
-    text: String,
-    ends: Vec<usize>,
+    /// Batches read, going back to the reading thread.
+    used: SyncSender<Batch>,
+    batch: Batch,
+    /// The next row of the batch to return.
+    next: usize,
+    /// The last row returned: its text and where each field ends, in the batch.
+    text: std::ops::Range<usize>,
+    ends: std::ops::Range<usize>,
     /// The sheet's row of the last row returned, and the sheet's last row.
     at: u64,
     total: u64,
@@ -76,11 +101,12 @@ impl SheetSource {
         sheet: Option<&str>,
     ) -> Result<(SheetSource, Vec<String>, String), FileProblem> {
         let (tx, rx) = sync_channel(4);
+        let (used, returned) = sync_channel(6);
         let path = path.to_path_buf();
         let sheet = sheet.map(str::to_string);
         std::thread::Builder::new()
             .name("ras-xlsx".into())
-            .spawn(move || read_sheet(&path, sheet.as_deref(), &tx))
+            .spawn(move || read_sheet(&path, sheet.as_deref(), &tx, &returned))
             .map_err(|e| FileProblem::new(format!("cannot start reading the workbook: {e}")))?;
         match rx.recv() {
             Ok(Ok(Message::Start {
@@ -90,9 +116,11 @@ impl SheetSource {
             })) => Ok((
                 SheetSource {
                     rows: rx,
-                    batch: Vec::new().into_iter(),
-                    text: String::new(),
-                    ends: Vec::new(),
+                    used,
+                    batch: Batch::default(),
+                    next: 0,
+                    text: 0..0,
+                    ends: 0..0,
                     at: 0,
                     total: rows,
                     done: false,
@@ -115,23 +143,36 @@ impl SheetSource {
     /// The last row returned as [`SheetRow::Row`]: its text and where each
     /// field ends in it.
     pub(super) fn fields(&self) -> (&str, &[usize]) {
-        (&self.text, &self.ends)
+        (
+            self.batch.text.get(self.text.clone()).unwrap_or(""),
+            self.batch.ends.get(self.ends.clone()).unwrap_or(&[]),
+        )
     }
 
     /// The next row, or `None` at the end of the sheet.
     pub(super) fn next_row(&mut self) -> Option<SheetRow> {
         loop {
-            if let Some(row) = self.batch.next() {
+            if let Some(row) = self.batch.rows.get_mut(self.next) {
+                self.next += 1;
                 return Some(match row {
                     ReadRow::Row { at, text, ends } => {
-                        self.at = at;
-                        self.text = text;
-                        self.ends = ends;
-                        SheetRow::Row { at }
+                        self.at = *at;
+                        self.text = text.clone();
+                        self.ends = ends.clone();
+                        SheetRow::Row { at: *at }
                     }
                     ReadRow::Problem { at, problem } => {
-                        self.at = at;
-                        SheetRow::Problem { at, problem }
+                        self.at = *at;
+                        let problem = std::mem::replace(
+                            problem,
+                            RowProblem {
+                                column: None,
+                                code: "",
+                                message: String::new(),
+                                case_id: None,
+                            },
+                        );
+                        SheetRow::Problem { at: *at, problem }
                     }
                 });
             }
@@ -139,7 +180,12 @@ impl SheetSource {
                 return None;
             }
             match self.rows.recv() {
-                Ok(Ok(Message::Rows(rows))) => self.batch = rows.into_iter(),
+                Ok(Ok(Message::Rows(rows))) => {
+                    let mut used = std::mem::replace(&mut self.batch, rows);
+                    used.clear();
+                    let _ = self.used.try_send(used);
+                    self.next = 0;
+                }
                 Ok(Ok(Message::Start { .. })) => {}
                 Ok(Ok(Message::End)) => {
                     self.done = true;
@@ -176,13 +222,18 @@ pub(super) fn cell_name(row: u32, column: u32) -> String {
 
 type Tx = SyncSender<Result<Message, FileProblem>>;
 
-fn read_sheet(path: &Path, sheet: Option<&str>, tx: &Tx) {
-    if let Err(problem) = read_sheet_rows(path, sheet, tx) {
+fn read_sheet(path: &Path, sheet: Option<&str>, tx: &Tx, returned: &Receiver<Batch>) {
+    if let Err(problem) = read_sheet_rows(path, sheet, tx, returned) {
         let _ = tx.send(Err(problem));
     }
 }
 
-fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), FileProblem> {
+fn read_sheet_rows(
+    path: &Path,
+    sheet: Option<&str>,
+    tx: &Tx,
+    returned: &Receiver<Batch>,
+) -> Result<(), FileProblem> {
     let name = path.display().to_string();
     let mut archive = book::open_archive(path, &name)?;
     let book = book::read_book(&mut archive, &name)?;
@@ -227,11 +278,11 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
     let mut problem: Option<FileProblem> = None;
     let mut stopped = false;
     let mut last: Option<u32> = None;
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Batch::default();
     let mut row_cells = RowCells::default();
     let read = sheet_cells.rows(&mut row_cells, |row, at| {
         last = Some(at);
-        match &header {
+        match &mut header {
             None => {
                 let heading = match Heading::new(row, at, &sheet_name, &name) {
                     Ok(heading) => heading,
@@ -252,9 +303,10 @@ fn read_sheet_rows(path: &Path, sheet: Option<&str>, tx: &Tx) -> Result<(), File
                 header = Some(heading);
             }
             Some(heading) => {
-                batch.push(heading.row(row, at));
-                if batch.len() == BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                heading.row(row, at, &mut batch);
+                if batch.rows.len() == BATCH {
+                    let empty = returned.try_recv().unwrap_or_default();
+                    let full = std::mem::replace(&mut batch, empty);
                     if tx.send(Ok(Message::Rows(full))).is_err() {
                         stopped = true;
                         return cells::Flow::Stop;
@@ -424,6 +476,9 @@ struct Heading {
     names: Vec<String>,
     /// Which heading is `case_id`, if one is.
     case_id: Option<usize>,
+    /// Each heading's cell in the row being read, and that row's text.
+    slots: Vec<Option<std::ops::Range<usize>>>,
+    text: Vec<u8>,
 }
 
 impl Heading {
@@ -466,11 +521,19 @@ impl Heading {
             first,
             names,
             case_id,
+            slots: Vec::new(),
+            text: Vec::new(),
         })
     }
 
-    /// A data row as fields under the headings.
-    fn row(&self, cells: &RowCells, at: u32) -> ReadRow {
+    /// Adds row `at` (0-based) to the batch: its fields under the headings,
+    /// or what is wrong with it.
+    fn row(&mut self, cells: &RowCells, at: u32, batch: &mut Batch) {
+        let row = self.read_row(cells, at, batch);
+        batch.rows.push(row);
+    }
+
+    fn read_row(&mut self, cells: &RowCells, at: u32, batch: &mut Batch) -> ReadRow {
         let sheet_row = at as u64 + 1;
         if cells.too_long {
             return ReadRow::Problem {
@@ -479,14 +542,16 @@ impl Heading {
             };
         }
         // Each heading's cell, the last one given when a column comes twice.
-        let mut slots: Vec<Option<&std::ops::Range<usize>>> = vec![None; self.names.len()];
+        let slots = &mut self.slots;
+        slots.clear();
+        slots.resize(self.names.len(), None);
         let mut problem: Option<RowProblem> = None;
         for (c, text) in &cells.cells {
             let slot = c
                 .checked_sub(self.first)
                 .and_then(|i| slots.get_mut(i as usize));
             match (text, slot) {
-                (Ok(t), Some(slot)) => *slot = Some(t),
+                (Ok(t), Some(slot)) => *slot = Some(t.clone()),
                 (Ok(t), None) if t.is_empty() => {}
                 (Ok(t), None) => {
                     problem.get_or_insert(RowProblem {
@@ -517,9 +582,9 @@ impl Heading {
         let field = |i: usize| {
             slots
                 .get(i)
-                .copied()
+                .cloned()
                 .flatten()
-                .map_or(&[][..], |t| cells.bytes(t))
+                .map_or(&[][..], |t| cells.bytes(&t))
         };
         match problem {
             Some(mut problem) => {
@@ -534,28 +599,36 @@ impl Heading {
                 }
             }
             None => {
-                let mut text = Vec::with_capacity(cells.text.len());
-                let mut ends = Vec::with_capacity(self.names.len());
+                let text = &mut self.text;
+                text.clear();
+                let first_end = batch.ends.len();
                 for i in 0..self.names.len() {
                     text.extend_from_slice(field(i));
-                    ends.push(text.len());
+                    batch.ends.push(text.len());
                 }
                 // INVARIANT: every field is a cell's text, checked to be UTF-8.
-                match String::from_utf8(text) {
-                    Ok(text) => ReadRow::Row {
-                        at: sheet_row,
-                        text,
-                        ends,
-                    },
-                    Err(_) => ReadRow::Problem {
-                        at: sheet_row,
-                        problem: RowProblem {
-                            column: None,
-                            code: crate::diag::codes::BAD_CELL.name,
-                            message: "the row is not UTF-8 text".into(),
-                            case_id: None,
-                        },
-                    },
+                match std::str::from_utf8(text) {
+                    Ok(row_text) => {
+                        let start = batch.text.len();
+                        batch.text.push_str(row_text);
+                        ReadRow::Row {
+                            at: sheet_row,
+                            text: start..batch.text.len(),
+                            ends: first_end..batch.ends.len(),
+                        }
+                    }
+                    Err(_) => {
+                        batch.ends.truncate(first_end);
+                        ReadRow::Problem {
+                            at: sheet_row,
+                            problem: RowProblem {
+                                column: None,
+                                code: crate::diag::codes::BAD_CELL.name,
+                                message: "the row is not UTF-8 text".into(),
+                                case_id: None,
+                            },
+                        }
+                    }
                 }
             }
         }
