@@ -257,13 +257,16 @@ impl<R: BufRead> CsvSource<R> {
     /// would read it as its commas split it; split here, it costs a tenth.
     fn split_plain_line(&mut self) -> Option<u64> {
         let buf = self.input.fill_buf().ok()?;
-        let end = memchr::memchr(b'\n', buf)?;
-        let line = match &buf[..end] {
-            [text @ .., b'\r'] => text,
-            text => text,
+        // One search finds the line's end and any quote or carriage return
+        // before it.
+        let first = memchr::memchr3(b'\n', b'"', b'\r', buf)?;
+        let (line, end) = match (buf.get(first), buf.get(first + 1)) {
+            (Some(b'\n'), _) => (&buf[..first], first),
+            (Some(b'\r'), Some(b'\n')) => (&buf[..first], first + 1),
+            _ => return None,
         };
         // Near the bound, csv-core's reading says whether the row is too long.
-        if end >= MAX_ROW_BYTES || memchr::memchr2(b'"', b'\r', line).is_some() {
+        if end >= MAX_ROW_BYTES {
             return None;
         }
         if self.bytes.len() < line.len() {
