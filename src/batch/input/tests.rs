@@ -210,6 +210,18 @@ fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String
     }
 }
 
+/// `head` and then `count` of `pieces`, picked by a small generator from `seed`.
+fn pieced(head: &[u8], pieces: &[&[u8]], count: u64, seed: &mut u64) -> Vec<u8> {
+    let mut text = head.to_vec();
+    for _ in 0..count {
+        *seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        text.extend_from_slice(pieces[(*seed >> 33) as usize % pieces.len()]);
+    }
+    text
+}
+
 /// Blocks cut anywhere give the rows, numbers, lines and whole-file problems
 /// of reading alone: quoted fields and multi-line fields across block edges,
 /// CRLF and lone CR ends, blank lines, a byte-order mark part way (text, not
@@ -242,14 +254,8 @@ fn rows_read_in_blocks_are_the_rows_read_alone() {
     ];
     let mut seed = 2025u64;
     for _ in 0..400 {
-        let mut text = b"case_id,cohort\n".to_vec();
-        for _ in 0..(seed % 40) {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            text.extend_from_slice(pieces[(seed >> 33) as usize % pieces.len()]);
-        }
-        texts.push(text);
+        let count = seed % 40;
+        texts.push(pieced(b"case_id,cohort\n", &pieces, count, &mut seed));
     }
     let long = format!(
         "case_id,cohort\nA,{}\nB,\"{}\nC\"\nD,y\n",
@@ -360,13 +366,7 @@ fn plain_lines_split_on_commas_are_the_records_csv_core_reads() {
     ];
     let mut seed = 99u64;
     for n in 0..3000 {
-        let mut text = b"\xef\xbb\xbfcase_id,cohort\n".to_vec();
-        for _ in 0..(n % 60) {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            text.extend_from_slice(pieces[(seed >> 33) as usize % pieces.len()]);
-        }
+        let text = pieced(b"\xef\xbb\xbfcase_id,cohort\n", &pieces, n % 60, &mut seed);
         // Buffers of a few bytes put line ends past the buffer's end.
         let source = |capacity| {
             let bytes = std::io::Cursor::new(text.clone());
