@@ -210,6 +210,29 @@ fn rows_read_in_blocks(text: &[u8], block: usize) -> (Vec<String>, Option<String
     }
 }
 
+/// Pieces of awkward CSV text: quotes, doubled quotes and quoted line ends,
+/// every kind of line end, blank lines, byte-order marks part way, spaces,
+/// bytes that are not UTF-8, and plain records.
+const PIECES: [&[u8]; 17] = [
+    b"a",
+    b",",
+    b"\"",
+    b"\n",
+    b"\r\n",
+    b"\r",
+    b"\"\"",
+    b"x y",
+    b" x ",
+    b"\xef\xbb\xbf",
+    b"\n\n",
+    b"\"two\nlines\"",
+    b"\xff",
+    b"\"q\"\"q\",",
+    b"C0001,older_people",
+    b"12,3,4",
+    b"C0001,older_people,1,2,3,4,5,6,7,8",
+];
+
 /// `head` and then `count` of `pieces`, picked by a small generator from `seed`.
 fn pieced(head: &[u8], pieces: &[&[u8]], count: u64, seed: &mut u64) -> Vec<u8> {
     let mut text = head.to_vec();
@@ -228,22 +251,6 @@ fn pieced(head: &[u8], pieces: &[&[u8]], count: u64, seed: &mut u64) -> Vec<u8> 
 /// a mark), quotes never closed, rows too long.
 #[test]
 fn rows_read_in_blocks_are_the_rows_read_alone() {
-    let pieces: [&[u8]; 14] = [
-        b"a",
-        b",",
-        b"\"",
-        b"\n",
-        b"\r\n",
-        b"\r",
-        b"\"\"",
-        b"x y",
-        b"\xef\xbb\xbf",
-        b"\n\n",
-        b"\"two\nlines\"",
-        b"\xff",
-        b"\"q\"\"q\",",
-        b"C0001,older_people",
-    ];
     let mut texts: Vec<Vec<u8>> = vec![
         b"case_id,cohort\nA,x\nB,\"y\nC,z\nD,w\n".to_vec(),
         b"case_id,note\r\nA,x\r\n\r\n\nB,\"two\nlines\"\nC,\"a \"\"quote\"\"\"\nD,y".to_vec(),
@@ -255,7 +262,7 @@ fn rows_read_in_blocks_are_the_rows_read_alone() {
     let mut seed = 2025u64;
     for _ in 0..400 {
         let count = seed % 40;
-        texts.push(pieced(b"case_id,cohort\n", &pieces, count, &mut seed));
+        texts.push(pieced(b"case_id,cohort\n", &PIECES, count, &mut seed));
     }
     let long = format!(
         "case_id,cohort\nA,{}\nB,\"{}\nC\"\nD,y\n",
@@ -349,24 +356,9 @@ fn records<R: std::io::BufRead>(mut source: text::CsvSource<R>) -> Vec<String> {
 /// lines, byte-order marks, spaces and a missing last line end fall.
 #[test]
 fn plain_lines_split_on_commas_are_the_records_csv_core_reads() {
-    let pieces: [&[u8]; 13] = [
-        b"a",
-        b",",
-        b"\"",
-        b"\n",
-        b"\r\n",
-        b"\r",
-        b"\"\"",
-        b" x ",
-        b"\xef\xbb\xbf",
-        b"\n\n",
-        b"12,3,4",
-        b"\xff",
-        b"C0001,older_people,1,2,3,4,5,6,7,8",
-    ];
     let mut seed = 99u64;
     for n in 0..3000 {
-        let text = pieced(b"\xef\xbb\xbfcase_id,cohort\n", &pieces, n % 60, &mut seed);
+        let text = pieced(b"\xef\xbb\xbfcase_id,cohort\n", &PIECES, n % 60, &mut seed);
         // Buffers of a few bytes put line ends past the buffer's end.
         let source = |capacity| {
             let bytes = std::io::Cursor::new(text.clone());
