@@ -582,25 +582,64 @@ fn usual_cell_tag(rest: &[u8]) -> Option<(CellAttrs, usize, bool)> {
 
 /// `AB12` as 0-based (row, column).
 fn position(name: &[u8]) -> Option<(u32, u32)> {
-    let letters = name.iter().take_while(|b| b.is_ascii_alphabetic()).count();
-    let (column, digits) = name.split_at(letters);
-    if column.is_empty() || column.len() > 3 {
+    // One pass, every cell of a sheet has one: at most three letters and
+    // nine digits, so the sums cannot overflow.
+    let mut column = 0u32;
+    let mut letters = 0;
+    for &b in name.iter().take(4) {
+        if !b.is_ascii_alphabetic() {
+            break;
+        }
+        column = column * 26 + u32::from((b | 0x20) - b'a') + 1;
+        letters += 1;
+    }
+    if letters == 0 || letters > 3 {
         return None;
     }
-    let column = column.iter().fold(0u32, |n, b| {
-        n * 26 + u32::from(b.to_ascii_uppercase() - b'A') + 1
-    });
-    let row = row_number(digits)?;
+    let row = row_number(name.get(letters..)?)?;
     Some((row, column - 1))
 }
 
 /// A row number (`12`, 1-based) as 0-based.
 fn row_number(digits: &[u8]) -> Option<u32> {
-    if digits.is_empty() || digits.len() > 9 || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() || digits.len() > 9 {
         return None;
     }
-    let n = digits
-        .iter()
-        .fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
+    let mut n = 0u32;
+    for &b in digits {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + u32::from(b - b'0');
+    }
     n.checked_sub(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::position;
+
+    /// Cell names as Excel writes them, to its last column and row, and
+    /// the names that are none.
+    #[test]
+    fn cell_names_are_read_as_rows_and_columns() {
+        assert_eq!(position(b"A1"), Some((0, 0)));
+        assert_eq!(position(b"a1"), Some((0, 0)));
+        assert_eq!(position(b"AB12"), Some((11, 27)));
+        assert_eq!(position(b"Z9"), Some((8, 25)));
+        assert_eq!(position(b"XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(position(b"ZZZ999999999"), Some((999_999_998, 18_277)));
+        for none in [
+            &b"ABCD1"[..],
+            b"A0",
+            b"1",
+            b"A",
+            b"A1x",
+            b"",
+            b"A1234567890",
+            b"\xc3\x891",
+        ] {
+            assert_eq!(position(none), None, "{}", String::from_utf8_lossy(none));
+        }
+    }
 }
