@@ -94,23 +94,10 @@ impl<'a> Cursor<'a> {
         if self.peek() != Some(b'"') {
             return false;
         }
-        let bytes = self.text.as_bytes();
         let start = self.at + 1;
-        let end = start + key.text.len();
-        let same = match bytes.get(start..start + 8) {
-            Some(eight) if key.text.len() < 8 => {
-                // The key and its closing quote, eight bytes at a time.
-                let word = u64::from_le_bytes([
-                    eight[0], eight[1], eight[2], eight[3], eight[4], eight[5], eight[6], eight[7],
-                ]);
-                word & key.mask == key.word
-            }
-            _ => {
-                bytes.get(start..end) == Some(key.text.as_bytes()) && bytes.get(end) == Some(&b'"')
-            }
-        };
+        let same = key.is_at(self.text.as_bytes(), start);
         if same {
-            self.at = end + 1;
+            self.at = start + key.text.len() + 1;
         }
         same
     }
@@ -123,11 +110,7 @@ impl<'a> Cursor<'a> {
     fn quick_member(&mut self, key: &Key) -> Option<(&'a [u8], bool)> {
         let bytes = self.text.as_bytes();
         let window = bytes.get(self.at..)?.first_chunk::<16>()?;
-        if window[0] != b'"' || key.text.len() >= 8 {
-            return None;
-        }
-        let word = u64::from_le_bytes(*window[1..].first_chunk::<8>()?);
-        if word & key.mask != key.word {
+        if window[0] != b'"' || key.text.len() >= 8 || !key.is_at(bytes, self.at + 1) {
             return None;
         }
         // The colon: after the opening quote, the key and its closing quote.
@@ -248,6 +231,21 @@ struct Key {
 }
 
 impl Key {
+    /// Whether `bytes` hold this key and its closing quote from `start`:
+    /// eight bytes at once for a short key.
+    #[inline(always)]
+    fn is_at(&self, bytes: &[u8], start: usize) -> bool {
+        match bytes.get(start..).and_then(<[u8]>::first_chunk::<8>) {
+            Some(eight) if self.text.len() < 8 => {
+                u64::from_le_bytes(*eight) & self.mask == self.word
+            }
+            _ => {
+                let end = start + self.text.len();
+                bytes.get(start..end) == Some(self.text.as_bytes()) && bytes.get(end) == Some(&b'"')
+            }
+        }
+    }
+
     fn new(text: &str, slot: u32) -> Key {
         let mut bytes = [0u8; 8];
         let n = text.len().min(7);

@@ -152,7 +152,7 @@ impl SheetSource {
     /// The next row, or `None` at the end of the sheet.
     pub(super) fn next_row(&mut self) -> Option<SheetRow> {
         loop {
-            if let Some(row) = self.batch.rows.get_mut(self.next) {
+            if let Some(row) = self.batch.rows.get(self.next) {
                 self.next += 1;
                 return Some(match row {
                     ReadRow::Row { at, text, ends } => {
@@ -161,18 +161,13 @@ impl SheetSource {
                         self.ends = ends.clone();
                         SheetRow::Row { at: *at }
                     }
+                    // Rows with a problem are few: copied, so the batch stays whole.
                     ReadRow::Problem { at, problem } => {
                         self.at = *at;
-                        let problem = std::mem::replace(
-                            problem,
-                            RowProblem {
-                                column: None,
-                                code: "",
-                                message: String::new(),
-                                case_id: None,
-                            },
-                        );
-                        SheetRow::Problem { at: *at, problem }
+                        SheetRow::Problem {
+                            at: *at,
+                            problem: problem.clone(),
+                        }
                     }
                 });
             }
