@@ -153,6 +153,15 @@ impl<'r> Fields<'r> {
         }
     }
 
+    /// Fields of `text` ending at `ends`: a line as it is in the file
+    /// ([`Fields::Line`]) or fields end to end ([`Fields::Csv`]).
+    pub fn of(text: &'r str, ends: &'r [usize], as_line: bool) -> Fields<'r> {
+        match as_line {
+            true => Fields::Line(text, ends),
+            false => Fields::Csv(text, ends),
+        }
+    }
+
     /// The text, the field ends, and the bytes between one field's end and
     /// the next one's start.
     #[inline]

@@ -389,10 +389,7 @@ fn work(
                     OwnedRow::Fields { text, ends, line } => {
                         let text = chunk.text.get(text).unwrap_or("");
                         let ends = chunk.ends.get(ends).unwrap_or(&[]);
-                        RowContent::Fields(match line {
-                            true => Fields::Line(text, ends),
-                            false => Fields::Csv(text, ends),
-                        })
+                        RowContent::Fields(Fields::of(text, ends, line))
                     }
                     OwnedRow::Json(line) => RowContent::Json(chunk.text.get(line).unwrap_or("")),
                     OwnedRow::Problem(p) => RowContent::Problem(p),

@@ -224,23 +224,14 @@ impl<R: BufRead> CsvSource<R> {
 
     /// The last record's fields, given its bytes as text.
     pub(super) fn fields<'s>(&'s self, text: &'s str) -> super::Fields<'s> {
-        match self.as_line {
-            true => super::Fields::Line(text, self.ends()),
-            false => super::Fields::Csv(text, self.ends()),
-        }
+        super::Fields::of(text, self.ends(), self.as_line)
     }
 
     /// Field `i` of the last record.
     pub(super) fn field(&self, i: usize) -> &[u8] {
-        let ends = self.ends();
-        let Some(&end) = ends.get(i) else {
-            return &[];
-        };
-        let start = match i {
-            0 => 0,
-            _ => ends[i - 1] + usize::from(self.as_line),
-        };
-        self.bytes().get(start..end).unwrap_or(&[])
+        super::Fields::range(self.ends(), usize::from(self.as_line), i)
+            .and_then(|r| self.bytes().get(r))
+            .unwrap_or(&[])
     }
 
     /// Tests compare csv-core's reading of every line with the reading of
